@@ -1,0 +1,1 @@
+"""Command groups of the ``archive-reader`` CLI, one module each (see ``reader.cli``)."""

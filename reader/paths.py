@@ -1,0 +1,63 @@
+"""Where a library lives: one folder holding the SQLite store, the search index and exports.
+
+The folder comes from, in order: an explicit ``--library DIR``, the ``ARCHIVE_READER_LIBRARY``
+environment variable, then platformdirs' user data dir.  Tests always pass a temporary folder
+(or set the variable) so they never touch a real user's library.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "archive-reader"
+ENV_LIBRARY = "ARCHIVE_READER_LIBRARY"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RESOURCES = REPO_ROOT / "resources"
+
+
+def default_library_dir() -> Path:
+    """The library folder when the user names none."""
+    env = os.environ.get(ENV_LIBRARY)
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "library"
+
+
+@dataclass(frozen=True)
+class LibraryPaths:
+    """The files of one library; creating the folder is left to whoever writes first."""
+
+    root: Path
+
+    @classmethod
+    def resolve(cls, library: str | os.PathLike[str] | None = None) -> LibraryPaths:
+        root = Path(library).expanduser() if library else default_library_dir()
+        return cls(root.resolve())
+
+    @property
+    def database(self) -> Path:
+        return self.root / "library.sqlite"
+
+    @property
+    def search_index(self) -> Path:
+        return self.root / "search-index"
+
+    @property
+    def exports(self) -> Path:
+        return self.root / "exports"
+
+    def ensure(self) -> LibraryPaths:
+        self.root.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+def config_dir() -> Path:
+    """Window state and preferences (not library data), overridable for tests."""
+    env = os.environ.get("ARCHIVE_READER_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))

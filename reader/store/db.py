@@ -1,0 +1,31 @@
+"""Opening a library database: pragmas every connection needs, then pending migrations.
+
+Each thread opens its own connection (SQLite connections must not cross threads); WAL lets the
+window read while a background import writes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from reader.store import migrations
+
+
+def open_database(path: Path | str, *, migrate: bool = True) -> sqlite_utils.Database:
+    """Open (creating if needed) the library database at ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
+    # isolation_level=None: autocommit; writers open explicit transactions (BEGIN IMMEDIATE)
+    # so a file's import is all-or-nothing.
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=30000")
+    db = sqlite_utils.Database(conn)
+    if migrate:
+        migrations.apply(db)
+    return db

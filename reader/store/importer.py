@@ -1,0 +1,506 @@
+"""Importing one dump file into the store: all-or-nothing, idempotent, merging overlapping dumps.
+
+Every file is one transaction.  Posts are matched by their stable id (date + normalised title),
+comments by theirs (post, parent, normalised text, rank among identical siblings), so importing
+the same file twice writes nothing, a listing page and a post's own page become one post, and a
+later dump of a post adds exactly the comments that are new.  Comments a later dump no longer
+shows are flagged ``vanished`` and kept; a comment later replaced by Blogger's deletion
+placeholder keeps its id and its text and is flagged ``removed``.
+
+Each import bumps the library's change stamp and writes it on every row it touches, so the
+search index can catch up on exactly what changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from reader import formats, ids
+from reader.errors import DumpError, ReaderError
+from reader.model import ParsedComment, ParsedPost
+from reader.store.tx import transaction
+
+ProgressFn = Callable[[float | None, str], None]
+FLUSH_ROWS = 5000
+
+
+class CancelFlag(Protocol):
+    def is_set(self) -> bool: ...
+
+
+class Cancelled(ReaderError):
+    """The user cancelled; the file's transaction was rolled back."""
+
+
+@dataclass
+class ImportResult:
+    """What importing one file did, for the CLI's report and the window's refresh."""
+
+    path: Path
+    ok: bool = False
+    format: str = ""
+    encoding: str = ""
+    posts: int = 0
+    posts_new: int = 0
+    posts_merged: int = 0
+    posts_updated: int = 0
+    comments: int = 0
+    comments_new: int = 0
+    comments_vanished: int = 0
+    stamp: int = 0
+    error: str | None = None
+    line: int | None = None
+    cancelled: bool = False
+    warnings: list[str] = field(default_factory=list)
+    changed_post_ids: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changed_post_ids)
+
+    def summary(self) -> str:
+        """One line for the CLI and the window's report."""
+        if self.cancelled:
+            return f"{self.path}: cancelled, nothing imported"
+        if not self.ok:
+            return self.error or f"{self.path}: failed"
+        text = (
+            f"{self.path}: {self.posts} posts ({self.posts_new} new, {self.posts_merged} merged), "
+            f"{self.comments_new} new comments"
+        )
+        if self.comments_vanished:
+            text += f", {self.comments_vanished} no longer in the dump (kept)"
+        if not self.changed:
+            text += " — already up to date"
+        if self.encoding and self.encoding != "utf-8":
+            text += f" [read as {self.encoding}]"
+        return text
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class _Incoming:
+    """An incoming comment with its resolved id and parent."""
+
+    id: str
+    parent_id: str | None
+    comment: ParsedComment
+
+
+class _Importer:
+    """The state of one file's import, inside its transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, result: ImportResult, source_id: int, stamp: int):
+        self.conn = conn
+        self.result = result
+        self.source_id = source_id
+        self.stamp = stamp
+        self.now = _now()
+        self.post_rows: list[tuple] = []
+        self.comment_rows: list[tuple] = []
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        if self.post_rows:
+            self.conn.executemany(
+                "INSERT INTO posts(id, date, title, body, declared_comments, has_comments,"
+                " comment_count, author, source_id, added_at, stamp)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                self.post_rows,
+            )
+            self.post_rows.clear()
+        if self.comment_rows:
+            self.conn.executemany(
+                "INSERT INTO comments(id, post_id, parent_id, position, path, text, removed,"
+                " vanished, is_new, author, source_id, added_at, stamp)"
+                " VALUES (?,?,?,?,?,?,?,0,?,?,?,?,?)",
+                self.comment_rows,
+            )
+            self.comment_rows.clear()
+
+    def _queue_tree(
+        self,
+        post_id: str,
+        parent_id: str | None,
+        parent_path: str,
+        children: list[ParsedComment],
+        is_new: int,
+    ) -> int:
+        """Queue a fresh subtree for insertion; returns how many comments it holds."""
+        ranks: Counter[str] = Counter()
+        count = 0
+        for position, comment in enumerate(children, 1):
+            key = ids.normalise(comment.text)
+            cid = ids.comment_id_for_key(post_id, parent_id, key, ranks[key])
+            ranks[key] += 1
+            path = f"{parent_path}.{position}" if parent_path else str(position)
+            self.comment_rows.append(
+                (
+                    cid,
+                    post_id,
+                    parent_id,
+                    position,
+                    path,
+                    comment.text,
+                    int(comment.removed),
+                    is_new,
+                    comment.author,
+                    self.source_id,
+                    self.now,
+                    self.stamp,
+                )
+            )
+            count += 1
+            if comment.replies:
+                count += self._queue_tree(post_id, cid, path, comment.replies, is_new)
+        return count
+
+    # -- merging ---------------------------------------------------------------------------
+
+    def add(self, post: ParsedPost) -> None:
+        pid = ids.post_id(post.date, post.title)
+        result = self.result
+        result.posts += 1
+        has = post.comments is not None
+        row = self.conn.execute(
+            "SELECT body, declared_comments, has_comments FROM posts WHERE id = ?", [pid]
+        ).fetchone()
+        if row is None and any(r[0] == pid for r in self.post_rows):
+            self.flush()  # the same post twice in one file: merge with the queued copy
+            row = self.conn.execute(
+                "SELECT body, declared_comments, has_comments FROM posts WHERE id = ?", [pid]
+            ).fetchone()
+        if row is None:
+            self.post_rows.append(
+                (
+                    pid,
+                    post.date.isoformat(),
+                    post.title,
+                    post.body,
+                    post.declared_comments,
+                    int(has),
+                    0,
+                    post.author,
+                    self.source_id,
+                    self.now,
+                    self.stamp,
+                )
+            )
+            count = self._queue_tree(pid, None, "", post.comments or [], 0)
+            # comment_count is filled below so the post row can be queued before its comments
+            self.post_rows[-1] = (*self.post_rows[-1][:6], count, *self.post_rows[-1][7:])
+            result.posts_new += 1
+            result.comments += count
+            result.comments_new += count
+            result.changed_post_ids.append(pid)
+            if len(self.comment_rows) >= FLUSH_ROWS or len(self.post_rows) >= FLUSH_ROWS:
+                self.flush()
+            return
+        self.flush()
+        result.posts_merged += 1
+        changed = self._merge_post_fields(pid, post, row)
+        if has:
+            changed |= self._merge_comments(pid, post.comments or [], had_comments=bool(row[2]))
+        if changed:
+            result.posts_updated += 1
+            result.changed_post_ids.append(pid)
+            self.conn.execute("UPDATE posts SET stamp = ? WHERE id = ?", [self.stamp, pid])
+
+    def _merge_post_fields(self, pid: str, post: ParsedPost, row: tuple) -> bool:
+        old_body, old_declared, old_has = row
+        has = post.comments is not None
+        updates: dict[str, object] = {}
+        # The post's own page (with comments) beats a listing page; otherwise the fuller text.
+        if post.body != old_body and (has, len(post.body)) > (bool(old_has), len(old_body)):
+            updates["body"] = post.body
+        if post.declared_comments is not None and (
+            old_declared is None or post.declared_comments > old_declared
+        ):
+            updates["declared_comments"] = post.declared_comments
+        if has and not old_has:
+            updates["has_comments"] = 1
+        if not updates:
+            return False
+        assignments = ", ".join(f"{column} = ?" for column in updates)
+        self.conn.execute(
+            f"UPDATE posts SET {assignments} WHERE id = ?", [*updates.values(), pid]
+        )
+        return True
+
+    def _merge_comments(
+        self, pid: str, incoming: list[ParsedComment], *, had_comments: bool
+    ) -> bool:
+        old_rows = self.conn.execute(
+            "SELECT id, parent_id, position, path, removed, vanished FROM comments"
+            " WHERE post_id = ? ORDER BY position",
+            [pid],
+        ).fetchall()
+        if not old_rows:
+            count = self._queue_tree(pid, None, "", incoming, int(had_comments))
+            self.flush()
+            self.result.comments += count
+            self.result.comments_new += count
+            self._refresh_count(pid)
+            return count > 0
+        old_children: dict[str | None, list[str]] = {}
+        old_by_id: dict[str, tuple] = {}
+        for row in old_rows:
+            old_children.setdefault(row[1], []).append(row[0])
+            old_by_id[row[0]] = row
+        resolved: dict[str, _Incoming] = {}
+        new_children: dict[str | None, list[str]] = {}
+        self._resolve(pid, None, incoming, old_children, old_by_id, resolved, new_children)
+        self.result.comments += len(resolved)
+
+        changed = False
+        # Insert what is new, parents before children (resolved keeps pre-order).
+        for item in resolved.values():
+            if item.id in old_by_id:
+                continue
+            c = item.comment
+            self.conn.execute(
+                "INSERT INTO comments(id, post_id, parent_id, position, path, text, removed,"
+                " vanished, is_new, author, source_id, added_at, stamp)"
+                " VALUES (?,?,?,0,'',?,?,0,?,?,?,?,?)",
+                [item.id, pid, item.parent_id, c.text, int(c.removed), int(had_comments),
+                 c.author, self.source_id, self.now, self.stamp],
+            )
+            self.result.comments_new += 1
+            changed = True
+        # Flag what vanished, clear the flag on what came back, mark later removals.
+        for cid, row in old_by_id.items():
+            present = cid in resolved
+            if present == bool(row[5]):
+                self.conn.execute(
+                    "UPDATE comments SET vanished = ?, stamp = ? WHERE id = ?",
+                    [int(not present), self.stamp, cid],
+                )
+                changed = True
+                if not present:
+                    self.result.comments_vanished += 1
+            if present and resolved[cid].comment.removed and not row[4]:
+                self.conn.execute(
+                    "UPDATE comments SET removed = 1, stamp = ? WHERE id = ?", [self.stamp, cid]
+                )
+                changed = True
+        # Order: the new dump's order, with vanished comments kept after their old predecessor.
+        positions: dict[str, tuple[str | None, int]] = {}
+        for parent in set(old_children) | set(new_children):
+            order = merge_order(old_children.get(parent, []), new_children.get(parent, []))
+            for position, cid in enumerate(order, 1):
+                positions[cid] = (parent, position)
+        paths = _paths(positions)
+        for cid, (_, position) in positions.items():
+            old = old_by_id.get(cid)
+            if old is None or old[2] != position or old[3] != paths[cid]:
+                self.conn.execute(
+                    "UPDATE comments SET position = ?, path = ? WHERE id = ?",
+                    [position, paths[cid], cid],
+                )
+                changed = changed or old is not None
+        if changed:
+            self._refresh_count(pid)
+        return changed
+
+    def _resolve(
+        self,
+        pid: str,
+        parent_id: str | None,
+        children: list[ParsedComment],
+        old_children: dict[str | None, list[str]],
+        old_by_id: dict[str, tuple],
+        resolved: dict[str, _Incoming],
+        new_children: dict[str | None, list[str]],
+    ) -> None:
+        """Give incoming comments their ids, matching deletion placeholders to the originals."""
+        ranks: Counter[str] = Counter()
+        group: list[str] = []
+        for comment in children:
+            key = ids.normalise(comment.text)
+            cid = ids.comment_id_for_key(pid, parent_id, key, ranks[key])
+            ranks[key] += 1
+            group.append(cid)
+        old_group = old_children.get(parent_id, [])
+        incoming_set = set(group)
+        for index, comment in enumerate(children):
+            cid = group[index]
+            if cid in old_by_id or not comment.removed or not old_group:
+                continue
+            # A placeholder where an old comment stood: the same comment, deleted upstream.
+            previous = group[index - 1] if index else None
+            if previous is None:
+                candidate = old_group[0]
+            elif previous in old_group:
+                at = old_group.index(previous) + 1
+                candidate = old_group[at] if at < len(old_group) else None
+            else:
+                candidate = None
+            if candidate and candidate not in incoming_set and not old_by_id[candidate][4]:
+                group[index] = candidate
+                incoming_set.add(candidate)
+        new_children[parent_id] = group
+        for cid, comment in zip(group, children, strict=True):
+            resolved[cid] = _Incoming(cid, parent_id, comment)
+            if comment.replies:
+                self._resolve(
+                    pid, cid, comment.replies, old_children, old_by_id, resolved, new_children
+                )
+
+    def _refresh_count(self, pid: str) -> None:
+        self.conn.execute(
+            "UPDATE posts SET comment_count ="
+            " (SELECT count(*) FROM comments WHERE post_id = ? AND vanished = 0) WHERE id = ?",
+            [pid, pid],
+        )
+
+
+def merge_order(old: list[str], new: list[str]) -> list[str]:
+    """The new dump's sibling order, each vanished old sibling kept after its old predecessor."""
+    in_new = set(new)
+    after: dict[str | None, list[str]] = {}
+    anchor: str | None = None
+    for cid in old:
+        if cid in in_new:
+            anchor = cid
+        else:
+            after.setdefault(anchor, []).append(cid)
+    order = list(after.get(None, []))
+    for cid in new:
+        order.append(cid)
+        order.extend(after.get(cid, []))
+    return order
+
+
+def _paths(positions: dict[str, tuple[str | None, int]]) -> dict[str, str]:
+    paths: dict[str, str] = {}
+
+    def path_of(cid: str) -> str:
+        if cid not in paths:
+            parent, position = positions[cid]
+            paths[cid] = f"{path_of(parent)}.{position}" if parent else str(position)
+        return paths[cid]
+
+    for cid in positions:
+        path_of(cid)
+    return paths
+
+
+def import_file(
+    conn: sqlite3.Connection,
+    path: Path,
+    *,
+    progress: ProgressFn | None = None,
+    cancel: CancelFlag | None = None,
+) -> ImportResult:
+    """Import one file in one transaction; never raises for bad input, reports it instead."""
+    path = Path(path)
+    result = ImportResult(path=path)
+    try:
+        size = path.stat().st_size
+        module = formats.detect(path)
+        sha = file_sha256(path)
+        report = formats.ParseReport(format=module.NAME)
+        with transaction(conn):
+            stamp = int(
+                conn.execute("SELECT value FROM meta WHERE key = 'change_stamp'").fetchone()[0]
+            ) + 1
+            source_id = _upsert_source(conn, path, sha, module.NAME)
+            importer = _Importer(conn, result, source_id, stamp)
+            for post in module.parse(path, report):
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled(f"{path}: cancelled")
+                importer.add(post)
+                if progress is not None:
+                    progress(report.bytes_read / size if size else None, str(path))
+            importer.flush()
+            if result.posts == 0:
+                raise DumpError(path, "no posts found")
+            result.stamp = stamp
+            if result.changed:
+                conn.execute(
+                    "UPDATE meta SET value = ? WHERE key = 'change_stamp'", [str(stamp)]
+                )
+            _finish_source(conn, source_id, result, report)
+        result.ok = True
+        result.format = report.format
+        result.encoding = report.encoding
+        result.warnings = list(report.warnings)
+    except Cancelled:
+        result.cancelled = True
+        result.changed_post_ids.clear()
+    except DumpError as exc:
+        result.error = str(exc)
+        result.line = exc.line
+        result.changed_post_ids.clear()
+    except (OSError, UnicodeError) as exc:
+        result.error = f"{path}: cannot read ({exc})"
+        result.changed_post_ids.clear()
+    return result
+
+
+def _upsert_source(conn: sqlite3.Connection, path: Path, sha: str, fmt: str) -> int:
+    row = conn.execute("SELECT id FROM sources WHERE sha256 = ?", [sha]).fetchone()
+    if row:
+        return int(row[0])
+    cursor = conn.execute(
+        "INSERT INTO sources(path, sha256, format, encoding, imported_at, outcome)"
+        " VALUES (?, ?, ?, '', ?, 'importing')",
+        [str(path), sha, fmt, _now()],
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def _finish_source(
+    conn: sqlite3.Connection, source_id: int, result: ImportResult, report: formats.ParseReport
+) -> None:
+    conn.execute(
+        "UPDATE sources SET path = ?, encoding = ?, imported_at = ?, posts = ?, posts_new = ?,"
+        " posts_merged = ?, comments = ?, comments_new = ?, outcome = ?, message = ?"
+        " WHERE id = ?",
+        [
+            str(result.path),
+            report.encoding,
+            _now(),
+            result.posts,
+            result.posts_new,
+            result.posts_merged,
+            result.comments,
+            result.comments_new,
+            "imported" if result.changed else "unchanged",
+            "; ".join(report.warnings) or None,
+            source_id,
+        ],
+    )
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files given directly, and every regular file below given folders, in a stable order."""
+    files: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            files.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            )
+        else:
+            files.append(path)
+    return files

@@ -1,0 +1,108 @@
+"""The library: one folder, one SQLite store, and the operations the CLI and the window share.
+
+Both front ends are thin layers over this class (the sqlite-utils way: the work lives in the
+library, ``cli.py`` and ``ui/`` only translate).  One ``Library`` object belongs to one thread;
+a background worker opens its own with ``Library.open(paths)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from reader.model import Post
+from reader.paths import LibraryPaths
+from reader.store import queries
+from reader.store.db import open_database
+from reader.store.importer import (
+    CancelFlag,
+    ImportResult,
+    ProgressFn,
+    expand_paths,
+    import_file,
+)
+
+__all__ = ["ImportResult", "Library"]
+
+
+class Library:
+    """A library folder opened for reading and writing."""
+
+    def __init__(self, paths: LibraryPaths, db: sqlite_utils.Database) -> None:
+        self.paths = paths
+        self.db = db
+
+    @classmethod
+    def open(cls, library: LibraryPaths | str | Path | None = None) -> Library:
+        paths = library if isinstance(library, LibraryPaths) else LibraryPaths.resolve(library)
+        paths.ensure()
+        return cls(paths, open_database(paths.database))
+
+    @property
+    def conn(self):  # noqa: ANN201 - sqlite3.Connection
+        return self.db.conn
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def import_file(
+        self,
+        path: Path | str,
+        *,
+        progress: ProgressFn | None = None,
+        cancel: CancelFlag | None = None,
+    ) -> ImportResult:
+        """Import one file, all-or-nothing; bad input comes back as ``result.error``."""
+        return import_file(self.conn, Path(path), progress=progress, cancel=cancel)
+
+    def import_paths(
+        self,
+        paths: Iterable[Path | str],
+        *,
+        progress: ProgressFn | None = None,
+        cancel: CancelFlag | None = None,
+    ) -> Iterator[ImportResult]:
+        """Import files and folders (recursively), one transaction per file, yielding as each
+        file commits so callers can refresh and index early."""
+        for path in expand_paths(Path(p) for p in paths):
+            if cancel is not None and cancel.is_set():
+                return
+            yield self.import_file(path, progress=progress, cancel=cancel)
+
+    def mark_thread_read(self, post_id: str, last_comment_id: str | None = None) -> int:
+        return queries.mark_thread_read(self.conn, post_id, last_comment_id)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def is_empty(self) -> bool:
+        return self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM posts)").fetchone()[0] == 1
+
+    def post_summaries(self) -> list[queries.PostSummary]:
+        return queries.post_summaries(self.conn)
+
+    def thread(self, post_id: str) -> Post:
+        return queries.load_post(self.conn, post_id)
+
+    def item(self, item_id: str) -> queries.ItemRef:
+        return queries.item(self.conn, item_id)
+
+    def stats(self) -> dict[str, int]:
+        return queries.stats(self.conn)
+
+    def change_stamp(self) -> int:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'change_stamp'").fetchone()
+        return int(row[0])
+
+    def dump(self) -> Iterator[dict[str, Any]]:
+        return queries.dump(self.conn)

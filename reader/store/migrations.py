@@ -1,0 +1,108 @@
+"""Ordered schema migrations, each applied once and recorded in the database.
+
+A library made by any earlier version must open: never edit a migration that has shipped,
+append a new one instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import sqlite_utils
+
+from reader.store.tx import run_script, transaction
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+def _m001_initial(db: sqlite_utils.Database) -> None:
+    run_script(
+        db.conn,
+        """
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL,
+            sha256 TEXT NOT NULL UNIQUE,
+            format TEXT NOT NULL,
+            encoding TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            posts INTEGER NOT NULL DEFAULT 0,
+            posts_new INTEGER NOT NULL DEFAULT 0,
+            posts_merged INTEGER NOT NULL DEFAULT 0,
+            comments INTEGER NOT NULL DEFAULT 0,
+            comments_new INTEGER NOT NULL DEFAULT 0,
+            outcome TEXT NOT NULL,
+            message TEXT
+        );
+        CREATE TABLE posts (
+            id TEXT PRIMARY KEY,
+            date TEXT NOT NULL,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            declared_comments INTEGER,
+            has_comments INTEGER NOT NULL DEFAULT 0,
+            comment_count INTEGER NOT NULL DEFAULT 0,
+            author TEXT,
+            source_id INTEGER REFERENCES sources(id),
+            added_at TEXT NOT NULL,
+            stamp INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX posts_date ON posts(date DESC, id);
+        CREATE INDEX posts_stamp ON posts(stamp);
+        CREATE TABLE comments (
+            id TEXT PRIMARY KEY,
+            post_id TEXT NOT NULL REFERENCES posts(id),
+            parent_id TEXT REFERENCES comments(id),
+            position INTEGER NOT NULL,
+            path TEXT NOT NULL,
+            text TEXT NOT NULL,
+            removed INTEGER NOT NULL DEFAULT 0,
+            vanished INTEGER NOT NULL DEFAULT 0,
+            is_new INTEGER NOT NULL DEFAULT 0,
+            author TEXT,
+            source_id INTEGER REFERENCES sources(id),
+            added_at TEXT NOT NULL,
+            stamp INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX comments_post ON comments(post_id, parent_id, position);
+        CREATE INDEX comments_stamp ON comments(stamp);
+        CREATE INDEX comments_new ON comments(post_id) WHERE is_new = 1;
+        CREATE TABLE read_state (
+            post_id TEXT PRIMARY KEY REFERENCES posts(id),
+            opened_at TEXT NOT NULL,
+            last_comment_id TEXT
+        );
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        INSERT INTO meta(key, value) VALUES ('change_stamp', '0');
+        """
+    )
+
+
+MIGRATIONS: list[tuple[str, Migration]] = [
+    ("001_initial", _m001_initial),
+]
+
+
+def apply(db: sqlite_utils.Database) -> list[str]:
+    """Apply every migration not yet recorded, in order, each in its own transaction."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    done = {row[0] for row in db.execute("SELECT name FROM migrations").fetchall()}
+    applied = []
+    for name, migration in MIGRATIONS:
+        if name in done:
+            continue
+        with transaction(db.conn):
+            migration(db)
+            db.execute(
+                "INSERT INTO migrations(name, applied_at) VALUES (?, ?)",
+                [name, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")],
+            )
+        applied.append(name)
+    return applied
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return db.execute("SELECT count(*) FROM migrations").fetchone()[0]

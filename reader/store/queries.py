@@ -1,0 +1,198 @@
+"""Read-side queries: post lists, whole threads, single items, counts and the JSON dump.
+
+Functions take a plain ``sqlite3.Connection`` so any thread can call them on its own
+connection.  The post list reads only summary columns; bodies and comments are loaded per
+thread, which keeps a 10,000-post library quick to open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from reader.errors import NotFound
+from reader.model import Comment, Post
+from reader.store.tx import transaction
+
+
+@dataclass(slots=True, frozen=True)
+class PostSummary:
+    """One row of the posts list."""
+
+    id: str
+    date: dt.date
+    title: str
+    declared_comments: int | None
+    comment_count: int
+    new_count: int
+    has_comments: bool
+
+
+def post_summaries(conn: sqlite3.Connection) -> list[PostSummary]:
+    """Every post, newest first, with present and new comment counts."""
+    new_counts = dict(
+        conn.execute(
+            "SELECT post_id, count(*) FROM comments WHERE is_new = 1 GROUP BY post_id"
+        ).fetchall()
+    )
+    rows = conn.execute(
+        "SELECT id, date, title, declared_comments, comment_count, has_comments FROM posts"
+        " ORDER BY date DESC, title"
+    ).fetchall()
+    return [
+        PostSummary(
+            row[0],
+            dt.date.fromisoformat(row[1]),
+            row[2],
+            row[3],
+            row[4],
+            new_counts.get(row[0], 0),
+            bool(row[5]),
+        )
+        for row in rows
+    ]
+
+
+def load_post(conn: sqlite3.Connection, post_id: str, *, with_comments: bool = True) -> Post:
+    """A post with its whole comment tree in stored order; ``NotFound`` for an unknown id."""
+    row = conn.execute(
+        "SELECT p.id, p.date, p.title, p.body, p.declared_comments, p.comment_count, s.path"
+        " FROM posts p LEFT JOIN sources s ON s.id = p.source_id WHERE p.id = ?",
+        [post_id],
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"no post with id {post_id!r}")
+    post = Post(
+        id=row[0],
+        date=dt.date.fromisoformat(row[1]),
+        title=row[2],
+        body=row[3],
+        declared_comments=row[4],
+        comment_count=row[5],
+        source=row[6],
+    )
+    if with_comments:
+        post.comments = _comment_tree(conn, post_id)
+        post.new_count = sum(1 for c in post.walk_comments() if c.is_new)
+    return post
+
+
+def _comment_tree(conn: sqlite3.Connection, post_id: str) -> list[Comment]:
+    rows = conn.execute(
+        "SELECT id, parent_id, position, path, text, removed, vanished, is_new, author"
+        " FROM comments WHERE post_id = ? ORDER BY position",
+        [post_id],
+    ).fetchall()
+    by_id: dict[str, Comment] = {}
+    for row in rows:
+        by_id[row[0]] = Comment(
+            id=row[0],
+            post_id=post_id,
+            parent_id=row[1],
+            position=row[2],
+            path=row[3],
+            text=row[4],
+            removed=bool(row[5]),
+            vanished=bool(row[6]),
+            is_new=bool(row[7]),
+            author=row[8],
+        )
+    roots: list[Comment] = []
+    for comment in by_id.values():  # rows come ordered by position, so siblings stay in order
+        if comment.parent_id is None:
+            roots.append(comment)
+        else:
+            by_id[comment.parent_id].replies.append(comment)
+    return roots
+
+
+@dataclass(slots=True, frozen=True)
+class ItemRef:
+    """Where a post or comment sits: enough to open it and to cite it."""
+
+    id: str
+    kind: str  # "post" or "comment"
+    post_id: str
+    post_title: str
+    post_date: dt.date
+    path: str  # "" for a post
+    text: str
+
+
+def item(conn: sqlite3.Connection, item_id: str) -> ItemRef:
+    """A post or comment by its stable id; ``NotFound`` if the library has no such item."""
+    row = conn.execute(
+        "SELECT c.id, 'comment', c.post_id, p.title, p.date, c.path, c.text"
+        " FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = ?",
+        [item_id],
+    ).fetchone()
+    if row is None:
+        row = conn.execute(
+            "SELECT id, 'post', id, title, date, '', body FROM posts WHERE id = ?", [item_id]
+        ).fetchone()
+    if row is None:
+        raise NotFound(f"no post or comment with id {item_id!r}")
+    return ItemRef(row[0], row[1], row[2], row[3], dt.date.fromisoformat(row[4]), row[5], row[6])
+
+
+def stats(conn: sqlite3.Connection) -> dict[str, int]:
+    """Counts for ``archive-reader stats`` and the status bar."""
+    one = conn.execute
+    return {
+        "sources": one("SELECT count(*) FROM sources").fetchone()[0],
+        "posts": one("SELECT count(*) FROM posts").fetchone()[0],
+        "comments": one("SELECT count(*) FROM comments WHERE parent_id IS NULL").fetchone()[0],
+        "replies": one("SELECT count(*) FROM comments WHERE parent_id IS NOT NULL").fetchone()[0],
+        "removed": one("SELECT count(*) FROM comments WHERE removed = 1").fetchone()[0],
+        "vanished": one("SELECT count(*) FROM comments WHERE vanished = 1").fetchone()[0],
+        "new": one("SELECT count(*) FROM comments WHERE is_new = 1").fetchone()[0],
+    }
+
+
+def mark_thread_read(conn: sqlite3.Connection, post_id: str, last_comment_id: str | None) -> int:
+    """Clear the thread's new marks and remember where the reader was; returns how many cleared."""
+    with transaction(conn):
+        cleared = conn.execute(
+            "UPDATE comments SET is_new = 0 WHERE post_id = ? AND is_new = 1", [post_id]
+        ).rowcount
+        conn.execute(
+            "INSERT INTO read_state(post_id, opened_at, last_comment_id) VALUES (?, ?, ?)"
+            " ON CONFLICT(post_id) DO UPDATE SET opened_at = excluded.opened_at,"
+            " last_comment_id = excluded.last_comment_id",
+            [post_id, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), last_comment_id],
+        )
+    return cleared
+
+
+def _comment_json(comment: Comment) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": comment.id,
+        "text": comment.text,
+        "removed": comment.removed,
+        "replies": [_comment_json(reply) for reply in comment.replies],
+    }
+    if comment.vanished:
+        data["vanished"] = True
+    if comment.is_new:
+        data["new"] = True
+    return data
+
+
+def post_json(post: Post) -> dict[str, Any]:
+    """The ``dump --json`` shape of one post (a contract other tools rely on: extend only)."""
+    return {
+        "id": post.id,
+        "date": post.date.isoformat(),
+        "title": post.title,
+        "declared_comments": post.declared_comments,
+        "comments": [_comment_json(comment) for comment in post.comments],
+    }
+
+
+def dump(conn: sqlite3.Connection):  # noqa: ANN201 - generator of dicts
+    """Every post, newest first, in the ``dump --json`` shape, one at a time."""
+    ids = [row[0] for row in conn.execute("SELECT id FROM posts ORDER BY date DESC, title")]
+    for post_id in ids:
+        yield post_json(load_post(conn, post_id))
