@@ -48,7 +48,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         for result in library.import_paths(args.paths, progress=progress):
             progress.done()
             results.append(result)
-            if result.ok:
+            if result.skipped:
+                print(result.summary())
+            elif result.ok:
                 print(result.summary())
                 totals["files"] += 1
                 totals["posts_new"] += result.posts_new

@@ -58,6 +58,7 @@ class ImportResult:
     error: str | None = None
     line: int | None = None
     cancelled: bool = False
+    skipped: bool = False
     warnings: list[str] = field(default_factory=list)
     changed_post_ids: list[str] = field(default_factory=list)
 
@@ -69,6 +70,8 @@ class ImportResult:
         """One line for the CLI and the window's report."""
         if self.cancelled:
             return f"{self.path}: cancelled, nothing imported"
+        if self.skipped:
+            return f"{self.path}: skipped ({self.error})"
         if not self.ok:
             return self.error or f"{self.path}: failed"
         text = (
@@ -410,13 +413,24 @@ def import_file(
     *,
     progress: ProgressFn | None = None,
     cancel: CancelFlag | None = None,
+    found_in_folder: bool = False,
 ) -> ImportResult:
-    """Import one file in one transaction; never raises for bad input, reports it instead."""
+    """Import one file in one transaction; never raises for bad input, reports it instead.
+
+    ``found_in_folder``: the user named a folder, not this file, so a file in no known format
+    (a README, an image) is skipped rather than reported as a failure.
+    """
     path = Path(path)
     result = ImportResult(path=path)
     try:
         size = path.stat().st_size
-        module = formats.detect(path)
+        try:
+            module = formats.detect(path)
+        except DumpError as exc:
+            if found_in_folder:
+                result.skipped, result.error = True, exc.message
+                return result
+            raise
         sha = file_sha256(path)
         report = formats.ParseReport(format=module.NAME)
         with transaction(conn):
@@ -492,15 +506,18 @@ def _finish_source(
     )
 
 
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files given directly, and every regular file below given folders, in a stable order."""
-    files: list[Path] = []
+def expand_paths(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
+    """(file, found_in_folder) for files given directly and every regular file below given
+    folders, in a stable order; hidden files inside folders are left out."""
+    files: list[tuple[Path, bool]] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
             files.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+                (p, True)
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         else:
-            files.append(path)
+            files.append((path, False))
     return files

@@ -75,10 +75,12 @@ class Library:
     ) -> Iterator[ImportResult]:
         """Import files and folders (recursively), one transaction per file, yielding as each
         file commits so callers can refresh and index early."""
-        for path in expand_paths(Path(p) for p in paths):
+        for path, found_in_folder in expand_paths(Path(p) for p in paths):
             if cancel is not None and cancel.is_set():
                 return
-            yield self.import_file(path, progress=progress, cancel=cancel)
+            yield import_file(
+                self.conn, path, progress=progress, cancel=cancel, found_in_folder=found_in_folder
+            )
 
     def mark_thread_read(self, post_id: str, last_comment_id: str | None = None) -> int:
         return queries.mark_thread_read(self.conn, post_id, last_comment_id)

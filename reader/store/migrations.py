@@ -79,8 +79,50 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m002_annotations(db: sqlite_utils.Database) -> None:
+    """Bookmarks and annotations (reader.annotate).
+
+    No foreign keys to posts/comments on purpose: an annotation imported from another machine
+    may name an item this library lacks; it is kept as an orphan, never dropped.  ``start_at``/
+    ``end_at`` and ``state`` are the last placement re-anchoring found; ``exact``/``prefix``/
+    ``suffix`` are the quote selector the reader made.
+    """
+    run_script(
+        db.conn,
+        """
+        CREATE TABLE bookmarks (
+            id TEXT PRIMARY KEY,
+            item_id TEXT NOT NULL UNIQUE,
+            post_id TEXT NOT NULL DEFAULT '',
+            label TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL
+        );
+        CREATE INDEX bookmarks_post ON bookmarks(post_id);
+        CREATE TABLE annotations (
+            id TEXT PRIMARY KEY,
+            item_id TEXT NOT NULL,
+            post_id TEXT NOT NULL DEFAULT '',
+            exact TEXT NOT NULL,
+            prefix TEXT NOT NULL DEFAULT '',
+            suffix TEXT NOT NULL DEFAULT '',
+            start_at INTEGER NOT NULL,
+            end_at INTEGER NOT NULL,
+            colour TEXT NOT NULL DEFAULT 'yellow',
+            note TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL DEFAULT 'exact',
+            created TEXT NOT NULL,
+            modified TEXT NOT NULL
+        );
+        CREATE INDEX annotations_post ON annotations(post_id, start_at);
+        CREATE INDEX annotations_item ON annotations(item_id);
+        CREATE INDEX annotations_orphans ON annotations(item_id) WHERE state = 'orphan'
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_initial", _m001_initial),
+    ("002_annotations", _m002_annotations),
 ]
 
 

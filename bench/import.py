@@ -1,0 +1,141 @@
+"""Import speed: parse alone, parse + bare sqlite-utils insert (baseline), and the real import.
+
+    python bench/import.py [--posts 5000] [--dump PATH]
+
+Each phase runs in its own process so its peak RSS is its own.  Targets (issue 2): the real
+import >= 15 MB/s on one core, real/baseline time ratio <= 1.2, peak RSS <= 400 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def ensure_dump(posts: int) -> Path:
+    out = ROOT / "bench" / "out" / f"archive-{posts}.txt"
+    if not out.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "make_archive.py"), str(out), "--posts", str(posts)],
+            check=True,
+        )
+    return out
+
+
+def phase_parse(dump: Path, _work: Path) -> dict:
+    from reader import formats
+
+    posts = comments = 0
+    for post in formats.parse(dump):
+        posts += 1
+        stack = list(post.comments or [])
+        while stack:
+            comment = stack.pop()
+            comments += 1
+            stack.extend(comment.replies)
+    return {"posts": posts, "comments": comments}
+
+
+def phase_baseline(dump: Path, work: Path) -> dict:
+    """The same rows through sqlite-utils' insert_all, with no identity, merging or checks."""
+    import sqlite_utils
+
+    from reader import formats
+
+    db = sqlite_utils.Database(work / "baseline.sqlite")
+    db.conn.execute("PRAGMA journal_mode=WAL")
+    counter = iter(range(1, 1 << 62))
+    comment_rows: list[dict] = []
+
+    def post_rows():
+        for post in formats.parse(dump):
+            pid = next(counter)
+            stack = [(c, None, str(i)) for i, c in enumerate(post.comments or [], 1)]
+            while stack:
+                comment, parent, path = stack.pop()
+                cid = next(counter)
+                comment_rows.append(
+                    {"id": cid, "post_id": pid, "parent_id": parent, "path": path,
+                     "text": comment.text, "removed": int(comment.removed)}
+                )
+                stack.extend(
+                    (r, cid, f"{path}.{i}") for i, r in enumerate(comment.replies, 1)
+                )
+            yield {"id": pid, "date": post.date.isoformat(), "title": post.title,
+                   "body": post.body, "declared_comments": post.declared_comments}
+            if len(comment_rows) > 5000:
+                db["comments"].insert_all(comment_rows, batch_size=1000)
+                comment_rows.clear()
+
+    with db.conn:
+        db["posts"].insert_all(post_rows(), pk="id", batch_size=1000)
+        db["comments"].insert_all(comment_rows, batch_size=1000)
+    return {"posts": db["posts"].count, "comments": db["comments"].count}
+
+
+def phase_real(dump: Path, work: Path) -> dict:
+    from reader.store import Library
+
+    with Library.open(work / "library") as library:
+        result = library.import_file(dump)
+        if not result.ok:
+            raise SystemExit(result.error)
+        return {"posts": result.posts_new, "comments": result.comments_new}
+
+
+PHASES = {"parse": phase_parse, "baseline": phase_baseline, "real": phase_real}
+
+
+def run_phase(name: str, dump: Path) -> dict:
+    with tempfile.TemporaryDirectory() as work:
+        start = time.perf_counter()
+        counts = PHASES[name](dump, Path(work))
+        seconds = time.perf_counter() - start
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"phase": name, "seconds": seconds, "rss_mb": rss_mb, **counts}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=5000)
+    parser.add_argument("--dump", type=Path)
+    parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    dump = args.dump or ensure_dump(args.posts)
+    if args.phase:
+        print(json.dumps(run_phase(args.phase, dump)))
+        return
+    size_mb = dump.stat().st_size / 1e6
+    print(f"dump: {dump} ({size_mb:.1f} MB)")
+    results = {}
+    for name in ("parse", "baseline", "real"):
+        out = subprocess.run(
+            [sys.executable, __file__, "--dump", str(dump), "--phase", name],
+            check=True, capture_output=True, text=True,
+        ).stdout
+        results[name] = json.loads(out)
+    print(f"{'phase':<10}{'seconds':>9}{'MB/s':>8}{'peak RSS MB':>13}{'posts':>8}{'comments':>10}")
+    for name, r in results.items():
+        print(
+            f"{name:<10}{r['seconds']:9.2f}{size_mb / r['seconds']:8.1f}{r['rss_mb']:13.0f}"
+            f"{r['posts']:8d}{r['comments']:10d}"
+        )
+    ratio = results["real"]["seconds"] / results["baseline"]["seconds"]
+    real_mbs = size_mb / results["real"]["seconds"]
+    print(f"real/baseline time ratio: {ratio:.2f} (target <= 1.2)")
+    print(f"real import: {real_mbs:.1f} MB/s (target >= 15), peak RSS "
+          f"{results['real']['rss_mb']:.0f} MB (target <= 400)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,215 @@
+"""The store's promises: idempotent imports, merged overlapping dumps, stable ids, no data loss."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+import pytest
+
+from reader.formats.blogtext_write import render_post
+from reader.model import ParsedComment, ParsedPost
+from reader.store import Library
+from reader.store.importer import merge_order
+
+DATE = dt.date(2021, 3, 7)
+REMOVED = "This comment has been removed by the author."
+
+
+def C(text: str, *replies: ParsedComment, removed: bool = False) -> ParsedComment:  # noqa: N802
+    return ParsedComment(text=text, removed=removed, replies=list(replies))
+
+
+def post(title: str, comments: list[ParsedComment] | None, body: str = "Body text.\n\nMore.",
+         date: dt.date = DATE) -> ParsedPost:
+    declared = None if comments is None else sum(1 + len(c.replies) for c in comments)
+    return ParsedPost(date=date, title=title, body=body, declared_comments=declared,
+                      comments=comments)
+
+
+def write(path: Path, *posts: ParsedPost) -> Path:
+    path.write_text("".join(render_post(p) for p in posts), encoding="utf-8")
+    return path
+
+
+def snapshot(library: Library) -> list[dict]:
+    return list(library.dump())
+
+
+def ids_of(tree: list[dict]) -> list[str]:
+    out: list[str] = []
+    for comment in tree:
+        out.append(comment["id"])
+        out.extend(ids_of(comment["replies"]))
+    return out
+
+
+def test_same_dump_twice_changes_nothing(library: Library, tmp_path: Path) -> None:
+    dump = write(tmp_path / "a.txt", post("First", [C("One", C("Reply")), C("Two")]))
+    first = library.import_file(dump)
+    assert first.ok and first.changed and first.comments_new == 3
+    before = snapshot(library)
+    stamp = library.change_stamp()
+    second = library.import_file(dump)
+    assert second.ok and not second.changed
+    assert second.comments_new == 0 and second.posts_merged == 1
+    assert snapshot(library) == before
+    assert library.change_stamp() == stamp
+    assert library.stats()["sources"] == 1
+
+
+def test_identical_siblings_stay_two_with_stable_ids(library: Library, tmp_path: Path) -> None:
+    dump = write(tmp_path / "a.txt", post("Agreeing", [C("Agreed."), C("Agreed."), C("No.")]))
+    library.import_file(dump)
+    comments = snapshot(library)[0]["comments"]
+    assert [c["text"] for c in comments] == ["Agreed.", "Agreed.", "No."]
+    assert len(set(ids_of(comments))) == 3
+    library.import_file(dump)
+    assert ids_of(snapshot(library)[0]["comments"]) == ids_of(comments)
+
+
+def test_ids_do_not_depend_on_comment_numbers(library: Library, tmp_path: Path) -> None:
+    old = write(tmp_path / "old.txt", post("T", [C("gone soon"), C("stays", C("its reply"))]))
+    new = write(tmp_path / "new.txt", post("T", [C("stays", C("its reply"))]))
+    library.import_file(old)
+    before = {c["text"]: c["id"] for c in snapshot(library)[0]["comments"]}
+    result = library.import_file(new)
+    assert result.comments_vanished == 1 and result.comments_new == 0
+    after = snapshot(library)[0]["comments"]
+    assert {c["text"]: c["id"] for c in after} == before
+    vanished = [c for c in after if c.get("vanished")]
+    assert [c["text"] for c in vanished] == ["gone soon"]  # kept, flagged, never deleted
+
+
+def test_listing_page_and_post_page_merge(library: Library, tmp_path: Path) -> None:
+    listing = write(
+        tmp_path / "listing.txt",
+        post("Alpha", None, body="Alpha body."),
+        post("Beta", None, body="Beta body.", date=dt.date(2021, 3, 6)),
+    )
+    page = write(tmp_path / "page.txt", post("Alpha", [C("First!", C("Second"))], body="Alpha body."))
+    assert library.import_file(listing).posts_new == 2
+    result = library.import_file(page)
+    assert result.posts_new == 0 and result.posts_merged == 1 and result.comments_new == 2
+    posts = snapshot(library)
+    assert [p["title"] for p in posts] == ["Alpha", "Beta"]
+    alpha = posts[0]
+    assert alpha["declared_comments"] == 2
+    assert [c["text"] for c in alpha["comments"]] == ["First!"]
+    assert not alpha["comments"][0].get("new")  # first sight of the comments is not "new"
+    assert posts[1]["declared_comments"] is None and posts[1]["comments"] == []
+    # and the other way round gives the same post
+    other = Library.open(tmp_path / "other")
+    other.import_file(page)
+    other.import_file(listing)
+    assert [p["id"] for p in snapshot(other)] == [p["id"] for p in posts]
+    assert snapshot(other)[0]["comments"] == alpha["comments"]
+    other.close()
+
+
+def test_later_dump_adds_exactly_the_new_comments(library: Library, tmp_path: Path) -> None:
+    early = write(tmp_path / "early.txt", post("T", [C("a"), C("b")]))
+    late = write(tmp_path / "late.txt", post("T", [C("a", C("reply to a")), C("b"), C("c")]))
+    library.import_file(early)
+    old_ids = ids_of(snapshot(library)[0]["comments"])
+    result = library.import_file(late)
+    assert result.comments_new == 2 and result.changed_post_ids
+    comments = snapshot(library)[0]["comments"]
+    assert [c["text"] for c in comments] == ["a", "b", "c"]
+    assert ids_of(comments)[0] == old_ids[0]
+    new_texts = sorted(
+        c["text"] for c in [*comments, *comments[0]["replies"]] if c.get("new")
+    )
+    assert new_texts == ["c", "reply to a"]
+    thread = library.thread(snapshot(library)[0]["id"])
+    assert [c.path for c in thread.walk_comments()] == ["1", "1.1", "2", "3"]
+    assert library.mark_thread_read(thread.id) == 2
+    assert library.stats()["new"] == 0
+
+
+def test_deletion_placeholder_keeps_the_original(library: Library, tmp_path: Path) -> None:
+    early = write(tmp_path / "early.txt", post("T", [C("a"), C("harsh words", C("reply")), C("c")]))
+    late = write(
+        tmp_path / "late.txt", post("T", [C("a"), C(REMOVED, C("reply"), removed=True), C("c")])
+    )
+    library.import_file(early)
+    before = ids_of(snapshot(library)[0]["comments"])
+    result = library.import_file(late)
+    assert result.comments_new == 0
+    comments = snapshot(library)[0]["comments"]
+    assert ids_of(comments) == before
+    assert comments[1]["text"] == "harsh words" and comments[1]["removed"] is True
+    assert comments[1]["replies"][0]["text"] == "reply"
+
+
+def test_vanished_comment_keeps_its_place(library: Library, tmp_path: Path) -> None:
+    library.import_file(write(tmp_path / "1.txt", post("T", [C("a"), C("b"), C("c")])))
+    library.import_file(write(tmp_path / "2.txt", post("T", [C("a"), C("c"), C("d")])))
+    comments = snapshot(library)[0]["comments"]
+    assert [c["text"] for c in comments] == ["a", "b", "c", "d"]
+    assert [bool(c.get("vanished")) for c in comments] == [False, True, False, False]
+
+
+def test_merge_order() -> None:
+    assert merge_order(["a", "b", "c"], ["a", "c", "d"]) == ["a", "b", "c", "d"]
+    assert merge_order(["x", "a"], ["a"]) == ["x", "a"]
+    assert merge_order([], ["a"]) == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("binary.bin", b"\x00\x01\x02PNG\x00" * 50, "binary"),
+        ("truncated.xml", b"<?xml version='1.0'?><rss><channel><item><title>x", "XML"),
+        ("notes.txt", b"just some notes\nnothing like a dump\n", "unknown format"),
+    ],
+)
+def test_bad_input_is_refused_and_changes_nothing(
+    library: Library, tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    good = write(tmp_path / "good.txt", post("Kept", [C("safe")]))
+    library.import_file(good)
+    before = snapshot(library)
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    result = library.import_file(bad)
+    assert not result.ok
+    assert result.error and str(bad) in result.error and message in result.error
+    assert "\n" not in result.error and "Traceback" not in result.error
+    assert snapshot(library) == before
+    assert library.stats()["sources"] == 1
+
+
+def test_cancel_rolls_back_the_file(library: Library, tmp_path: Path) -> None:
+    library.import_file(write(tmp_path / "first.txt", post("Old", [C("x")])))
+    before = snapshot(library)
+    many = [post(f"Post {i}", [C(f"comment {i}")], date=DATE - dt.timedelta(days=i))
+            for i in range(1, 30)]
+    dump = write(tmp_path / "many.txt", *many)
+    cancel = threading.Event()
+    seen = []
+
+    def progress(fraction: float | None, label: str) -> None:
+        seen.append(fraction)
+        if len(seen) == 5:
+            cancel.set()
+
+    result = library.import_file(dump, progress=progress, cancel=cancel)
+    assert result.cancelled and not result.ok
+    assert snapshot(library) == before
+    assert library.stats()["sources"] == 1
+
+
+def test_reopened_library_keeps_schema_and_data(library_dir: Path, tmp_path: Path) -> None:
+    from reader.store.migrations import MIGRATIONS, schema_version
+
+    with Library.open(library_dir) as lib:
+        lib.import_file(write(tmp_path / "a.txt", post("T", [C("a")])))
+        assert schema_version(lib.db) == len(MIGRATIONS)
+    with Library.open(library_dir) as lib:
+        assert schema_version(lib.db) == len(MIGRATIONS)
+        assert lib.stats()["posts"] == 1
+        assert lib.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert lib.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
