@@ -26,7 +26,13 @@ def ensure_dump(posts: int) -> Path:
     if not out.exists():
         out.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            [sys.executable, str(ROOT / "bench" / "make_archive.py"), str(out), "--posts", str(posts)],
+            [
+                sys.executable,
+                str(ROOT / "bench" / "make_archive.py"),
+                str(out),
+                "--posts",
+                str(posts),
+            ],
             check=True,
         )
     return out
@@ -65,14 +71,23 @@ def phase_baseline(dump: Path, work: Path) -> dict:
                 comment, parent, path = stack.pop()
                 cid = next(counter)
                 comment_rows.append(
-                    {"id": cid, "post_id": pid, "parent_id": parent, "path": path,
-                     "text": comment.text, "removed": int(comment.removed)}
+                    {
+                        "id": cid,
+                        "post_id": pid,
+                        "parent_id": parent,
+                        "path": path,
+                        "text": comment.text,
+                        "removed": int(comment.removed),
+                    }
                 )
-                stack.extend(
-                    (r, cid, f"{path}.{i}") for i, r in enumerate(comment.replies, 1)
-                )
-            yield {"id": pid, "date": post.date.isoformat(), "title": post.title,
-                   "body": post.body, "declared_comments": post.declared_comments}
+                stack.extend((r, cid, f"{path}.{i}") for i, r in enumerate(comment.replies, 1))
+            yield {
+                "id": pid,
+                "date": post.date.isoformat(),
+                "title": post.title,
+                "body": post.body,
+                "declared_comments": post.declared_comments,
+            }
             if len(comment_rows) > 5000:
                 db["comments"].insert_all(comment_rows, batch_size=1000)
                 comment_rows.clear()
@@ -121,7 +136,9 @@ def main() -> None:
     for name in ("parse", "baseline", "real"):
         out = subprocess.run(
             [sys.executable, __file__, "--dump", str(dump), "--phase", name],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
         results[name] = json.loads(out)
     print(f"{'phase':<10}{'seconds':>9}{'MB/s':>8}{'peak RSS MB':>13}{'posts':>8}{'comments':>10}")
@@ -133,8 +150,10 @@ def main() -> None:
     ratio = results["real"]["seconds"] / results["baseline"]["seconds"]
     real_mbs = size_mb / results["real"]["seconds"]
     print(f"real/baseline time ratio: {ratio:.2f} (target <= 1.2)")
-    print(f"real import: {real_mbs:.1f} MB/s (target >= 15), peak RSS "
-          f"{results['real']['rss_mb']:.0f} MB (target <= 400)")
+    print(
+        f"real import: {real_mbs:.1f} MB/s (target >= 15), peak RSS "
+        f"{results['real']['rss_mb']:.0f} MB (target <= 400)"
+    )
 
 
 if __name__ == "__main__":

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 import unicodedata
-
-_SPACE = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
-    """Fold what dumps of the same item disagree on: Unicode form, case, runs of white space."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
+    """Fold what dumps of the same item disagree on: Unicode form, case, runs of white space.
+
+    ``str.split()`` splits on every Unicode space (no-break spaces included) and is several
+    times faster than a regex on the importer's hot path.
+    """
+    if not text.isascii():  # ASCII is already in NFKC; skipping the call saves a pass
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.split()).casefold()
 
 
 def _digest(*parts: str) -> str:

@@ -7,6 +7,7 @@ hands back ``Post``/``Comment`` trees read from SQLite.  Nothing here knows abou
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 
@@ -71,7 +72,7 @@ class Comment:
                 return line.strip()
         return ""
 
-    def walk(self):  # noqa: ANN201 - generator of Comment
+    def walk(self) -> Iterator[Comment]:
         """This comment then all its replies, depth first in display order."""
         yield self
         for reply in self.replies:
@@ -92,7 +93,7 @@ class Post:
     source: str | None = None
     comments: list[Comment] = field(default_factory=list)
 
-    def walk_comments(self):  # noqa: ANN201 - generator of Comment
+    def walk_comments(self) -> Iterator[Comment]:
         """Every comment and reply, depth first in display order."""
         for comment in self.comments:
             yield from comment.walk()
@@ -119,8 +120,10 @@ class Annotation:
 
     ``exact``/``prefix``/``suffix`` form the quote selector, ``start``/``end`` the position
     selector (character offsets into the item's text: a post's body or a comment's text).
-    ``state`` is where re-anchoring last placed it: "exact", "moved" (found by quote elsewhere
-    or fuzzily) or "orphan" (not found; kept and listed, never deleted).
+    ``state`` is where re-anchoring last placed it: "exact" (the quote itself, at its offsets,
+    elsewhere in the item or with only white space changed), "moved" (only a similar passage
+    was found: the text was edited) or "orphan" (not found, or the item is not in the library;
+    kept and listed, never deleted).  See ``reader.annotate.anchoring``.
     """
 
     id: str

@@ -30,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_stats)
 
 
-def after_import(library: Library, results: list) -> None:  # noqa: ARG001
+def after_import(library: Library, results: list) -> None:
     """Hook for derived data (the search index) to catch up after the store committed."""
     try:
         from reader.search import update_after_import

@@ -9,7 +9,7 @@ import time
 class TerminalProgress:
     """Call with (fraction or None, label); redraws at most ten times a second."""
 
-    def __init__(self, stream=None, enabled: bool | None = None) -> None:  # noqa: ANN001
+    def __init__(self, stream=None, enabled: bool | None = None) -> None:
         self.stream = stream or sys.stderr
         self.enabled = self.stream.isatty() if enabled is None else enabled
         self._last = 0.0

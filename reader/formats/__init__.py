@@ -53,7 +53,9 @@ def detect(path: Path) -> ModuleType:
             return module
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         raise DumpError(path, "XML/HTML file in a format this version does not read", line=1)
-    raise DumpError(path, "unknown format: no date line such as 'Sunday, 7 March 2021' found", line=1)
+    raise DumpError(
+        path, "unknown format: no date line such as 'Sunday, 7 March 2021' found", line=1
+    )
 
 
 def parse(path: Path, report: ParseReport | None = None) -> Iterator[ParsedPost]:

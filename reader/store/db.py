@@ -25,6 +25,7 @@ def open_database(path: Path | str, *, migrate: bool = True) -> sqlite_utils.Dat
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA busy_timeout=30000")
+    conn.execute("PRAGMA cache_size=-65536")  # 64 MiB: an import's index pages stay in memory
     db = sqlite_utils.Database(conn)
     if migrate:
         migrations.apply(db)

@@ -244,9 +244,7 @@ class _Importer:
         if not updates:
             return False
         assignments = ", ".join(f"{column} = ?" for column in updates)
-        self.conn.execute(
-            f"UPDATE posts SET {assignments} WHERE id = ?", [*updates.values(), pid]
-        )
+        self.conn.execute(f"UPDATE posts SET {assignments} WHERE id = ?", [*updates.values(), pid])
         return True
 
     def _merge_comments(
@@ -284,8 +282,18 @@ class _Importer:
                 "INSERT INTO comments(id, post_id, parent_id, position, path, text, removed,"
                 " vanished, is_new, author, source_id, added_at, stamp)"
                 " VALUES (?,?,?,0,'',?,?,0,?,?,?,?,?)",
-                [item.id, pid, item.parent_id, c.text, int(c.removed), int(had_comments),
-                 c.author, self.source_id, self.now, self.stamp],
+                [
+                    item.id,
+                    pid,
+                    item.parent_id,
+                    c.text,
+                    int(c.removed),
+                    int(had_comments),
+                    c.author,
+                    self.source_id,
+                    self.now,
+                    self.stamp,
+                ],
             )
             self.result.comments_new += 1
             changed = True
@@ -434,9 +442,10 @@ def import_file(
         sha = file_sha256(path)
         report = formats.ParseReport(format=module.NAME)
         with transaction(conn):
-            stamp = int(
-                conn.execute("SELECT value FROM meta WHERE key = 'change_stamp'").fetchone()[0]
-            ) + 1
+            stamp = (
+                int(conn.execute("SELECT value FROM meta WHERE key = 'change_stamp'").fetchone()[0])
+                + 1
+            )
             source_id = _upsert_source(conn, path, sha, module.NAME)
             importer = _Importer(conn, result, source_id, stamp)
             for post in module.parse(path, report):
@@ -450,9 +459,7 @@ def import_file(
                 raise DumpError(path, "no posts found")
             result.stamp = stamp
             if result.changed:
-                conn.execute(
-                    "UPDATE meta SET value = ? WHERE key = 'change_stamp'", [str(stamp)]
-                )
+                conn.execute("UPDATE meta SET value = ? WHERE key = 'change_stamp'", [str(stamp)])
             _finish_source(conn, source_id, result, report)
         result.ok = True
         result.format = report.format
@@ -516,7 +523,8 @@ def expand_paths(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
             files.extend(
                 (p, True)
                 for p in sorted(path.rglob("*"))
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         else:
             files.append((path, False))

@@ -7,6 +7,7 @@ a background worker opens its own with ``Library.open(paths)``.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,7 @@ class Library:
         return cls(paths, open_database(paths.database))
 
     @property
-    def conn(self):  # noqa: ANN201 - sqlite3.Connection
+    def conn(self) -> sqlite3.Connection:
         return self.db.conn
 
     def close(self) -> None:
@@ -64,7 +65,20 @@ class Library:
         cancel: CancelFlag | None = None,
     ) -> ImportResult:
         """Import one file, all-or-nothing; bad input comes back as ``result.error``."""
-        return import_file(self.conn, Path(path), progress=progress, cancel=cancel)
+        return self._after_import(
+            import_file(self.conn, Path(path), progress=progress, cancel=cancel)
+        )
+
+    def _after_import(self, result: ImportResult) -> ImportResult:
+        """Re-anchor annotations on what the import changed (its own transaction; a crash
+        between the two is caught up on the next call)."""
+        if result.ok and result.changed:
+            from reader.annotate.reanchor import reanchor_after_import
+
+            report = reanchor_after_import(self.conn, result.changed_post_ids)
+            if report.newly_orphaned:
+                result.warnings.append(report.summary())
+        return result
 
     def import_paths(
         self,
@@ -78,8 +92,14 @@ class Library:
         for path, found_in_folder in expand_paths(Path(p) for p in paths):
             if cancel is not None and cancel.is_set():
                 return
-            yield import_file(
-                self.conn, path, progress=progress, cancel=cancel, found_in_folder=found_in_folder
+            yield self._after_import(
+                import_file(
+                    self.conn,
+                    path,
+                    progress=progress,
+                    cancel=cancel,
+                    found_in_folder=found_in_folder,
+                )
             )
 
     def mark_thread_read(self, post_id: str, last_comment_id: str | None = None) -> int:

@@ -75,7 +75,7 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         );
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         INSERT INTO meta(key, value) VALUES ('change_stamp', '0');
-        """
+        """,
     )
 
 

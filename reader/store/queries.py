@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -191,7 +192,7 @@ def post_json(post: Post) -> dict[str, Any]:
     }
 
 
-def dump(conn: sqlite3.Connection):  # noqa: ANN201 - generator of dicts
+def dump(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
     """Every post, newest first, in the ``dump --json`` shape, one at a time."""
     ids = [row[0] for row in conn.execute("SELECT id FROM posts ORDER BY date DESC, title")]
     for post_id in ids:

@@ -17,7 +17,11 @@ def cli(library: Path, *args: str, check: bool = True) -> subprocess.CompletedPr
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.run(
         [sys.executable, "-m", "reader", "--library", str(library), *args],
-        capture_output=True, text=True, env=env, cwd=REPO, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=120,
     )
     if check and proc.returncode != 0:
         raise AssertionError(f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
@@ -91,6 +95,12 @@ def test_help(tmp_path: Path, args: list[str]) -> None:
 def test_library_env_variable_is_honoured(tmp_path: Path, seeds_dir: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO), "ARCHIVE_READER_LIBRARY": str(tmp_path / "e")}
     seed = sorted(seeds_dir.glob("*.txt"))[0]
-    subprocess.run([sys.executable, "-m", "reader", "import", str(seed)], env=env, check=True,
-                   capture_output=True, cwd=REPO, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "reader", "import", str(seed)],
+        env=env,
+        check=True,
+        capture_output=True,
+        cwd=REPO,
+        timeout=120,
+    )
     assert (tmp_path / "e" / "library.sqlite").exists()

@@ -17,15 +17,20 @@ DATE = dt.date(2021, 3, 7)
 REMOVED = "This comment has been removed by the author."
 
 
-def C(text: str, *replies: ParsedComment, removed: bool = False) -> ParsedComment:  # noqa: N802
+def C(text: str, *replies: ParsedComment, removed: bool = False) -> ParsedComment:
     return ParsedComment(text=text, removed=removed, replies=list(replies))
 
 
-def post(title: str, comments: list[ParsedComment] | None, body: str = "Body text.\n\nMore.",
-         date: dt.date = DATE) -> ParsedPost:
+def post(
+    title: str,
+    comments: list[ParsedComment] | None,
+    body: str = "Body text.\n\nMore.",
+    date: dt.date = DATE,
+) -> ParsedPost:
     declared = None if comments is None else sum(1 + len(c.replies) for c in comments)
-    return ParsedPost(date=date, title=title, body=body, declared_comments=declared,
-                      comments=comments)
+    return ParsedPost(
+        date=date, title=title, body=body, declared_comments=declared, comments=comments
+    )
 
 
 def write(path: Path, *posts: ParsedPost) -> Path:
@@ -88,7 +93,9 @@ def test_listing_page_and_post_page_merge(library: Library, tmp_path: Path) -> N
         post("Alpha", None, body="Alpha body."),
         post("Beta", None, body="Beta body.", date=dt.date(2021, 3, 6)),
     )
-    page = write(tmp_path / "page.txt", post("Alpha", [C("First!", C("Second"))], body="Alpha body."))
+    page = write(
+        tmp_path / "page.txt", post("Alpha", [C("First!", C("Second"))], body="Alpha body.")
+    )
     assert library.import_file(listing).posts_new == 2
     result = library.import_file(page)
     assert result.posts_new == 0 and result.posts_merged == 1 and result.comments_new == 2
@@ -118,9 +125,7 @@ def test_later_dump_adds_exactly_the_new_comments(library: Library, tmp_path: Pa
     comments = snapshot(library)[0]["comments"]
     assert [c["text"] for c in comments] == ["a", "b", "c"]
     assert ids_of(comments)[0] == old_ids[0]
-    new_texts = sorted(
-        c["text"] for c in [*comments, *comments[0]["replies"]] if c.get("new")
-    )
+    new_texts = sorted(c["text"] for c in [*comments, *comments[0]["replies"]] if c.get("new"))
     assert new_texts == ["c", "reply to a"]
     thread = library.thread(snapshot(library)[0]["id"])
     assert [c.path for c in thread.walk_comments()] == ["1", "1.1", "2", "3"]
@@ -185,8 +190,10 @@ def test_bad_input_is_refused_and_changes_nothing(
 def test_cancel_rolls_back_the_file(library: Library, tmp_path: Path) -> None:
     library.import_file(write(tmp_path / "first.txt", post("Old", [C("x")])))
     before = snapshot(library)
-    many = [post(f"Post {i}", [C(f"comment {i}")], date=DATE - dt.timedelta(days=i))
-            for i in range(1, 30)]
+    many = [
+        post(f"Post {i}", [C(f"comment {i}")], date=DATE - dt.timedelta(days=i))
+        for i in range(1, 30)
+    ]
     dump = write(tmp_path / "many.txt", *many)
     cancel = threading.Event()
     seen = []
