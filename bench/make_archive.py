@@ -156,19 +156,24 @@ def build_vocabulary(rng: random.Random, size: int = 3200) -> tuple[list[str], l
     for word in _EXTRA_WORDS + _COMMON.split() + _DOMAIN.split():
         add(word)
     base = list(words)
-    for word in base:
+    for word in base:  # inflected forms: "inspection" -> "inspections"
         if len(words) >= size * 3 // 4:
             break
         if len(word) > 3 and word[-1] not in "sy":
             add(word + "s")
         if len(word) > 4 and word[-1] == "e":
             add(word[:-1] + "ing")
-    while len(words) < size:
+    real = len(words)
+    while len(words) < size:  # made-up but pronounceable words for the rare tail
         parts = rng.randint(2, 3)
         stem = "".join(rng.choice(_SYLLABLES) for _ in range(parts))
         add(stem + rng.choice(_ENDINGS))
-    # Real words keep the frequent ranks; a light shuffle inside bands avoids a fixed order.
-    ranked = words[:60] + rng.sample(words[60:], len(words) - 60)
+    # Function words keep the top ranks, other real words come next, made-up words last.
+    ranked = (
+        words[:60]
+        + rng.sample(words[60:real], real - 60)
+        + rng.sample(words[real:], len(words) - real)
+    )
     weights = [1.0 / (rank + 2) ** 1.05 for rank in range(len(ranked))]
     return ranked, list(itertools.accumulate(weights))
 
@@ -186,7 +191,7 @@ class TextMaker:
         if rng.random() < 0.15:
             words.insert(rng.randrange(len(words)), rng.choice(_NAMES))
         if rng.random() < 0.2:
-            at = rng.randrange(1, len(words))
+            at = rng.randrange(1, len(words) - 1)
             words[at] = words[at] + ","
         text = " ".join(words)
         return text[0].upper() + text[1:] + rng.choice(".....?!")
@@ -201,7 +206,7 @@ class TextMaker:
     def body(self) -> str:
         rng = self.rng
         parts: list[str] = []
-        for _ in range(rng.randint(3, 12)):
+        for _ in range(rng.randint(3, 13)):
             roll = rng.random()
             if roll < 0.06:
                 parts.append("--oo00oo--")
@@ -252,7 +257,7 @@ def comment_total(rng: random.Random, busy: bool) -> int:
         return rng.randint(300, 700)
     if rng.random() < 0.12:
         return 0
-    return min(int(rng.lognormvariate(3.01, 0.75)), 150)
+    return min(int(rng.lognormvariate(3.04, 0.75)), 150)
 
 
 def make_comments(rng: random.Random, maker: TextMaker, total: int) -> list[ParsedComment]:
@@ -296,6 +301,7 @@ def make_posts(posts: int, seed: int) -> Iterator[ParsedPost]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Write the dump, print its size and counts; with ``--verify`` parse it back and time it."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path, help="dump file to write")
     parser.add_argument("--posts", type=int, default=5000, help="number of posts (5000)")

@@ -3,8 +3,9 @@
 Why a hand-written state machine: the dumps run to hundreds of megabytes, the importer must
 stay above 15 MB/s end to end, and the structure is carried only by column-0 date lines, a
 ``N comments:`` line and fixed indentation.  So the file is read in 1 MiB binary chunks, cut at
-newlines, decoded per block and walked line by line with cheap ``startswith``/slice checks;
-regexes run only on the few lines whose first character could start a date or count line.
+newlines, decoded per block and walked line by line with cheap ``startswith``/equality checks;
+regexes run only on the few lines whose first character could start a date, count or comment
+marker line, and comment lines are dedented in one ``str.replace`` per comment.
 Each post is yielded as soon as the next date line (or end of file) arrives, so memory is
 bounded by the largest single post.
 
@@ -37,18 +38,27 @@ Decisions about text (the store and exporters rely on these):
 * A comment whose text is a Blogger deletion placeholder ("This comment has been removed by
   the author." and the like) keeps that text and gets ``removed=True``.
 * ``declared_comments``/``comments`` are ``None`` when a post has no count line (a listing
-  page); ``No comments:`` gives ``0`` and ``[]``.  The declared count includes replies; a
-  mismatch with what was found (cut-off page) is only a warning.
+  page); ``No comments:`` gives ``0`` and ``[]``.  The declared count includes replies.
 * ``line`` is the 1-based line of the date line (posts) or of the ``N.`` marker (comments).
 
-Ambiguities resolved leniently (each leaves a warning in ``report.warnings``):
+Ambiguities, resolved leniently rather than refusing real data:
 
+* A date line counts only at column 0 (an indented one is comment text); a column-0 date line
+  always starts a new post, even in the middle of a body or a cut-off comment.
+* Comment markers count only after a count line; before it ``1. item`` lines are body text.
 * A count line followed by something that is neither a comment nor the end of the post was
-  body text after all: it and what follows go back into the body.
-* ``ReplyDelete``/``Delete`` followed by further continuation lines of the same comment were
-  text lines, so the comment is reopened (no warning: this is exact recovery).
+  body text after all: it and what follows go back into the body (warning).
+* ``ReplyDelete``/``Delete`` followed by further continuation lines (or by a second close
+  marker) of the same comment were text lines, so the comment is reopened (exact, no
+  warning).  The one layout that cannot be told apart: a top-level comment with a text line
+  that is exactly ``ReplyDelete`` (or ``Reply``) and a later line exactly ``Replies`` with
+  only blank lines between; it is read as the comment's end and its replies section (the
+  real close marker then no longer fits, which leaves a warning).
+* A missing close marker (the last comment cut off) is not an error; a declared count that
+  differs from the comments found is a warning.
 * Any other line that does not fit (wrong indentation, text at column 0 inside the comment
-  section) is appended to the most recent comment with its leading spaces removed.
+  section) is appended to the most recent comment with its leading spaces removed (warning).
+* Warnings are capped at 200 per file, then counted in one last line.
 * Bytes that are not UTF-8: if everything before was ASCII the rest of the file is read as
   cp1252 (identical to reading all of it as cp1252) and ``report.encoding = "cp1252"``; in a
   file that already had real UTF-8 text only the offending lines are read as cp1252.
@@ -93,7 +103,6 @@ TOP_CLOSE = "ReplyDelete"
 TOP_CLOSE_ALT = "Reply"
 REPLIES = "Replies"
 REPLY_CLOSE = "Delete"
-_TOP_CLOSERS = (TOP_CLOSE, TOP_CLOSE_ALT)
 
 _WD = "|".join(WEEKDAYS)
 _MO = "|".join(MONTHS)
@@ -224,6 +233,7 @@ def _blocks(
     first = True
     while True:
         chunk = handle.read(_CHUNK)
+        report.bytes_read += len(chunk)  # progress bars: blocks are read ahead of parsing
         if first:
             first = False
             if chunk.startswith(_BOM):
@@ -384,7 +394,7 @@ def _parse_lines(blocks: Iterator[list[str]], path: Path, warn: _Warnings) -> It
     reply: ParsedComment | None = None
     reply_lines: list[str] = []  # the same with the 6-space indent
     marker = ""  # the raw close line consumed in c_top_done / c_reply_done
-    closed_blanks = 0  # blank lines after it
+    closed_tail: list[str] = []  # blank lines after it, raw
 
     for lines in blocks:
         for lineno, line in enumerate(lines, base + 1):
@@ -398,7 +408,7 @@ def _parse_lines(blocks: Iterator[list[str]], path: Path, warn: _Warnings) -> It
                         if line in top_closers:
                             cs = c_top_done
                             marker = line
-                            closed_blanks = 0
+                            closed_tail.clear()
                         else:
                             top_lines.append(line)
                         continue
@@ -410,7 +420,7 @@ def _parse_lines(blocks: Iterator[list[str]], path: Path, warn: _Warnings) -> It
                         if line == reply_close:
                             cs = c_reply_done
                             marker = line
-                            closed_blanks = 0
+                            closed_tail.clear()
                         else:
                             reply_lines.append(line)
                         continue
@@ -438,12 +448,19 @@ def _parse_lines(blocks: Iterator[list[str]], path: Path, warn: _Warnings) -> It
                                 top.replies.append(reply)
                                 cs = c_reply
                                 continue
-                            if cs == c_reply_done and line.startswith("      "):
+                            if (
+                                cs == c_reply_done
+                                and line.startswith("      ")
+                                and not line.isspace()
+                            ):
                                 # "Delete" was a line of the reply's text: reopen it.
                                 reply_lines.append(marker)
-                                reply_lines.extend([""] * closed_blanks)
-                                reply_lines.append(line)
-                                cs = c_reply
+                                reply_lines.extend(closed_tail)
+                                if line == reply_close:
+                                    closed_tail.clear()
+                                else:
+                                    reply_lines.append(line)
+                                    cs = c_reply
                                 continue
                         elif cs == c_top_done:
                             if line == replies_line:
@@ -452,10 +469,10 @@ def _parse_lines(blocks: Iterator[list[str]], path: Path, warn: _Warnings) -> It
                             if not line.isspace():
                                 # "ReplyDelete" was a line of the text: reopen the comment.
                                 top_lines.append(marker)
-                                top_lines.extend([""] * closed_blanks)
+                                top_lines.extend(closed_tail)
                                 if line in top_closers:
                                     marker = line
-                                    closed_blanks = 0
+                                    closed_tail.clear()
                                 else:
                                     top_lines.append(line)
                                     cs = c_top
@@ -481,8 +498,10 @@ def _parse_lines(blocks: Iterator[list[str]], path: Path, warn: _Warnings) -> It
                         reply_lines.append("")
                     elif cs == c_start:
                         start_blanks += 1
-                    elif cs != c_replies:
-                        closed_blanks += 1
+                    elif cs == c_top_done:
+                        closed_tail.append(line if line.startswith("    ") else "")
+                    elif cs == c_reply_done:
+                        closed_tail.append(line if line.startswith("      ") else "")
                     continue
                 if cs != c_start:
                     warn(lineno, "line does not fit the comment layout; added to the comment above")

@@ -220,3 +220,13 @@ def test_reopened_library_keeps_schema_and_data(library_dir: Path, tmp_path: Pat
         assert lib.stats()["posts"] == 1
         assert lib.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert lib.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_progress_reaches_the_whole_file(library: Library, tmp_path: Path) -> None:
+    many = [post(f"P {i}", [C("x" * 200)], date=DATE - dt.timedelta(days=i)) for i in range(50)]
+    dump = write(tmp_path / "many.txt", *many)
+    fractions: list[float | None] = []
+    library.import_file(dump, progress=lambda f, _label: fractions.append(f))
+    assert len(fractions) == 50
+    assert fractions[-1] == pytest.approx(1.0)
+    assert all(f is not None and 0 < f <= 1 for f in fractions)
