@@ -113,11 +113,14 @@ PHASES = {"parse": phase_parse, "baseline": phase_baseline, "real": phase_real}
 
 def run_phase(name: str, dump: Path) -> dict:
     with tempfile.TemporaryDirectory() as work:
+        before = resource.getrusage(resource.RUSAGE_SELF)
         start = time.perf_counter()
         counts = PHASES[name](dump, Path(work))
         seconds = time.perf_counter() - start
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"phase": name, "seconds": seconds, "rss_mb": rss_mb, **counts}
+        after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    rss_mb = after.ru_maxrss / 1024
+    return {"phase": name, "seconds": seconds, "cpu": cpu, "rss_mb": rss_mb, **counts}
 
 
 def main() -> None:
@@ -141,18 +144,24 @@ def main() -> None:
             text=True,
         ).stdout
         results[name] = json.loads(out)
-    print(f"{'phase':<10}{'seconds':>9}{'MB/s':>8}{'peak RSS MB':>13}{'posts':>8}{'comments':>10}")
+    print(
+        f"{'phase':<10}{'wall s':>8}{'cpu s':>8}{'MB/s cpu':>10}{'peak RSS MB':>13}"
+        f"{'posts':>8}{'comments':>10}"
+    )
     for name, r in results.items():
         print(
-            f"{name:<10}{r['seconds']:9.2f}{size_mb / r['seconds']:8.1f}{r['rss_mb']:13.0f}"
-            f"{r['posts']:8d}{r['comments']:10d}"
+            f"{name:<10}{r['seconds']:8.2f}{r['cpu']:8.2f}{size_mb / r['cpu']:10.1f}"
+            f"{r['rss_mb']:13.0f}{r['posts']:8d}{r['comments']:10d}"
         )
-    ratio = results["real"]["seconds"] / results["baseline"]["seconds"]
-    real_mbs = size_mb / results["real"]["seconds"]
-    print(f"real/baseline time ratio: {ratio:.2f} (target <= 1.2)")
+    # CPU seconds, not wall time: on a shared machine other processes inflate wall time, while
+    # the targets are about what the import costs on one core.
+    real = results["real"]
+    ratio = real["cpu"] / results["baseline"]["cpu"]
+    print(f"real/baseline CPU-time ratio: {ratio:.2f} (target <= 1.2)")
     print(
-        f"real import: {real_mbs:.1f} MB/s (target >= 15), peak RSS "
-        f"{results['real']['rss_mb']:.0f} MB (target <= 400)"
+        f"real import: {size_mb / real['cpu']:.1f} MB/s of CPU time, "
+        f"{size_mb / real['seconds']:.1f} MB/s wall (target >= 15), "
+        f"peak RSS {real['rss_mb']:.0f} MB (target <= 400)"
     )
 
 

@@ -65,7 +65,7 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
             added_at TEXT NOT NULL,
             stamp INTEGER NOT NULL DEFAULT 0
         );
-        CREATE INDEX comments_post ON comments(post_id, parent_id, position);
+        CREATE INDEX comments_post ON comments(post_id, position);
         CREATE INDEX comments_stamp ON comments(stamp);
         CREATE INDEX comments_new ON comments(post_id) WHERE is_new = 1;
         CREATE TABLE read_state (
