@@ -1,0 +1,205 @@
+"""``archive-reader export`` as a user meets it: real processes, the real annotation commands,
+pdftotext on the result, and one clear line (exit 1, no file left) for every way it can fail."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+TITLE = "At Odds With The Evidence"
+
+
+def cli(library: Path, *args: str, check: bool = True, display: bool = False):
+    """Run the CLI in a fresh process; without ``display`` no DISPLAY and no Qt platform is set,
+    as on a server, so the PDF path must choose the offscreen platform itself."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    if not display:
+        for key in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+            env.pop(key, None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "reader", "--library", str(library), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=180,
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def pdftotext(pdf: Path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext not installed (apt-get install poppler-utils)")
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> tuple[Path, dict]:
+    """A library holding the seeds, one annotated reply and one bookmarked comment."""
+    library = tmp_path_factory.mktemp("export-cli") / "lib"
+    cli(library, "import", str(seeds_dir))
+    posts = json.loads(cli(library, "dump", "--json").stdout)
+    post = next(p for p in posts if p["title"] == TITLE)
+    parent = next(c for c in post["comments"] if len(c["replies"]) >= 3)
+    reply = parent["replies"][2]
+    words = reply["text"].split()
+    quote = " ".join(words[3:7])
+    other = next(c for c in post["comments"] if c is not parent and not c["replies"])
+    added = cli(
+        library, "annotations", "add", reply["id"], "--quote", quote, "--note",
+        "Raise this at the hearing", "--colour", "blue",
+    )  # fmt: skip
+    assert added.returncode == 0
+    cli(library, "bookmarks", "add", other["id"], "--label", "for the union rep")
+    return library, {"post": post, "parent": parent, "reply": reply, "other": other, "quote": quote}
+
+
+def first_words(text: str) -> str:
+    line = next(ln for ln in text.splitlines() if ln.strip())
+    return flat(line)[:28].rstrip("-").rsplit(" ", 1)[0]
+
+
+def test_pdf_html_markdown_of_an_annotated_thread(seeded, tmp_path: Path) -> None:
+    library, facts = seeded
+    post = facts["post"]
+    pdf, html, md = tmp_path / "t.pdf", tmp_path / "t.html", tmp_path / "t.md"
+    proc = cli(
+        library, "export", post["id"], "--pdf", str(pdf), "--html", str(html),
+        "--markdown", str(md), "--paper", "letter",
+    )  # fmt: skip
+    assert re.search(r"Wrote .*t\.pdf \(\d+ pages, 25 of 25 comments, 1 annotations", proc.stdout)
+    text = flat(pdftotext(pdf))
+    assert text.startswith(TITLE)
+    position = 0
+    numbered = [(c, str(i)) for i, c in enumerate(post["comments"], start=1)]
+    for comment, path in numbered:
+        found = text.find(first_words(comment["text"]), position)
+        assert found > 0, path
+        assert path in text[max(position, found - 80) : found].split(), path  # its heading
+        position = found
+    quote = flat(facts["quote"])
+    assert f"{quote}[1]" in text and f"[1] “{quote}” — Raise this at the hearing" in text
+    assert "★ bookmarked: for the union rep" in text
+
+    document = html.read_text(encoding="utf-8")
+    assert document.startswith("<!DOCTYPE html>")
+    assert not re.search(r"<(script|link|img|iframe)\b|\b(src|href)=|url\(", document)
+    assert "background-color:#b3e5fc" in document
+    assert "Raise this at the hearing" in md.read_text(encoding="utf-8")
+
+
+def test_annotated_only_holds_the_marked_comments_and_their_parents(
+    seeded,
+    tmp_path: Path,
+) -> None:
+    library, facts = seeded
+    pdf = tmp_path / "only.pdf"
+    cli(library, "export", facts["post"]["id"], "--pdf", str(pdf), "--annotated-only", "--endnotes")
+    text = flat(pdftotext(pdf))
+    keep = {facts["parent"]["id"], facts["reply"]["id"], facts["other"]["id"]}
+
+    def walk(comments: list[dict]):
+        for comment in comments:
+            yield comment
+            yield from walk(comment["replies"])
+
+    for comment in walk(facts["post"]["comments"]):
+        assert (first_words(comment["text"]) in text) == (comment["id"] in keep), comment["text"][
+            :40
+        ]
+    assert "(context)" in text  # the reply's parent is there only for context
+    notes = text[text.rindex("Notes") :]
+    assert "Raise this at the hearing" in notes
+
+
+def test_a_missing_post_is_one_line_and_no_file(seeded, tmp_path: Path) -> None:
+    library, _facts = seeded
+    out = tmp_path / "x.pdf"
+    proc = cli(library, "export", "pnosuchpost", "--pdf", str(out), check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines() == ["archive-reader: no post with id 'pnosuchpost'"]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("missing-folder/out.pdf", "does not exist"),
+        (".", "it is a folder"),
+    ],
+)
+def test_an_unwritable_path_is_one_line(
+    seeded,
+    tmp_path: Path,
+    target: str,
+    message: str,
+) -> None:
+    library, facts = seeded
+    proc = cli(library, "export", facts["post"]["id"], "--pdf", str(tmp_path / target), check=False)
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert (
+        len(lines) == 1
+        and lines[0].startswith("archive-reader: cannot write")
+        and message in lines[0]
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_format_is_a_usage_error(seeded) -> None:
+    library, facts = seeded
+    proc = cli(library, "export", facts["post"]["id"], check=False)
+    assert proc.returncode == 1 and "--pdf, --html or --markdown" in proc.stderr
+
+
+def test_a_full_disk_leaves_the_old_file_and_no_temporary(
+    seeded,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """In-process, with writes failing as on a full disk (ENOSPC)."""
+    from reader import cli as reader_cli
+    from reader.export import atomic
+
+    library, facts = seeded
+    out = tmp_path / "thread.html"
+    out.write_text("the previous export")
+    real_fdopen = os.fdopen
+
+    class Full:
+        def __init__(self, handle) -> None:
+            self.handle = handle
+
+        def write(self, data: bytes) -> int:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        def __getattr__(self, name: str):
+            return getattr(self.handle, name)
+
+    monkeypatch.setattr(atomic.os, "fdopen", lambda *a, **k: Full(real_fdopen(*a, **k)))
+    status = reader_cli.main(
+        ["--library", str(library), "export", facts["post"]["id"], "--html", str(out)]
+    )
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 1
+    assert err == [f"archive-reader: cannot write {out}: the disk is full"]
+    assert out.read_text() == "the previous export"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["thread.html"]
