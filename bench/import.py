@@ -2,8 +2,10 @@
 
     python bench/import.py [--posts 5000] [--dump PATH]
 
-Each phase runs in its own process so its peak RSS is its own.  Targets (issue 2): the real
-import >= 15 MB/s on one core, real/baseline time ratio <= 1.2, peak RSS <= 400 MB.
+Each phase runs in its own process so its peak RSS is its own, ``--repeat`` times; the fastest
+run counts, since other processes on a shared machine only ever make a run slower.
+Targets (issue 2): the real import >= 15 MB/s on one core, real/baseline time ratio <= 1.2,
+peak RSS <= 400 MB.
 """
 
 from __future__ import annotations
@@ -127,6 +129,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=5000)
     parser.add_argument("--dump", type=Path)
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per phase; the fastest counts (noise)"
+    )
     parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
     args = parser.parse_args()
     dump = args.dump or ensure_dump(args.posts)
@@ -137,13 +142,20 @@ def main() -> None:
     print(f"dump: {dump} ({size_mb:.1f} MB)")
     results = {}
     for name in ("parse", "baseline", "real"):
-        out = subprocess.run(
-            [sys.executable, __file__, "--dump", str(dump), "--phase", name],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        results[name] = json.loads(out)
+        runs = [
+            json.loads(
+                subprocess.run(
+                    [sys.executable, __file__, "--dump", str(dump), "--phase", name],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+            )
+            for _ in range(args.repeat)
+        ]
+        best = min(runs, key=lambda r: r["cpu"])
+        best["rss_mb"] = max(r["rss_mb"] for r in runs)
+        results[name] = best
     print(
         f"{'phase':<10}{'wall s':>8}{'cpu s':>8}{'MB/s cpu':>10}{'peak RSS MB':>13}"
         f"{'posts':>8}{'comments':>10}"

