@@ -7,17 +7,16 @@ a background worker opens its own with ``Library.open(paths)``.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from reader.model import Post
 from reader.paths import LibraryPaths
 from reader.store import queries
-from reader.store.db import open_database
+from reader.store.db import open_connection
 from reader.store.importer import (
     CancelFlag,
     ImportResult,
@@ -26,28 +25,34 @@ from reader.store.importer import (
     import_file,
 )
 
+if TYPE_CHECKING:
+    import sqlite_utils
+
 __all__ = ["ImportResult", "Library"]
 
 
 class Library:
     """A library folder opened for reading and writing."""
 
-    def __init__(self, paths: LibraryPaths, db: sqlite_utils.Database) -> None:
+    def __init__(self, paths: LibraryPaths, conn: sqlite3.Connection) -> None:
         self.paths = paths
-        self.db = db
+        self.conn = conn
 
     @classmethod
     def open(cls, library: LibraryPaths | str | Path | None = None) -> Library:
         paths = library if isinstance(library, LibraryPaths) else LibraryPaths.resolve(library)
         paths.ensure()
-        return cls(paths, open_database(paths.database))
+        return cls(paths, open_connection(paths.database))
 
-    @property
-    def conn(self) -> sqlite3.Connection:
-        return self.db.conn
+    @functools.cached_property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils over the same connection, for scripts; imported only when asked for."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     def close(self) -> None:
-        self.db.conn.close()
+        self.conn.close()
 
     def __enter__(self) -> Library:
         return self

@@ -7,18 +7,17 @@ append a new one instead.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Callable
-
-import sqlite_utils
 
 from reader.store.tx import run_script, transaction
 
-Migration = Callable[[sqlite_utils.Database], None]
+Migration = Callable[[sqlite3.Connection], None]
 
 
-def _m001_initial(db: sqlite_utils.Database) -> None:
+def _m001_initial(conn: sqlite3.Connection) -> None:
     run_script(
-        db.conn,
+        conn,
         """
         CREATE TABLE sources (
             id INTEGER PRIMARY KEY,
@@ -79,7 +78,7 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
-def _m002_annotations(db: sqlite_utils.Database) -> None:
+def _m002_annotations(conn: sqlite3.Connection) -> None:
     """Bookmarks and annotations (reader.annotate).
 
     No foreign keys to posts/comments on purpose: an annotation imported from another machine
@@ -88,7 +87,7 @@ def _m002_annotations(db: sqlite_utils.Database) -> None:
     ``suffix`` are the quote selector the reader made.
     """
     run_script(
-        db.conn,
+        conn,
         """
         CREATE TABLE bookmarks (
             id TEXT PRIMARY KEY,
@@ -126,19 +125,19 @@ MIGRATIONS: list[tuple[str, Migration]] = [
 ]
 
 
-def apply(db: sqlite_utils.Database) -> list[str]:
+def apply(conn: sqlite3.Connection) -> list[str]:
     """Apply every migration not yet recorded, in order, each in its own transaction."""
-    db.execute(
+    conn.execute(
         "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
     )
-    done = {row[0] for row in db.execute("SELECT name FROM migrations").fetchall()}
+    done = {row[0] for row in conn.execute("SELECT name FROM migrations").fetchall()}
     applied = []
     for name, migration in MIGRATIONS:
         if name in done:
             continue
-        with transaction(db.conn):
-            migration(db)
-            db.execute(
+        with transaction(conn):
+            migration(conn)
+            conn.execute(
                 "INSERT INTO migrations(name, applied_at) VALUES (?, ?)",
                 [name, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")],
             )
@@ -146,5 +145,5 @@ def apply(db: sqlite_utils.Database) -> list[str]:
     return applied
 
 
-def schema_version(db: sqlite_utils.Database) -> int:
-    return db.execute("SELECT count(*) FROM migrations").fetchone()[0]
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM migrations").fetchone()[0]

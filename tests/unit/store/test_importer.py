@@ -214,12 +214,13 @@ def test_reopened_library_keeps_schema_and_data(library_dir: Path, tmp_path: Pat
 
     with Library.open(library_dir) as lib:
         lib.import_file(write(tmp_path / "a.txt", post("T", [C("a")])))
-        assert schema_version(lib.db) == len(MIGRATIONS)
+        assert schema_version(lib.conn) == len(MIGRATIONS)
     with Library.open(library_dir) as lib:
-        assert schema_version(lib.db) == len(MIGRATIONS)
+        assert schema_version(lib.conn) == len(MIGRATIONS)
         assert lib.stats()["posts"] == 1
-        assert lib.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert lib.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert lib.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert lib.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert lib.db["posts"].count == 1  # sqlite-utils over the same connection
 
 
 def test_progress_reaches_the_whole_file(library: Library, tmp_path: Path) -> None:

@@ -1,0 +1,68 @@
+"""The only module that wires the core to the window: QApplication, Library, MainWindow.
+
+``main`` is what ``archive-reader`` with no command runs.  ``start`` does everything up to a
+shown window and is shared with the benchmark, so what it times is what users get.  The sample
+archive is imported here (through the window) and nowhere else: CLI commands never add it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reader.errors import ReaderError
+
+
+@dataclass
+class Started:
+    """What ``start`` built; the caller owns closing the library after the event loop."""
+
+    app: object  # QApplication
+    window: object  # reader.ui.mainwindow.MainWindow
+    library: object  # reader.store.Library
+
+
+def start(
+    library: str | None = None, argv: Sequence[str] | None = None, *, first_run: bool = True
+) -> Started:
+    """Create the application and show the window on ``library`` (default: the user's)."""
+    from PySide6.QtWidgets import QApplication
+
+    from reader.store import Library
+    from reader.ui.mainwindow import MainWindow
+    from reader.ui.settings import WindowSettings
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    app.setApplicationName("Archive Reader")
+    app.setApplicationDisplayName("Archive Reader")
+    app.setDesktopFileName("archive-reader")
+    lib = Library.open(library)
+    window = MainWindow(lib, settings=WindowSettings())
+    window.show()
+    restored = window.restore_position()
+    if first_run and not restored:
+        window.import_sample_if_empty()
+    return Started(app, window, lib)
+
+
+def main(library: str | None = None, argv: Sequence[str] | None = None) -> int:
+    """Run the reader window until it closes; returns the process exit status."""
+    try:
+        started = start(library, argv)
+    except ReaderError as exc:
+        print(f"archive-reader: {exc}", file=sys.stderr)
+        return 1
+    try:
+        return int(started.app.exec())  # type: ignore[attr-defined]
+    finally:
+        window = started.window
+        if window.isVisible():  # type: ignore[attr-defined]
+            window.close()  # type: ignore[attr-defined]  # saves state, stops background work
+        started.library.close()  # type: ignore[attr-defined]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""Offline full-text search over a library: a small interface, implemented with whoosh.
+
+The rest of the program uses only what is exported here (nothing outside this package imports
+whoosh).  Typical use::
+
+    index = open_index(library)
+    index.ensure_fresh(progress=..., cancel=...)   # in the background in the window
+    results = index.search('"exact phrase" inspect* date:2020 in:comment', limit=20)
+    for hit in results.hits:
+        hit.kind, hit.post_id, hit.comment_id, hit.title, hit.date, hit.path
+        hit.snippet.html()          # escaped, matches in <b>; .ansi() / .brackets() for text
+    highlight_ranges(comment.text, results.match)  # reading-pane highlights
+
+Contract of ``SearchIndex`` (one instance per thread, like ``Library``):
+
+* ``check()`` → ``IndexStatus`` (fresh / behind / stale / missing / corrupt), cheap;
+* ``ensure_fresh(progress, cancel)``, ``update(...)`` (incremental: rows whose stamp is newer
+  than the index's), ``rebuild(...)``: ``progress(fraction | None, label)``, ``cancel`` has
+  ``is_set()``; they may raise ``IndexBusy`` (another writer) or ``IndexCancelled``;
+* ``update_items(ids)``: re-index a few items now (the annotations code calls it after a note,
+  bookmark or highlight changes);
+* ``search(text, limit=, offset=, sort="relevance"|"date", group=False)`` → ``SearchResults``;
+  never raises for a malformed query or a damaged index (notices say what happened) and never
+  waits for indexing (``results.stale`` when the index is behind the library).
+
+Notes and flags (``note:``, ``is:bookmarked``, ``is:annotated``, ``color:``) come from an
+``ItemInfoProvider`` registered with ``set_item_info_provider`` (see ``source.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from reader.search.query import MatchTerms, ParsedQuery, parse_query
+from reader.search.results import Hit, IndexStatus, SearchResults, ThreadGroup
+from reader.search.snippets import Snippet, highlight_ranges, make_snippet, matched_words
+from reader.search.source import ItemInfo, ItemInfoProvider
+
+__all__ = [
+    "Hit",
+    "IndexBusy",
+    "IndexCancelled",
+    "IndexStatus",
+    "ItemInfo",
+    "ItemInfoProvider",
+    "MatchTerms",
+    "ParsedQuery",
+    "SearchIndex",
+    "SearchResults",
+    "Snippet",
+    "ThreadGroup",
+    "highlight_ranges",
+    "make_snippet",
+    "matched_words",
+    "open_index",
+    "parse_query",
+    "set_item_info_provider",
+    "update_after_import",
+]
+
+_provider: ItemInfoProvider | None = None
+
+
+class SearchIndex(Protocol):
+    def check(self) -> IndexStatus: ...
+
+    def ensure_fresh(self, progress: Any = None, cancel: Any = None) -> IndexStatus: ...
+
+    def update(self, progress: Any = None, cancel: Any = None) -> IndexStatus: ...
+
+    def rebuild(self, progress: Any = None, cancel: Any = None) -> IndexStatus: ...
+
+    def update_items(self, item_ids: Any) -> int: ...
+
+    def search(
+        self, text: str, *, limit: int = 20, offset: int = 0, sort: str = "relevance",
+        group: bool = False,
+    ) -> SearchResults: ...
+
+    def close(self) -> None: ...
+
+
+def set_item_info_provider(provider: ItemInfoProvider | None) -> None:
+    """Install the process-wide provider of notes/flags/colours (the annotations package
+    calls this when it is imported); indexes opened afterwards use it."""
+    global _provider
+    _provider = provider
+
+
+def open_index(library: Any, *, procs: int | None = None) -> SearchIndex:
+    """The search index of an open ``Library`` (nothing is read or built until asked)."""
+    from reader.search.whoosh_index import WhooshIndex
+
+    return WhooshIndex(library, provider=_provider, procs=procs)
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("IndexBusy", "IndexCancelled"):
+        from reader.search import whoosh_index
+
+        return getattr(whoosh_index, name)
+    raise AttributeError(name)
+
+
+def update_after_import(library: Any, progress: Any = None, cancel: Any = None) -> IndexStatus:
+    """Catch the index up after an import committed (the store first, the index after).
+
+    Never raises: the import already succeeded, so an indexing problem is reported in the
+    returned status (``state`` and ``reason``) and fixed by the next ``ensure_fresh``.
+    """
+    from reader.search.whoosh_index import IndexBusy, IndexCancelled
+
+    index = open_index(library)
+    try:
+        return index.ensure_fresh(progress=progress, cancel=cancel)
+    except IndexBusy as exc:
+        return IndexStatus("behind", str(exc))
+    except IndexCancelled as exc:
+        return IndexStatus("behind", str(exc))
+    except Exception as exc:  # an indexing bug must not turn a good import into a failure
+        return IndexStatus("corrupt", f"indexing failed: {type(exc).__name__}: {exc}")
+    finally:
+        index.close()
+        done = getattr(progress, "done", None)
+        if callable(done):
+            done()

@@ -1,0 +1,159 @@
+"""The window's QActions and menus, declared in one table.
+
+Keeping every command here (text, shortcuts, slot name) means the menus, the keyboard and the
+Help › Keyboard Shortcuts list are built from the same data and cannot disagree.  Slots are
+looked up by name on the window, so this module imports no window code.
+
+Single-letter shortcuts (j, k, n, p, /, space) are window shortcuts: a focused line edit claims
+printable keys first (Qt's ShortcutOverride), so typing in the search field never navigates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+Keys = tuple[QKeySequence.StandardKey | str, ...]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    text: str
+    keys: Keys = ()
+    slot: str = ""
+    tip: str = ""
+    checkable: bool = False
+
+
+SEP = Command("-", "-")
+
+MENUS: dict[str, list[Command]] = {
+    "&File": [
+        Command(
+            "import_files", "&Import Files…", ("Ctrl+O",), "choose_and_import_files",
+            "Import dump files into the library (you can also drop files on the window)",
+        ),
+        Command(
+            "import_folder", "Import F&older…", ("Ctrl+Shift+O",), "choose_and_import_folder",
+            "Import every dump in a folder and its subfolders",
+        ),
+        SEP,
+        # reader.ui.mainwindow.MainWindow.add_file_action() inserts here (Export thread…)
+        Command("quit", "&Quit", (QKeySequence.StandardKey.Quit, "Ctrl+Q"), "close"),
+    ],
+    "&Edit": [
+        Command("copy", "&Copy", (QKeySequence.StandardKey.Copy,), "copy_selection",
+                "Copy the selected text, or the selected comment with its number"),
+        SEP,
+        Command("find", "&Find in Thread…", (QKeySequence.StandardKey.Find,), "open_find_bar"),
+        Command("find_next", "Find &Next", ("F3",), "find_next",
+                "Next search hit or find match in this thread"),
+        Command("find_previous", "Find Pre&vious", ("Shift+F3",), "find_previous"),
+        SEP,
+        Command("search", "&Search Library", ("Ctrl+K", "/"), "focus_search",
+                "Search every post and comment; results appear as you type"),
+        Command("filter", "Filter &Posts", ("Ctrl+Shift+L",), "focus_filter",
+                "Show only posts whose title contains some text"),
+    ],
+    "&View": [
+        Command("zoom_in", "Zoom &In", (QKeySequence.StandardKey.ZoomIn, "Ctrl+="), "zoom_in"),
+        Command("zoom_out", "Zoom &Out", (QKeySequence.StandardKey.ZoomOut,), "zoom_out"),
+        Command("zoom_reset", "&Reset Zoom", ("Ctrl+0",), "zoom_reset"),
+        SEP,
+        Command("show_posts", "Show &Posts", ("Ctrl+1",), "", checkable=True),
+        Command("show_thread", "Show &Thread", ("Ctrl+2",), "", checkable=True),
+        Command("show_reading", "Show &Reading Pane", ("Ctrl+3",), "", checkable=True),
+        Command("show_activity", "Show &Activity Strip", (), "", checkable=True),
+        SEP,
+        Command("expand_all", "&Expand All Replies", ("*",), "expand_all"),
+        Command("collapse_all", "&Collapse All Replies", ("\\",), "collapse_all"),
+        SEP,
+        # the theme submenu is added by build_menus()
+    ],
+    "&Go": [
+        Command("next_comment", "&Next Comment", ("J",), "next_comment"),
+        Command("previous_comment", "&Previous Comment", ("K",), "previous_comment"),
+        Command("page_down", "Page Down, Then Next Comment", ("Space",), "page_or_next",
+                "Scroll the reading pane; at the end of a comment, move to the next one"),
+        SEP,
+        Command("next_post", "Next P&ost", ("N",), "next_post"),
+        Command("previous_post", "Previous Po&st", ("P",), "previous_post"),
+        SEP,
+        Command("back", "&Back", (QKeySequence.StandardKey.Back, "Alt+Left"), "go_back"),
+        Command("forward", "&Forward", (QKeySequence.StandardKey.Forward, "Alt+Right"),
+                "go_forward"),
+    ],
+    "&Help": [
+        Command("shortcuts", "&Keyboard Shortcuts", ("F1", "?"), "show_shortcuts"),
+        Command("about", "&About Archive Reader", (), "show_about"),
+    ],
+}  # fmt: skip
+
+THEMES = (("system", "&System"), ("light", "&Light"), ("dark", "&Dark"))
+
+
+def _sequences(keys: Keys) -> list[QKeySequence]:
+    found: list[QKeySequence] = []
+    for key in keys:
+        # a standard key's primary binding only: the others are often media keys ("Copy")
+        sequence = QKeySequence(key)
+        if not sequence.isEmpty() and sequence not in found:
+            found.append(sequence)
+    return found
+
+
+class WindowActions:
+    """Creates every action, connects it to the window's slot, and builds the menu bar."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        self.window = window
+        self.by_name: dict[str, QAction] = {}
+        self.menus: dict[str, QMenu] = {}
+        self.theme_group = QActionGroup(window)
+        self.theme_group.setExclusive(True)
+        self.themes: dict[str, QAction] = {}
+        for menu_title, commands in MENUS.items():
+            menu = window.menuBar().addMenu(menu_title)
+            self.menus[menu_title.replace("&", "")] = menu
+            for command in commands:
+                if command is SEP:
+                    menu.addSeparator()
+                    continue
+                menu.addAction(self._action(command))
+            if menu_title == "&View":
+                themes = menu.addMenu("&Theme")
+                for name, text in THEMES:
+                    action = QAction(text, window)
+                    action.setCheckable(True)
+                    action.setData(name)
+                    self.theme_group.addAction(action)
+                    themes.addAction(action)
+                    self.themes[name] = action
+        self.export_anchor = self.by_name["quit"]
+
+    def _action(self, command: Command) -> QAction:
+        action = QAction(command.text, self.window)
+        action.setObjectName(command.name)
+        sequences = _sequences(command.keys)
+        if sequences:
+            action.setShortcuts(sequences)
+        if command.tip:
+            action.setStatusTip(command.tip)
+            action.setToolTip(command.tip)
+        action.setCheckable(command.checkable)
+        if command.slot:
+            slot = getattr(self.window, command.slot)
+            action.triggered.connect(lambda _checked=False, slot=slot: slot())
+        self.window.addAction(action)  # shortcuts work even with the menu bar hidden
+        self.by_name[command.name] = action
+        return action
+
+    def __getitem__(self, name: str) -> QAction:
+        return self.by_name[name]
+
+    def menu(self, title: str) -> QMenu:
+        """A menu by its title without the mnemonic ("File", "Edit", ...)."""
+        return self.menus[title]

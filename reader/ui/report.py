@@ -1,0 +1,89 @@
+"""The import report: a non-modal table of the files that could not be imported.
+
+Its own module so the window imports the table widgets only when a report is first shown.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.store import ImportResult
+from reader.ui.importing import ImportOutcome
+
+
+def _message(result: ImportResult) -> str:
+    """The error without the "path:line: " prefix the store puts in front of it."""
+    text = result.error or "failed"
+    prefix = f"{result.path}:{result.line}: " if result.line else f"{result.path}: "
+    return text[len(prefix) :] if text.startswith(prefix) else text
+
+
+class ImportReport(QDialog):
+    """A non-modal list of the files that could not be imported: file, line, message."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import report")
+        self.setModal(False)
+        self.resize(760, 320)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.table = QTableWidget(0, 3, self)
+        self.table.setHorizontalHeaderLabels(["File", "Line", "Problem"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(0, 240)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.hide)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+
+    def set_outcome(self, outcome: ImportOutcome) -> None:
+        self.summary.setText(outcome.summary())
+        rows = [(r.path, r.line, _message(r)) for r in outcome.problems]
+        if outcome.index_error:
+            rows.append((Path("search index"), None, outcome.index_error))
+        self.set_rows(rows)
+
+    def set_rows(self, rows: Sequence[tuple[Path, int | None, str]]) -> None:
+        self.table.setRowCount(len(rows))
+        for row, (path, line, message) in enumerate(rows):
+            name = QTableWidgetItem(Path(path).name)
+            name.setToolTip(str(path))
+            self.table.setItem(row, 0, name)
+            self.table.setItem(row, 1, QTableWidgetItem("" if line is None else str(line)))
+            problem = QTableWidgetItem(message)
+            problem.setToolTip(html.escape(message))
+            self.table.setItem(row, 2, problem)
+        self.table.resizeRowsToContents()
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """The table's text, for tests."""
+        return [
+            tuple(self.table.item(r, c).text() for c in range(3))  # type: ignore[misc]
+            for r in range(self.table.rowCount())
+        ]

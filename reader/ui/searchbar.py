@@ -1,0 +1,324 @@
+"""Search in the window: the toolbar field, results as you type, hits opened in the reader.
+
+* Typing waits ``DEBOUNCE_MS`` after the last key, then runs the query in a worker
+  (``supersede=True``: an older query still running is cancelled and its late answer dropped,
+  and an answer is also ignored if the field changed meanwhile).
+* Results replace the posts list on the left (Escape or "Back to posts" returns); choosing a hit
+  opens its thread at the comment and highlights the matched words (``F3``/``Shift+F3`` then
+  move between the comments that have them).
+* The index is derived data: it is checked shortly after start and brought up to date in the
+  background with progress in the status bar; imports update it as they finish.  Searching
+  never waits for indexing (the core answers from the old index and says so).
+
+Every worker thread keeps one ``Library`` and one index open (a thread-local session): whoosh
+searchers are worth reusing between keystrokes.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.paths import LibraryPaths
+from reader.ui.models.results import HIT_ROLE, ResultDelegate, ResultsModel
+from reader.ui.tasks import TaskContext
+
+if TYPE_CHECKING:
+    from reader.ui.mainwindow import MainWindow
+
+DEBOUNCE_MS = 180
+LIMIT = 200
+INDEX_CHECK_DELAY_MS = 400
+
+
+class _Sessions:
+    """One (Library, SearchIndex) per worker thread, all closed together at shutdown."""
+
+    def __init__(self, paths: LibraryPaths) -> None:
+        self.paths = paths
+        self._local = threading.local()
+        self._all: list[tuple[Any, Any]] = []
+        self._lock = threading.Lock()
+
+    def index(self) -> Any:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            from reader.search import open_index
+            from reader.store import Library
+
+            library = Library.open(self.paths)
+            session = (library, open_index(library))
+            self._local.session = session
+            with self._lock:
+                self._all.append(session)
+        return session[1]
+
+    def close(self) -> None:
+        with self._lock:
+            for library, index in self._all:
+                try:
+                    index.close()
+                    library.close()
+                except Exception:  # closing at exit must not raise
+                    pass
+            self._all.clear()
+
+
+class SearchUi(QObject):
+    """Owns the search field, the results page and the index maintenance of one window."""
+
+    results_shown = Signal(object)  # SearchResults, once on screen
+    index_checked = Signal(object)  # IndexStatus after a background check/update
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.sessions = _Sessions(window.library.paths)
+        self.sort = "relevance"
+        self._build()
+        self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self._timer.timeout.connect(self.run_search)
+        QTimer.singleShot(INDEX_CHECK_DELAY_MS, self, self.refresh_index)
+
+    # -- widgets -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        window = self.window
+        self.field = QLineEdit(window)
+        self.field.setObjectName("search-field")
+        self.field.setPlaceholderText("Search posts and comments (Ctrl+K)")
+        self.field.setClearButtonEnabled(True)
+        self.field.setAcceptDrops(False)
+        self.field.setMinimumWidth(220)
+        self.field.setMaximumWidth(420)
+        self.field.textChanged.connect(self._on_text)
+        self.field.returnPressed.connect(self._on_return)
+        window.toolbar.addWidget(self.field)
+        for key, slot in (("Esc", self.clear), ("Down", self.focus_results)):
+            shortcut = QShortcut(QKeySequence(key), self.field)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(slot)
+
+        self._page: QWidget | None = None  # the results page, built at the first search
+        self.model = ResultsModel(self)
+        self.delegate = ResultDelegate(self)
+
+    @property
+    def page(self) -> QWidget:
+        """The results list that replaces the posts list while a search is shown."""
+        if self._page is None:
+            self._build_page()
+        assert self._page is not None
+        return self._page
+
+    def _build_page(self) -> None:
+        window = self.window
+        self._page = QWidget()
+        self._page.setObjectName("search-results")
+        layout = QVBoxLayout(self._page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        header = QHBoxLayout()
+        self.summary = QLabel(self._page)
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.sort_button = QToolButton(self._page)
+        self.sort_button.setText("By relevance")
+        self.sort_button.setToolTip("Sort the results by relevance or newest first")
+        self.sort_button.clicked.connect(self.toggle_sort)
+        back = QToolButton(self._page)
+        back.setText("Back to posts")
+        back.clicked.connect(self.clear)
+        header.addWidget(self.summary, 1)
+        header.addWidget(self.sort_button)
+        header.addWidget(back)
+        layout.addLayout(header)
+        self.view = QListView(self._page)
+        self.view.setObjectName("results")
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(self.delegate)
+        self.view.setUniformItemSizes(True)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setAcceptDrops(False)
+        self.view.selectionModel().currentChanged.connect(self._on_current)
+        self.view.activated.connect(lambda index: self.open_hit(index.row()))
+        layout.addWidget(self.view, 1)
+        window.panes.left_stack.addWidget(self._page)
+
+    # -- typing and searching ----------------------------------------------------------------
+
+    def focus(self) -> None:
+        self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.field.selectAll()
+
+    def focus_results(self) -> None:
+        if self.model.rowCount():
+            self.view.setFocus()
+            if not self.view.currentIndex().isValid():
+                self.view.setCurrentIndex(self.model.index(0, 0))
+
+    def clear(self) -> None:
+        """Escape: empty the field and show the posts list again."""
+        self._timer.stop()
+        self.window.runner.cancel_all("search")
+        self.field.clear()
+        self.window.panes.left_stack.setCurrentIndex(0)
+        self.window.posts_view.setFocus()
+
+    def toggle_sort(self) -> None:
+        self.sort = "date" if self.sort == "relevance" else "relevance"
+        self.sort_button.setText("Newest first" if self.sort == "date" else "By relevance")
+        self.run_search()
+
+    def _on_text(self, text: str) -> None:
+        if not text.strip():
+            self._timer.stop()
+            self.window.runner.cancel_all("search")
+            self.model.set_results(None)
+            self.window.panes.left_stack.setCurrentIndex(0)
+            return
+        self._timer.start()
+
+    def _on_return(self) -> None:
+        if self._timer.isActive():
+            self.run_search(open_first=True)
+        elif self.model.rowCount():
+            self.view.setCurrentIndex(self.model.index(0, 0))
+
+    def run_search(self, open_first: bool = False) -> None:
+        self._timer.stop()
+        text = self.field.text().strip()
+        if not text:
+            return
+        sort = self.sort
+        sessions = self.sessions
+
+        def job(ctx: TaskContext) -> Any:
+            ctx.check()
+            return sessions.index().search(text, limit=LIMIT, sort=sort)
+
+        page = self.page
+        self.summary.setText("Searching…")
+        self.window.panes.left_stack.setCurrentWidget(page)
+        self.window.runner.submit(
+            "search",
+            job,
+            supersede=True,
+            on_done=lambda results: self._show(results, text, open_first),
+            on_error=lambda message: self.summary.setText(f"Search failed: {message}"),
+        )
+
+    def _show(self, results: Any, text: str, open_first: bool) -> None:
+        if text != self.field.text().strip():
+            return  # the field changed while this ran: a newer search follows
+        self.delegate.reset()
+        self.model.set_results(results)
+        shown = len(results.hits)
+        total = results.total
+        if total == 0:
+            line = "No matches"
+        elif shown < total:
+            line = f"{total:,} matches, the best {shown} shown"
+        else:
+            line = f"{total:,} match{'es' if total != 1 else ''}"
+        notices = " ".join(results.notices)
+        self.summary.setText(f"{line}. {notices}".strip() if notices else line)
+        self.window.panes.left_stack.setCurrentWidget(self.page)
+        if open_first and shown:
+            self.view.setCurrentIndex(self.model.index(0, 0))
+        self.results_shown.emit(results)
+
+    # -- opening hits ------------------------------------------------------------------------
+
+    def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.open_hit(current.row())
+
+    def open_hit(self, row: int) -> bool:
+        hit = self.model.hit(row)
+        results = self.model.results
+        if hit is None or results is None:
+            return False
+        match = results.match
+
+        def highlight(text: str) -> list[tuple[int, int]]:
+            from reader.search import highlight_ranges
+
+            return highlight_ranges(text, match) if match else []
+
+        return self.window.open_post(hit.post_id, hit.comment_id, highlight=highlight)
+
+    def current_hit(self) -> Any:
+        if self._page is None:
+            return None
+        index = self.view.currentIndex()
+        return index.data(HIT_ROLE) if index.isValid() else None
+
+    # -- the index ---------------------------------------------------------------------------
+
+    def refresh_index(self) -> None:
+        """Check the index in the background and update or rebuild it if needed."""
+
+        def job(ctx: TaskContext) -> Any:
+            from reader.search import IndexBusy, IndexCancelled, open_index
+
+            index = open_index(ctx.library)
+            try:
+                status = index.check()
+                if status.fresh:
+                    return status
+                ctx.progress(None, "Indexing the library for search")
+                return index.ensure_fresh(progress=ctx.progress, cancel=ctx.cancel)
+            except (IndexBusy, IndexCancelled) as exc:
+                from reader.search import IndexStatus
+
+                return IndexStatus("behind", str(exc))
+            finally:
+                index.close()
+
+        self.window.runner.submit(
+            "index",
+            job,
+            label="Indexing the library for search",
+            writes=True,
+            on_done=self._index_done,
+            on_error=lambda message: self.window.status.message(f"Search index: {message}"),
+        )
+
+    def _index_done(self, status: Any) -> None:
+        if not status.fresh and status.reason:
+            self.window.status.message(f"Search index: {status.reason}")
+        self.index_checked.emit(status)
+        showing = (
+            self._page is not None and self.window.panes.left_stack.currentWidget() is self._page
+        )
+        if self.field.text().strip() and showing:
+            self.run_search()
+
+    def after_import(self, library: Any, results: list, ctx: TaskContext) -> str | None:
+        """Run in the import worker once its files committed: catch the index up."""
+        from reader.search import update_after_import
+
+        status = update_after_import(library, progress=ctx.progress, cancel=ctx.cancel)
+        if status.state in ("corrupt", "stale", "missing"):
+            return status.reason or status.state
+        return None
+
+    def close(self) -> None:
+        self._timer.stop()
+        self.sessions.close()

@@ -1,0 +1,137 @@
+"""Annotation and bookmark writes: in order, off the GUI thread, and never lost at exit.
+
+Why not write on the GUI thread: an import holds SQLite's write lock for a whole file, so a
+highlight made meanwhile would freeze the window until the import commits.  So each write is a
+job on the ``TaskRunner``'s single writer thread (after whatever is running there), and the
+window shows its effect at once from ``pending`` (the caller overlays it on what it reads).
+
+Why ``flush``: ``TaskRunner.shutdown`` cancels queued jobs, and a cancelled job never runs.
+Closing the window right after Ctrl+H must not drop the highlight, so ``flush`` (call it before
+the runner shuts down) runs every write not yet started on the GUI thread's own connection, in
+order, after waiting for the one in flight.  A write is claimed under a lock by whichever side
+gets it first; the other side skips it.
+
+Writes are plain functions of a connection whose effect is fully decided on the GUI thread
+(objects with their ids already made), so running one late or on another thread changes
+nothing about the result.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from reader.ui.tasks import TaskContext, TaskRunner
+
+log = logging.getLogger(__name__)
+
+QUEUED, RUNNING, DONE = "queued", "running", "done"
+KIND = "annotate"
+
+
+@dataclass(eq=False)
+class Write:
+    """One store write; ``effect`` is whatever the caller needs to overlay it before it lands."""
+
+    label: str
+    fn: Callable[[sqlite3.Connection], Any]
+    effect: Any = None
+    state: str = QUEUED
+    error: str = ""
+    finished: threading.Event = field(default_factory=threading.Event)
+
+
+class StoreWrites(QObject):
+    """The ordered queue of one window's annotation and bookmark writes."""
+
+    landed = Signal(object)  # Write, committed (GUI thread)
+    failed = Signal(object, str)  # Write, one-line reason
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        connection: Callable[[], sqlite3.Connection],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.connection = connection
+        self._lock = threading.Lock()
+        self._pending: list[Write] = []
+
+    @property
+    def pending(self) -> list[Write]:
+        """Writes submitted and not yet committed (or failed), oldest first."""
+        return list(self._pending)
+
+    def submit(self, label: str, fn: Callable[[sqlite3.Connection], Any], effect: Any) -> Write:
+        """Queue ``fn(conn)`` after every earlier write; returns at once."""
+        write = Write(label, fn, effect)
+        self._pending.append(write)
+        self.runner.submit(
+            KIND,
+            lambda ctx: self._run_in_worker(write, ctx),
+            label=label,
+            writes=True,
+            on_done=lambda _result: self._finish(write),
+            on_error=lambda message: self._finish(write, message),
+            on_cancelled=lambda: None,  # shutdown: ``flush`` has run it, or will
+        )
+        return write
+
+    def _claim(self, write: Write) -> bool:
+        with self._lock:
+            if write.state != QUEUED:
+                return False
+            write.state = RUNNING
+            return True
+
+    def _run_in_worker(self, write: Write, ctx: TaskContext) -> None:
+        if not self._claim(write):
+            return  # flushed on the GUI thread already
+        try:
+            write.fn(ctx.library.conn)
+        except Exception as exc:
+            write.error = f"{type(exc).__name__}: {exc}"
+            raise
+        finally:
+            write.state = DONE
+            write.finished.set()
+
+    def _finish(self, write: Write, message: str = "") -> None:
+        """GUI thread: forget a write that landed (or failed) and tell listeners once."""
+        if write not in self._pending:
+            return
+        self._pending.remove(write)
+        if message or write.error:
+            self.failed.emit(write, message or write.error)
+        else:
+            self.landed.emit(write)
+
+    def flush(self, timeout: float = 30.0) -> bool:
+        """Run every pending write now, in order (GUI thread; before the runner shuts down).
+
+        Returns False if a write running in the worker did not finish within ``timeout``.
+        """
+        ok = True
+        for write in list(self._pending):
+            if self._claim(write):
+                try:
+                    write.fn(self.connection())
+                except Exception as exc:  # reported like a failed job; the rest still runs
+                    log.exception("write %r failed", write.label)
+                    write.error = f"{type(exc).__name__}: {exc}"
+                finally:
+                    write.state = DONE
+                    write.finished.set()
+            elif not write.finished.wait(timeout):
+                ok = False
+                continue
+            self._finish(write)
+        return ok

@@ -1,0 +1,100 @@
+"""The one background-work helper: results, failures, cancellation, stale results dropped."""
+
+from __future__ import annotations
+
+import threading
+
+from reader.ui.tasks import TaskCancelled, TaskRunner
+
+
+def test_result_and_progress_arrive_on_the_gui_thread(qtbot):
+    runner = TaskRunner(None)
+    seen: dict[str, object] = {}
+    main = threading.get_ident()
+
+    def job(ctx):
+        ctx.progress(0.5, "half")
+        ctx.partial("piece")
+        return threading.get_ident()
+
+    def done(worker_thread):
+        seen["worker"] = worker_thread
+        seen["callback"] = threading.get_ident()
+
+    with qtbot.waitSignal(runner.ended, timeout=5000):
+        runner.submit("t", job, on_done=done, on_partial=lambda v: seen.setdefault("partial", v))
+    assert seen["worker"] != main and seen["callback"] == main
+    assert seen["partial"] == "piece"
+    assert not runner.busy
+
+
+def test_failure_is_reported_as_one_line(qtbot):
+    runner = TaskRunner(None)
+    errors: list[str] = []
+
+    def job(ctx):
+        raise ValueError("bad input")
+
+    with qtbot.waitSignal(runner.ended, timeout=5000):
+        runner.submit("t", job, on_error=errors.append)
+    assert errors == ["ValueError: bad input"]
+
+
+def test_cancel_and_supersede_drop_stale_results(qtbot):
+    runner = TaskRunner(None)
+    release = threading.Event()
+    results: list[str] = []
+    cancelled: list[int] = []
+
+    def slow(ctx):
+        release.wait(5)
+        ctx.check()
+        return "old"
+
+    first = runner.submit(
+        "search", slow, on_done=results.append, on_cancelled=lambda: cancelled.append(1)
+    )
+    second = runner.submit("search", lambda ctx: "new", supersede=True, on_done=results.append)
+    assert first.cancelled and first.stale and not second.cancelled
+    release.set()
+    qtbot.waitUntil(lambda: not runner.busy, timeout=5000)
+    assert results == ["new"]  # the superseded search never delivers
+    assert cancelled == []  # and its callbacks stay silent
+
+
+def test_writer_jobs_run_one_at_a_time(qtbot):
+    runner = TaskRunner(None)
+    running = 0
+    peak = 0
+    lock = threading.Lock()
+
+    def job(ctx):
+        nonlocal running, peak
+        with lock:
+            running += 1
+            peak = max(peak, running)
+        threading.Event().wait(0.02)
+        with lock:
+            running -= 1
+
+    for _ in range(4):
+        runner.submit("write", job, writes=True)
+    qtbot.waitUntil(lambda: not runner.busy, timeout=5000)
+    assert peak == 1
+
+
+def test_ctx_check_raises_when_cancelled(qtbot):
+    runner = TaskRunner(None)
+    outcome: list[str] = []
+
+    def job(ctx):
+        ctx.task.cancel()
+        try:
+            ctx.check()
+        except TaskCancelled:
+            outcome.append("raised")
+            raise
+
+    with qtbot.waitSignal(runner.ended, timeout=5000):
+        runner.submit("t", job, on_cancelled=lambda: outcome.append("cancelled"))
+    assert outcome == ["raised", "cancelled"]
