@@ -47,7 +47,9 @@ def _m001_initial(conn: sqlite3.Connection) -> None:
             added_at TEXT NOT NULL,
             stamp INTEGER NOT NULL DEFAULT 0
         );
-        CREATE INDEX posts_date ON posts(date DESC, id);
+        CREATE INDEX posts_list ON posts(
+            date DESC, title, id, declared_comments, comment_count, has_comments
+        );
         CREATE INDEX posts_stamp ON posts(stamp);
         CREATE TABLE comments (
             id TEXT PRIMARY KEY,
