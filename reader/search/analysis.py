@@ -7,7 +7,7 @@ stemmed once per process thanks to a bounded cache, so the hot loop is a diction
 
 The same functions serve indexing, query parsing and snippet marking, so what the index holds,
 what a query looks for and what a snippet highlights can never disagree.  Nothing here imports
-Qt; only the Porter stemmer comes from whoosh.
+Qt; only the Porter2 stemmer comes from whoosh.
 
 No stop words are removed: "the wheel" must stay a findable phrase.
 """
@@ -18,9 +18,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from whoosh.lang.porter import stem as _porter_stem
+from whoosh.lang.porter2 import stem as _porter_stem
 
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 """Bump when tokenising or stemming changes: an index built with another version is rebuilt."""
 
 TOKEN = re.compile(r"\w+")
@@ -32,7 +32,8 @@ MAX_TERM_CHARS = 60
 
 @lru_cache(maxsize=1 << 18)
 def term_for(word: str) -> str:
-    """The index term of one surface word: case-folded, accents removed, Porter-stemmed."""
+    """The index term of one surface word: case-folded, accents removed, stemmed with Porter2
+    (Snowball English; whoosh's older Porter leaves "syllable" and "running" unstemmed)."""
     folded = word.casefold()
     if not folded.isascii():
         decomposed = unicodedata.normalize("NFKD", folded)

@@ -79,6 +79,11 @@ _COMMENT_SQL = (
 )
 
 
+TITLE_END = "_"
+"""A word between a post's title and body in its ``body`` field, so no phrase matches across
+the two (the last words of the title and the first of the body are not adjacent)."""
+
+
 def post_doc(row: tuple) -> dict[str, Any]:
     pid, date, title, body = row
     return {
@@ -86,7 +91,7 @@ def post_doc(row: tuple) -> dict[str, Any]:
         "ref": _ref(pid, pid, date),
         "kind": "post",
         "title": title,
-        "body": f"{title}\n{body}",
+        "body": f"{title}\n{TITLE_END}\n{body}",
         "date": _dates(date),
     }
 

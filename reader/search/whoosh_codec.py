@@ -38,7 +38,10 @@ from whoosh.codec.whoosh3 import (
 from whoosh.matching import ListMatcher
 from whoosh.util.numeric import length_to_byte
 
-BLOCK_LIMIT = 256
+BLOCK_LIMIT = 512
+"""Postings per block (whoosh: 128).  Larger blocks cost less per posting to decode and were
+faster on every query class of ``bench/search.py``; skipping is coarser, which costs little
+when the rare side of an AND holds few documents."""
 INLINE_LIMIT = 4
 COMPRESS_OVER = 200
 """Blocks smaller than this many bytes are stored as they are: zlib cannot shrink them."""

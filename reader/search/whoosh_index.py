@@ -38,7 +38,7 @@ from reader.search.whoosh_writer import (
 )
 
 META_FILE = "reader-index.json"
-FORMAT = f"whoosh-{SCHEMA_VERSION}.{ANALYSIS_VERSION}.2"
+FORMAT = f"whoosh-{SCHEMA_VERSION}.{ANALYSIS_VERSION}.3"
 REBUILD_FRACTION = 0.3
 """When an import changed more than this share of the library, rebuild (on all cores) rather
 than update document by document."""

@@ -10,7 +10,8 @@
   and the panels show a change the moment it is made even while an import holds the database.
 * Highlights are drawn by the shared renderer: ``marks_for`` is one of the window's
   ``mark_providers``, re-read from the store (plus the overlay) on every redraw, so a
-  re-anchoring import or a theme change redraws them without any bookkeeping here.
+  re-anchoring import or a theme change redraws them without any bookkeeping here.  A change
+  made here redraws only the item it touched (``MainWindow.redraw_items``).
 
 Call everything from the GUI thread.
 """
@@ -28,7 +29,7 @@ from PySide6.QtGui import QTextCursor, QUndoStack
 
 from reader.annotate import anchoring
 from reader.annotate import store as notes
-from reader.errors import NotFound, ReaderError
+from reader.errors import NotFound
 from reader.model import COLOURS, Annotation, Bookmark, Post
 from reader.render import Mark
 from reader.ui import note_dialog
@@ -346,7 +347,7 @@ class Annotating(QObject):
 
     def _after_change(self, post_id: str, item_id: str) -> None:
         if self._post is not None and post_id == self._post.id:
-            self.window.rerender()
+            self.window.redraw_items([item_id])  # in place: no re-layout of a long thread
         self.changed.emit([item_id])
 
     def _on_store_changed(self, item_ids: list[str]) -> None:
@@ -395,16 +396,6 @@ class Annotating(QObject):
             notes.on_change.remove(self._listener)
 
 
-def item_label(conn: sqlite3.Connection, item_id: str, *, with_title: bool = True) -> str:
-    """ "Post title · comment 4.2" (or just "comment 4.2") for lists; says if it is gone."""
-    try:
-        ref = notes.queries.item(conn, item_id)
-    except (NotFound, ReaderError):
-        return "(no longer in the library)"
-    where = f"comment {ref.path}" if ref.kind == "comment" else "post"
-    return f"{ref.post_title} · {where}" if with_title else where
-
-
 def install(window: MainWindow) -> Annotating:
     """Give ``window`` annotations: the controller, its Edit menu entries and the two docks
     (hidden at first; View › Annotations Panel / Bookmarks Panel, remembered with the window).
@@ -429,9 +420,9 @@ def install(window: MainWindow) -> Annotating:
     )
     restored = False
     for dock, text, key in docks:
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        dock.hide()
-        dock.sized = window.restoreDockWidget(dock)
+        dock.sized = window.restoreDockWidget(dock)  # placed as the saved window state says
+        if not dock.sized:
+            window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         restored = restored or dock.sized
         action = dock.toggleViewAction()
         action.setText(text)
@@ -440,4 +431,6 @@ def install(window: MainWindow) -> Annotating:
         window.addAction(action)
     if not restored:  # first time: one tabbed area below the panes, wide enough for a table
         window.tabifyDockWidget(annotations, bookmarks)
+        annotations.hide()
+        bookmarks.hide()
     return ctl

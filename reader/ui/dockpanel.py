@@ -9,12 +9,14 @@ change twice (when made, and when the write lands).  The selected row survives a
 
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDockWidget,
     QHBoxLayout,
@@ -27,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.ui.annotating import item_label
+from reader.errors import NotFound, ReaderError
+from reader.store import queries
 from reader.ui.models.marks import OBJECT_ROLE, _LazyTable
 
 if TYPE_CHECKING:
@@ -35,6 +38,16 @@ if TYPE_CHECKING:
 
 THREAD, LIBRARY = "thread", "library"
 HEIGHT = 260
+
+
+def item_label(conn: sqlite3.Connection, item_id: str, *, with_title: bool = True) -> str:
+    """ "Post title · comment 4.2" (or just "comment 4.2") for lists; says if it is gone."""
+    try:
+        ref = queries.item(conn, item_id)
+    except (NotFound, ReaderError):
+        return "(no longer in the library)"
+    where = f"comment {ref.path}" if ref.kind == "comment" else "post"
+    return f"{ref.post_title} · {where}" if with_title else where
 
 
 class ListDock(QDockWidget):
@@ -55,6 +68,7 @@ class ListDock(QDockWidget):
             | Qt.DockWidgetArea.BottomDockWidgetArea
         )
         self._stale = True
+        self._just_clicked = -1
         self.sized = False  # True once it has a size (``install`` sets it for a restored dock)
         self._post_id: str | None = None
         self._timer = QTimer(self, singleShot=True, interval=0)
@@ -99,8 +113,8 @@ class ListDock(QDockWidget):
         self.setWidget(body)
         self.scope.currentIndexChanged.connect(lambda _i: self.schedule())
         self.filter.textChanged.connect(lambda _t: self.schedule())
-        self.view.activated.connect(self._open_index)
-        self.view.clicked.connect(self._open_index)
+        self.view.clicked.connect(self._on_clicked)
+        self.view.activated.connect(self._on_activated)
         self.view.customContextMenuRequested.connect(self._context_menu)
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.view)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -181,6 +195,20 @@ class ListDock(QDockWidget):
         return f"{count:,} {self.noun}{plural} {where}"
 
     # -- acting on rows ----------------------------------------------------------------------
+
+    def _on_clicked(self, index: QModelIndex) -> None:
+        """A click opens the row; the double-click's ``activated`` that may follow does not
+        open it a second time."""
+        self._open_index(index)
+        self._just_clicked = index.row()
+        QTimer.singleShot(QApplication.doubleClickInterval() + 50, self, self._forget_click)
+
+    def _forget_click(self) -> None:
+        self._just_clicked = -1
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        if index.row() != self._just_clicked:  # Enter, or a style that activates on click
+            self._open_index(index)
 
     def _open_index(self, index: QModelIndex) -> None:
         obj = index.data(OBJECT_ROLE) if index.isValid() else None

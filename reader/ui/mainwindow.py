@@ -10,9 +10,11 @@ Data flow, one direction at a time:
 Reads happen on the GUI thread's own ``Library`` (WAL: never blocked by an import); every write
 (imports, marking read) goes through the ``TaskRunner``'s writer thread.
 
-Hooks for the parts built next: ``mark_providers`` (callables ``post -> {item_id: [Mark]}``,
-e.g. annotation highlights), ``add_file_action`` (File › Export thread…), ``thread_opened`` and
-``item_selected`` signals, ``current_post``/``current_item``.
+Hooks other parts plug into: ``mark_providers`` (callables ``post -> {item_id: [Mark]}``; the
+annotation highlights are one), ``redraw_items`` (redraw the items whose marks changed, in
+place), ``add_file_action`` (File › Export Thread…), ``thread_opened`` and ``item_selected``
+signals, ``current_post``/``current_item``.  Highlights, notes, bookmarks and their panels live
+in ``reader.ui.annotating`` (``self.annotating``), export in ``reader.ui.export_dialog``.
 """
 
 from __future__ import annotations
@@ -243,9 +245,9 @@ class MainWindow(CommandsMixin, ImportsMixin, QMainWindow):
         self.posts_model.set_bookmarked(self._bookmarked_posts())
 
     def _bookmarked_posts(self) -> set[str]:
-        if self.annotating is not None:  # includes bookmarks whose write has not landed yet
-            return {b.post_id for b in self.annotating.library_bookmarks()}
         try:
+            if self.annotating is not None:  # with bookmarks whose write has not landed yet
+                return {b.post_id for b in self.annotating.library_bookmarks()}
             from reader.annotate import list_bookmarks
 
             return {b.post_id for b in list_bookmarks(self.library.conn)}

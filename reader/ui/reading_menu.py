@@ -60,7 +60,8 @@ def note_html(annotation: Annotation) -> str:
         parts.append(html.escape(annotation.note).replace("\n", "<br>"))
     else:
         parts.append("<i>No note</i> (Ctrl+Shift+N or right-click to add one)")
-    when = f" · {annotation.created:%-d %b %Y}" if annotation.created else ""
+    created = annotation.created.astimezone() if annotation.created else None
+    when = f" · {created.day} {created:%b %Y}" if created else ""  # no %-d: not on Windows
     parts.append(f'<span style="color:#808080;">{annotation.colour.title()} highlight{when}</span>')
     if annotation.state == anchoring.MOVED:
         parts.append("<i>The text changed since you highlighted it.</i>")

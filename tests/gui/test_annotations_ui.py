@@ -209,7 +209,7 @@ def _cursor_at(window, position: int) -> QTextCursor:
 
 
 def test_context_menu_colours_edits_and_deletes(
-    make_window, seeded_library_dir, qtbot, gui, monkeypatch
+    make_window, seeded_library_dir, qtbot, gui, monkeypatch, output_dir
 ):
     monkeypatch.setattr(note_dialog, "ask_note", lambda *a, **k: "edited note")
     window = make_window(seeded_library_dir)
@@ -228,6 +228,10 @@ def test_context_menu_colours_edits_and_deletes(
     assert window.annotating.colour == "green"  # the next Ctrl+H uses it
 
     menu = window.annotating.menu.context_menu(point)
+    menu.popup(pane.viewport().mapToGlobal(point))
+    qtbot.waitExposed(menu)
+    save(menu, output_dir, "05-context-menu")
+    menu.close()
     names = {a.objectName() for a in menu.actions()}
     assert {"edit_note", "delete_highlight", "bookmark_here"} <= names
     next(a for a in menu.actions() if a.objectName() == "edit_note").trigger()
@@ -325,12 +329,19 @@ def test_panels_list_filter_and_open_in_place(
 
     bookmarks = window.annotating.bookmarks_panel
     bookmarks.show()
+    bookmarks.raise_()
+    assert window.tabifiedDockWidgets(bookmarks) == [panel]  # one tabbed area
     bookmarks.set_library_scope(True)
     bookmarks.refresh()
     assert bookmarks.model.total == 1
     window.open_post(post_id)
-    assert bookmarks.open_row(0)
+    opened = []
+    window.thread_opened.connect(opened.append)
+    rect = bookmarks.view.visualRect(bookmarks.model.index(0, 0))
+    for click in (qtbot.mouseClick, qtbot.mouseDClick):  # what a double click delivers
+        click(bookmarks.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.current_post.id == other and window.current_item() == far.id
+    assert opened == [other]  # a double click opens once
     save(window, output_dir, "03-panel-bookmarks")
 
 
@@ -367,6 +378,7 @@ def test_highlights_and_bookmarks_survive_a_restart(make_window, seeded_library_
     comment = next(window.current_post.walk_comments())
     window.select_item(comment.id)
     press(qtbot, window, "D")
+    window.annotating.bookmarks_panel.show()
     window.close()  # straight away: pending writes are flushed, not dropped
     qtbot.waitUntil(lambda: not window.isVisible())
 
@@ -376,6 +388,11 @@ def test_highlights_and_bookmarks_survive_a_restart(make_window, seeded_library_
     from reader.ui.models.threadtree import BOOKMARK_ROLE
 
     assert again.thread_model.index_for_item(comment.id).data(BOOKMARK_ROLE) is True
+    bookmarks = again.annotating.bookmarks_panel
+    assert bookmarks.isVisible() and bookmarks.sized  # the dock comes back where it was
+    assert not again.annotating.annotations_panel.isVisible()
+    bookmarks.refresh()
+    assert bookmarks.model.total == 1
 
 
 def test_closing_while_the_writer_is_busy_keeps_the_highlight(
@@ -440,3 +457,42 @@ def test_models_pass_the_model_tester(qtmodeltester, qapp, seeded_library):
     qtmodeltester.check(marks, force_py=True)
     marks.set_rows([notes.add_bookmark(conn, post.id)])
     assert marks.index(0, 0).data() == "title"
+
+
+def test_redrawing_one_item_gives_the_document_a_full_render_would(qtbot, seeded_library):
+    from PySide6.QtWidgets import QTextBrowser
+
+    from reader.render import Mark, render_thread
+    from reader.ui.reading import ReadingPane
+
+    def blocks(document) -> list[tuple]:
+        out, block = [], document.begin()
+        while block.isValid():
+            fmt, it, frags = block.blockFormat(), block.begin(), []
+            while not it.atEnd():
+                char = it.fragment().charFormat()
+                frags.append((it.fragment().text(), char.background().color().name(),
+                              char.foreground().color().name(), char.fontWeight(),
+                              tuple(char.anchorNames())))  # fmt: skip
+                it += 1
+            out.append((block.text(), block.userState(), fmt.leftMargin(), fmt.topMargin(),
+                        fmt.bottomMargin(), tuple(frags)))  # fmt: skip
+            block = block.next()
+        return out
+
+    summaries = seeded_library.post_summaries()
+    post = seeded_library.thread(max(summaries, key=lambda s: s.comment_count).id)
+    pane = ReadingPane()
+    qtbot.addWidget(pane)
+    pane.show_thread(render_thread(post))
+    pane.complete()
+    items = pane.items
+    marks: dict[str, list[Mark]] = {}
+    for number in (0, 1, 7, len(items) - 1):
+        marks[items[number]] = [Mark(2, 9, "highlight", "green", "a"), Mark(5, 12)]
+        rendered = render_thread(post, marks=marks)
+        pane.redraw_items(rendered, [items[number]])
+        whole = QTextBrowser()
+        qtbot.addWidget(whole)
+        whole.setHtml(rendered.html)
+        assert blocks(pane.document()) == blocks(whole.document())

@@ -52,7 +52,7 @@ def test_not_and_minus_exclude() -> None:
 
 def test_phrases_keep_order_and_fold_endings() -> None:
     assert root('"Inspection Reports"') == Words(None, ("inspect", "report"), "Inspection Reports")
-    assert root("“curly quotes”") == Words(None, ("curli", "quot"), "curly quotes")
+    assert root("“curly quotes”") == Words(None, ("cur", "quot"), "curly quotes")
 
 
 def test_hyphenated_words_and_urls_are_phrases() -> None:
