@@ -7,6 +7,7 @@ archive is imported here (through the window) and nowhere else: CLI commands nev
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,8 +49,26 @@ def start(
     return Started(app, window, lib)
 
 
+def missing_display() -> str | None:
+    """Why no window can open here, or None.  Without a display Qt aborts the whole process
+    with a message about platform plugins; a newcomer deserves a sentence that says what to do."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset). Start it "
+        "from a desktop session, or under a virtual display: xvfb-run archive-reader. "
+        "The command line works without one: archive-reader --help"
+    )
+
+
 def main(library: str | None = None, argv: Sequence[str] | None = None) -> int:
     """Run the reader window until it closes; returns the process exit status."""
+    problem = missing_display()
+    if problem:
+        print(f"archive-reader: {problem}", file=sys.stderr)
+        return 1
     try:
         started = start(library, argv)
     except ReaderError as exc:

@@ -25,7 +25,7 @@ import datetime as dt
 import heapq
 import itertools
 import operator
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN as _LENGTHS
@@ -75,43 +75,34 @@ class _Segment:
             self._lengths[fieldname] = found
         return found
 
-    def postings(
-        self, fieldname: str, fmt: Any, btext: bytes, want: set[int] | None,
-        order: list[int] | None, values: bool,
-    ) -> tuple[list[int], list[float], list[bytes]]:
-        """Local document numbers, weights (and encoded positions) of a term; only documents
-        in ``want`` when it is given, reading only blocks that can hold one of ``order`` (the
-        same documents sorted) when that is given."""
+    def blocks(
+        self, fieldname: str, fmt: Any, btext: bytes, order: list[int] | None, values: bool
+    ) -> Iterator[tuple[list[int], Any, Any]]:
+        """A term's postings a block at a time: (local document numbers, weights, raw values),
+        skipping blocks that cannot hold one of ``order`` (sorted) when that is given."""
         try:
             matcher = self.terms.matcher(fieldname, btext, fmt)
         except (TermNotFound, KeyError):
-            return [], [], []
-        docs: list[int] = []
-        weights: list[float] = []
-        vals: list[bytes] = []
-        if not isinstance(matcher, FastLeafMatcher):  # postings inlined in the term index
-            ids, wts, vs = matcher._ids, matcher._weights, matcher._values
-            for index, doc in enumerate(ids):
-                if want is None or doc in want:
-                    docs.append(doc)
-                    weights.append(wts[index] if wts else 1.0)
-                    if values:
-                        vals.append(vs[index])
-            return docs, weights, vals
-        for ids, wts, raw in _blocks(matcher, order, values):
-            if want is None:
-                docs.extend(ids)
-                weights.extend(wts)
-                if values:
-                    vals.extend(block_values(raw, len(ids)))
-                continue
-            keep = [index for index, doc in enumerate(ids) if doc in want]
-            if keep:
-                docs.extend([ids[i] for i in keep])
-                weights.extend([wts[i] for i in keep])
-                if values:
-                    vals.extend(block_values(raw, len(ids), keep))
-        return docs, weights, vals
+            return
+        if isinstance(matcher, FastLeafMatcher):
+            yield from _blocks(matcher, order, values)
+        else:  # a short list inlined in the term index
+            ids = list(matcher._ids)
+            weights = matcher._weights or [1.0] * len(ids)
+            yield ids, weights, (_Inlined(matcher._values) if values else None)
+
+
+class _Inlined:
+    """Values of an inlined posting list, shaped like a block's raw values."""
+
+    def __init__(self, values: Any) -> None:
+        self.values = list(values or ())
+
+
+def _values(raw: Any, count: int, wanted: list[int] | None = None) -> list:
+    if isinstance(raw, _Inlined):
+        return raw.values if wanted is None else [raw.values[i] for i in wanted]
+    return block_values(raw, count, wanted)
 
 
 def _blocks(matcher: FastLeafMatcher, order: list[int] | None, values: bool):
@@ -156,6 +147,7 @@ class Evaluator:
         self.doc_count_all = searcher.doc_count_all()
         self._norms: dict[str, list[float]] = {}
         self._idf: dict[tuple[str, str], float] = {}
+        self._df: dict[tuple[str, str], int] = {}
         self.expanded: dict[Any, list[str]] = {}
         self.years: tuple[int, int] | None = None
         self.segment = self.segments[0]
@@ -170,7 +162,11 @@ class Evaluator:
         return found
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
-        return self.searcher.doc_frequency(fieldname, term)
+        key = (fieldname, term)
+        found = self._df.get(key)
+        if found is None:
+            found = self._df[key] = self.searcher.doc_frequency(fieldname, term)
+        return found
 
     def norms(self, fieldname: str) -> list[float]:
         """BM25's length part ``K1 * (1 - B + B * length / average)`` for each length byte."""
@@ -190,38 +186,65 @@ class Evaluator:
             return None
         return sorted(within)
 
-    def term_docs(self, fieldname: str, term: str, within: set[int] | None = None) -> set[int]:
+    def term_docs(self, fieldname: str, term: str, within: Any = None) -> set[int]:
         """Documents holding ``term`` (no scores: filters and exclusions)."""
         if within is not None and not within:
             return set()
-        docs, _, _ = self.segment.postings(
-            fieldname, self.schema[fieldname].format, term.encode("utf-8"), within,
+        found: set[int] = set()
+        blocks = self.segment.blocks(
+            fieldname, self.schema[fieldname].format, term.encode("utf-8"),
             self._order(within), False,
         )
-        return set(docs)
+        for ids, _, _ in blocks:
+            if within is None:
+                found.update(ids)
+            else:
+                found.update([d for d in ids if d in within])
+        return found
 
-    def term_scores(self, fieldname: str, term: str, within: set[int] | None = None,
+    def term_scores(self, fieldname: str, term: str, within: Any = None,
                     positions: dict[int, bytes] | None = None,
                     length_field: str | None = None) -> Scores:
-        """BM25F scores of the documents holding ``term``; fills ``positions`` (document →
-        encoded positions) when given.  ``length_field``: whose lengths normalise the score
-        (the body's for word pairs, which have no lengths of their own)."""
+        """BM25F scores of the documents holding ``term`` (those in ``within`` if given);
+        fills ``positions`` (document → encoded positions) when given.  ``length_field``: whose
+        lengths normalise the score (the body's for word pairs, which have none of their own).
+
+        The hot loop of every query: membership, scoring and the dict are one comprehension
+        per block."""
         if within is not None and not within:
-            return {}
-        docs, weights, values = self.segment.postings(
-            fieldname, self.schema[fieldname].format, term.encode("utf-8"), within,
-            self._order(within), positions is not None,
-        )
-        if not docs:
             return {}
         k1p1 = (K1 + 1) * self.idf(fieldname, term)
         norms = self.norms(length_field or fieldname)
         lengths = self.segment.length_bytes(length_field or fieldname)
-        scores = dict(zip(docs, [
-            tf * k1p1 / (tf + norms[lengths[d]]) for d, tf in zip(docs, weights, strict=True)
-        ], strict=True))
-        if positions is not None:
-            positions.update(zip(docs, values, strict=True))
+        scores: Scores = {}
+        blocks = self.segment.blocks(
+            fieldname, self.schema[fieldname].format, term.encode("utf-8"),
+            self._order(within), positions is not None,
+        )
+        for ids, weights, raw in blocks:
+            if within is None:
+                scores.update({
+                    d: tf * k1p1 / (tf + norms[lengths[d]])
+                    for d, tf in zip(ids, weights, strict=True)
+                })
+                if positions is not None:
+                    positions.update(zip(ids, _values(raw, len(ids)), strict=True))
+                continue
+            if positions is None:
+                scores.update({
+                    d: tf * k1p1 / (tf + norms[lengths[d]])
+                    for d, tf in zip(ids, weights, strict=True)
+                    if d in within
+                })
+                continue
+            keep = [i for i, d in enumerate(ids) if d in within]
+            if keep:
+                kept = [ids[i] for i in keep]
+                scores.update({
+                    d: weights[i] * k1p1 / (weights[i] + norms[lengths[d]])
+                    for i, d in zip(keep, kept, strict=True)
+                })
+                positions.update(zip(kept, _values(raw, len(ids), keep), strict=True))
         return scores
 
     def all_docs(self, within: set[int] | None = None) -> set[int]:
@@ -289,10 +312,8 @@ class Evaluator:
         total: Scores | None = None
         for item in positive:
             found = self.scores(item, within if total is None else total.keys())
-            if total is None:
-                total = found
-            else:
-                total = {d: s + found[d] for d, s in total.items() if d in found}
+            # (found holds only documents of total: it was evaluated within them)
+            total = found if total is None else {d: total[d] + s for d, s in found.items()}
             if not total:
                 return {}
         for item in filters:
