@@ -83,7 +83,9 @@ def check_colour(colour: str) -> str:
     return name
 
 
-def _clean_note(note: str) -> str:
+def clean_note(note: str) -> str:
+    """A note as stored: one newline style, no surrounding blank space (the window compares
+    with this to tell a real edit from none)."""
     return note.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
@@ -224,7 +226,7 @@ def add_annotation(
         start=start,
         end=end,
         colour=check_colour(colour),
-        note=_clean_note(note),
+        note=clean_note(note),
         state=anchoring.EXACT,
         created=stamp,
         modified=stamp,
@@ -272,7 +274,7 @@ def update_annotation(
     old = get_annotation(conn, annotation_id)
     new = dataclasses.replace(old, modified=now())
     if note is not None:
-        new.note = _clean_note(note)
+        new.note = clean_note(note)
     if colour is not None:
         new.colour = check_colour(colour)
     if span is not None:

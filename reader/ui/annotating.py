@@ -45,11 +45,6 @@ if TYPE_CHECKING:
 COLOUR_KEY = "annotate/colour"
 
 
-def clean_note(note: str) -> str:
-    """The note as the store keeps it (its ``_clean_note``): one newline style, trimmed."""
-    return note.replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
 def _delete_annotation(conn: sqlite3.Connection, annotation_id: str) -> None:
     with contextlib.suppress(NotFound):  # already gone (another window, the CLI): fine
         notes.delete_annotation(conn, annotation_id)
@@ -237,7 +232,7 @@ class Annotating(QObject):
             start=span.start,
             end=span.end,
             colour=notes.check_colour(colour),
-            note=clean_note(note),
+            note=notes.clean_note(note),
             state=anchoring.EXACT,
             created=stamp,
             modified=stamp,
@@ -278,9 +273,9 @@ class Annotating(QObject):
 
     def edit_note(self, annotation: Annotation) -> Annotation | None:
         note = note_dialog.ask_note(self.window, "Edit Note", annotation.exact, annotation.note)
-        if note is None or clean_note(note) == annotation.note:
+        if note is None or notes.clean_note(note) == annotation.note:
             return None
-        after = dataclasses.replace(annotation, note=clean_note(note), modified=notes.now())
+        after = dataclasses.replace(annotation, note=notes.clean_note(note), modified=notes.now())
         self.stack.push(AnnotationChange(self, annotation, after))
         return after
 
