@@ -53,7 +53,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=int, default=20, metavar="N", help="hits to show (20)")
     p.add_argument("--offset", type=int, default=0, metavar="N", help="skip the first N hits")
     p.add_argument(
-        "--sort", choices=("relevance", "date"), default="relevance",
+        "--sort",
+        choices=("relevance", "date"),
+        default="relevance",
         help="best matches first (default) or newest first",
     )
     p.add_argument("--group", action="store_true", help="one line per thread, with its hits")
@@ -150,7 +152,5 @@ def cmd_reindex(args: argparse.Namespace) -> int:
         finally:
             progress.done()
             index.close()
-    print(
-        f"Indexed {status.index_docs} posts and comments in {time.monotonic() - started:.1f} s"
-    )
+    print(f"Indexed {status.index_docs} posts and comments in {time.monotonic() - started:.1f} s")
     return 0

@@ -73,7 +73,12 @@ class SearchIndex(Protocol):
     def update_items(self, item_ids: Any) -> int: ...
 
     def search(
-        self, text: str, *, limit: int = 20, offset: int = 0, sort: str = "relevance",
+        self,
+        text: str,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        sort: str = "relevance",
         group: bool = False,
     ) -> SearchResults: ...
 

@@ -221,7 +221,14 @@ def item_rows(conn: sqlite3.Connection, item_ids: Sequence[str]) -> dict[str, It
             chunk,
         ):
             rows[r[0]] = ItemRow(
-                r[0], "comment", r[1], r[2], dt.date.fromisoformat(r[3]), r[4], r[5],
-                bool(r[6]), bool(r[7]),
+                r[0],
+                "comment",
+                r[1],
+                r[2],
+                dt.date.fromisoformat(r[3]),
+                r[4],
+                r[5],
+                bool(r[6]),
+                bool(r[7]),
             )
     return rows

@@ -206,12 +206,19 @@ def _build_parallel(
         output = folder / f"segments-{number}.pickle"
         outputs.append(output)
         arguments = json.dumps(
-            {"folder": str(folder), "database": str(database), "tasks": share,
-             "output": str(output)}
+            {
+                "folder": str(folder),
+                "database": str(database),
+                "tasks": share,
+                "output": str(output),
+            }
         )
         worker = subprocess.Popen(
             [sys.executable, "-m", "reader.search.whoosh_build", arguments],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            text=True,
         )
         workers.append(worker)
         threading.Thread(target=_pump, args=(number, worker, events), daemon=True).start()

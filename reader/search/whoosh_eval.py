@@ -11,119 +11,47 @@ dict operations that run in C:
 
 * AND evaluates its cheapest part first and reads the other parts only in the blocks that can
   hold a candidate (block headers carry their last document number);
-* a phrase checks word positions only for documents holding all its words;
-* filters (date, in:, is:, color:) are document sets, exclusions are set differences.
+* a phrase narrows its candidates rarest word (or indexed pair of common words) first, then
+  checks word positions as bit masks, only for documents holding all its words;
+* filters (date, in:, is:, color:) are document sets, exclusions are set differences;
+* the scores (and positions) of frequent words are kept between queries (``TermCache``).
 
-The results equal whoosh's own (``tests/unit/search`` compares them on the same index), only
-cheaper; ``whoosh_query.compile_query`` remains the reference.
+Matching equals whoosh's own and scores equal its BM25F (``tests/unit/search/test_engine.py``
+compares them on the same index); ``whoosh_query.compile_query`` remains the reference.  What
+remains slow is what is slow in Python at all: reading the 100,000+ postings of a word such
+as "the" costs some 50-100 ms the first time (see ``bench/search.py``).
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-import heapq
 import itertools
-import operator
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN as _LENGTHS
-from whoosh.codec.whoosh3 import _lenfield
-from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from reader.search import query as q
 from reader.search.analysis import pair_term
-from reader.search.whoosh_codec import FastLeafMatcher, block_values, block_weights, unpack_ints
+from reader.search.whoosh_codec import BLOCK_LIMIT
+from reader.search.whoosh_postings import Matches, Scores, Segment, TermCache, values_of
 from reader.search.whoosh_query import date_terms
-from reader.search.whoosh_schema import decode_positions
+from reader.search.whoosh_schema import SINGLE_MASKS, position_mask
 
 K1 = 1.2
 B = 0.75
 TITLE_BOOST = 1.0
 """A post whose title holds a searched word gets that word's title score added."""
+CACHE_MIN_DOCS = 5_000
+"""Terms in at least this many documents have their scores cached (cheaper ones are just
+read again)."""
+CACHE_MIN_DOCS_MASKS = 25_000
+"""With positions (phrases), only the words of most documents ("the", "of", "and"): they come
+back in phrase after phrase, and reading their positions is the cost of a phrase."""
+CACHE_POSTINGS = 1_000_000
+"""Postings the term cache may hold in all (some 80 MB at most, when they carry positions)."""
 SPARSE = 32
 """Candidates fewer than one in this many documents: skip posting blocks that hold none."""
-
-Scores = dict[int, float]
-
-
-class _Segment:
-    """One whoosh segment: its terms reader, document number offset and deleted documents."""
-
-    def __init__(self, reader: Any, offset: int) -> None:
-        self.reader = reader
-        self.offset = offset
-        self.count = reader.doc_count_all()
-        self.terms = reader._terms
-        self.deleted_local = set(reader._perdoc.deleted_docs()) if reader.has_deletions() \
-            else set()
-        self._lengths: dict[str, bytes] = {}
-
-    def length_bytes(self, fieldname: str) -> bytes:
-        """Every document's field length as the codec's one-byte code (0: no such field)."""
-        found = self._lengths.get(fieldname)
-        if found is None:
-            perdoc = self.reader._perdoc
-            column = perdoc._cached_reader(_lenfield(fieldname), _LENGTHS)
-            if column is None:
-                found = bytes(self.count)
-            else:
-                raw = column._dbfile.get(column._basepos, column._count)
-                found = bytes(raw) + bytes(self.count - len(raw))
-            self._lengths[fieldname] = found
-        return found
-
-    def blocks(
-        self, fieldname: str, fmt: Any, btext: bytes, order: list[int] | None, values: bool
-    ) -> Iterator[tuple[list[int], Any, Any]]:
-        """A term's postings a block at a time: (local document numbers, weights, raw values),
-        skipping blocks that cannot hold one of ``order`` (sorted) when that is given."""
-        try:
-            matcher = self.terms.matcher(fieldname, btext, fmt)
-        except (TermNotFound, KeyError):
-            return
-        if isinstance(matcher, FastLeafMatcher):
-            yield from _blocks(matcher, order, values)
-        else:  # a short list inlined in the term index
-            ids = list(matcher._ids)
-            weights = matcher._weights or [1.0] * len(ids)
-            yield ids, weights, (_Inlined(matcher._values) if values else None)
-
-
-class _Inlined:
-    """Values of an inlined posting list, shaped like a block's raw values."""
-
-    def __init__(self, values: Any) -> None:
-        self.values = list(values or ())
-
-
-def _values(raw: Any, count: int, wanted: list[int] | None = None) -> list:
-    if isinstance(raw, _Inlined):
-        return raw.values if wanted is None else [raw.values[i] for i in wanted]
-    return block_values(raw, count, wanted)
-
-
-def _blocks(matcher: FastLeafMatcher, order: list[int] | None, values: bool):
-    """Decoded blocks of a posting list, skipping blocks none of ``order`` can be in; values
-    come as the block's raw form (``whoosh_codec.block_values`` cuts them out)."""
-    previous_max = -1
-    while not matcher._atend:
-        block_max = matcher._maxid
-        if order is None or _any_between(order, previous_max, block_max):
-            matcher._read_data()
-            data = matcher._data
-            ids = list(itertools.accumulate(unpack_ints(data[0])))
-            yield ids, block_weights(data[1], len(ids)), (data[2] if values else None)
-        previous_max = block_max
-        matcher._next_block()
-
-
-def _any_between(ordered: list[int], low: int, high: int) -> bool:
-    """Whether the sorted list holds a number in ``(low, high]``."""
-    spot = bisect.bisect_right(ordered, low)
-    return spot < len(ordered) and ordered[spot] <= high
 
 
 class Evaluator:
@@ -137,11 +65,13 @@ class Evaluator:
         self.searcher = searcher
         reader = searcher.reader()
         subreaders = getattr(reader, "readers", None)
-        if subreaders is None:
-            self.segments = [_Segment(reader, 0)]
+        if not hasattr(reader, "_terms") and subreaders is None:  # an index with no documents
+            self.segments = []
+        elif subreaders is None:
+            self.segments = [Segment(reader, 0)]
         else:
             self.segments = [
-                _Segment(r, o) for r, o in zip(subreaders, reader.doc_offsets, strict=True)
+                Segment(r, o) for r, o in zip(subreaders, reader.doc_offsets, strict=True)
             ]
         self.schema = searcher.schema
         self.doc_count_all = searcher.doc_count_all()
@@ -150,7 +80,8 @@ class Evaluator:
         self._df: dict[tuple[str, str], int] = {}
         self.expanded: dict[Any, list[str]] = {}
         self.years: tuple[int, int] | None = None
-        self.segment = self.segments[0]
+        self.segment = self.segments[0] if self.segments else None  # type: ignore[assignment]
+        self.cache = TermCache(CACHE_POSTINGS)
 
     # -- statistics ----------------------------------------------------------------------------
 
@@ -192,8 +123,11 @@ class Evaluator:
             return set()
         found: set[int] = set()
         blocks = self.segment.blocks(
-            fieldname, self.schema[fieldname].format, term.encode("utf-8"),
-            self._order(within), False,
+            fieldname,
+            self.schema[fieldname].format,
+            term.encode("utf-8"),
+            self._order(within),
+            False,
         )
         for ids, _, _ in blocks:
             if within is None:
@@ -202,49 +136,98 @@ class Evaluator:
                 found.update([d for d in ids if d in within])
         return found
 
-    def term_scores(self, fieldname: str, term: str, within: Any = None,
-                    positions: dict[int, bytes] | None = None,
-                    length_field: str | None = None) -> Scores:
+    def term_scores(
+        self,
+        fieldname: str,
+        term: str,
+        within: Any = None,
+        positions: dict[int, bytes] | None = None,
+        length_field: str | None = None,
+    ) -> Scores:
         """BM25F scores of the documents holding ``term`` (those in ``within`` if given);
-        fills ``positions`` (document → encoded positions) when given.  ``length_field``: whose
-        lengths normalise the score (the body's for word pairs, which have none of their own).
+        fills ``positions`` (document → encoded positions) when given.
+        ``length_field``: whose lengths normalise the score (the body's for word pairs, which
+        have none of their own).
 
-        The hot loop of every query: membership, scoring and the dict are one comprehension
-        per block."""
+        Frequent terms come from the cache (see ``_TermCache``): the returned dict may be shared
+        and must not be changed (the tree's operators all build new ones)."""
         if within is not None and not within:
             return {}
+        frequency = self.doc_frequency(fieldname, term)
+        least = CACHE_MIN_DOCS if positions is None else CACHE_MIN_DOCS_MASKS
+        if frequency >= least:
+            key = (self.segment.offset, fieldname, term, length_field, positions is not None)
+            cached = self.cache.get(key)
+            if cached is None and positions is None:  # an entry with positions has scores too
+                cached = self.cache.get((*key[:-1], True))
+            if cached is None and within is not None and len(within) * BLOCK_LIMIT < frequency:
+                # Fewer candidates than blocks: reading just their blocks beats reading (and
+                # caching) the whole term.  With more, nearly every block is read anyway.
+                return self._read_scores(fieldname, term, within, positions, length_field)
+            if cached is None:
+                full_positions: dict[int, bytes] | None = {} if positions is not None else None
+                full = self._read_scores(fieldname, term, None, full_positions, length_field)
+                cached = (full, full_positions)
+                self.cache.put(key, cached, len(full))
+            full, full_positions = cached
+            # (unfiltered, the cached dict itself: callers never change what they get)
+            found = full if within is None else {d: full[d] for d in full.keys() & within}
+            if positions is not None and full_positions is not None:
+                positions.update({d: full_positions[d] for d in found})
+            return found
+        return self._read_scores(fieldname, term, within, positions, length_field)
+
+    def _read_scores(
+        self,
+        fieldname: str,
+        term: str,
+        within: Any,
+        positions: dict[int, bytes] | None,
+        length_field: str | None,
+    ) -> Scores:
+        """``term_scores`` from the posting blocks.  The hot loop of every query: membership,
+        scoring and the dict are one comprehension per block."""
         k1p1 = (K1 + 1) * self.idf(fieldname, term)
         norms = self.norms(length_field or fieldname)
         lengths = self.segment.length_bytes(length_field or fieldname)
         scores: Scores = {}
         blocks = self.segment.blocks(
-            fieldname, self.schema[fieldname].format, term.encode("utf-8"),
-            self._order(within), positions is not None,
+            fieldname,
+            self.schema[fieldname].format,
+            term.encode("utf-8"),
+            self._order(within),
+            positions is not None,
         )
         for ids, weights, raw in blocks:
             if within is None:
-                scores.update({
-                    d: tf * k1p1 / (tf + norms[lengths[d]])
-                    for d, tf in zip(ids, weights, strict=True)
-                })
+                scores.update(
+                    {
+                        d: tf * k1p1 / (tf + norms[lengths[d]])
+                        for d, tf in zip(ids, weights, strict=True)
+                    }
+                )
                 if positions is not None:
-                    positions.update(zip(ids, _values(raw, len(ids)), strict=True))
+                    positions.update(zip(ids, values_of(raw, len(ids)), strict=True))
                 continue
             if positions is None:
-                scores.update({
-                    d: tf * k1p1 / (tf + norms[lengths[d]])
-                    for d, tf in zip(ids, weights, strict=True)
-                    if d in within
-                })
+                scores.update(
+                    {
+                        d: tf * k1p1 / (tf + norms[lengths[d]])
+                        for d, tf in zip(ids, weights, strict=True)
+                        if d in within
+                    }
+                )
                 continue
             keep = [i for i, d in enumerate(ids) if d in within]
             if keep:
                 kept = [ids[i] for i in keep]
-                scores.update({
-                    d: weights[i] * k1p1 / (weights[i] + norms[lengths[d]])
-                    for i, d in zip(keep, kept, strict=True)
-                })
-                positions.update(zip(kept, _values(raw, len(ids), keep), strict=True))
+                scores.update(
+                    {
+                        d: weights[i] * k1p1 / (weights[i] + norms[lengths[d]])
+                        for i, d in zip(keep, kept, strict=True)
+                    }
+                )
+                positions.update(zip(kept, values_of(raw, len(ids), keep), strict=True))
         return scores
 
     def all_docs(self, within: set[int] | None = None) -> set[int]:
@@ -341,40 +324,33 @@ class Evaluator:
             return self.term_scores("pairs", pairs[0], within, length_field="body")
         return self.phrase(fieldname, node.terms, pairs, within)
 
-    def phrase(self, fieldname: str, terms: tuple[str, ...], pairs: list[str],
-               within: set[int] | None) -> Scores:
+    def phrase(
+        self, fieldname: str, terms: tuple[str, ...], pairs: list[str], within: set[int] | None
+    ) -> Scores:
         """Documents where ``terms`` occur one after the other, scored as the sum of their
         words' scores; positions are decoded only for documents holding every word (and every
         indexed common pair of the phrase)."""
+        # Narrow the candidates rarest first, word pairs (documents only) and words (scores
+        # and position masks) alike, so a rare word spares reading most of a common one.
+        steps = [(self.doc_frequency("pairs", p), 0, p) for p in pairs]
+        steps += [(self.doc_frequency(fieldname, t), 1, t) for t in set(terms)]
+        steps.sort()
         candidates = within
-        for pair in sorted(pairs, key=lambda p: self.doc_frequency("pairs", p)):
-            candidates = self.term_docs("pairs", pair, candidates)
-            if not candidates:
-                return {}
-        order = sorted(set(terms), key=lambda t: self.doc_frequency(fieldname, t))
         scores: dict[str, Scores] = {}
         positions: dict[str, dict[int, bytes]] = {}
-        for term in order:
-            found_positions: dict[int, bytes] = {}
-            found = self.term_scores(fieldname, term, candidates, found_positions)
-            scores[term] = found
-            positions[term] = found_positions
-            candidates = set(found) if candidates is None else candidates & found.keys()
+        for _, is_word, item in steps:
+            if is_word:
+                values: dict[int, bytes] = {}
+                found = self.term_scores(fieldname, item, candidates, values)
+                scores[item] = found
+                positions[item] = values
+                candidates = found.keys() if candidates is None else candidates & found.keys()
+            else:
+                candidates = self.term_docs("pairs", item, candidates)
             if not candidates:
                 return {}
-        total: Scores = {}
-        first = positions[terms[0]]
-        rest = [(offset, positions[term]) for offset, term in enumerate(terms[1:], 1)]
-        for doc in candidates or ():
-            starts = set(decode_positions(first[doc]))
-            for offset, found_positions in rest:
-                starts.intersection_update([p - offset for p in
-                                            decode_positions(found_positions[doc])])
-                if not starts:
-                    break
-            if starts:
-                total[doc] = sum(scores[term][doc] for term in order)
-        return total
+        order = [item for _, is_word, item in steps if is_word]
+        return _verified(terms, order, candidates or set(), positions, scores)
 
     def expansion(self, node: q.Prefix | q.Fuzzy, within: set[int] | None) -> Scores:
         fieldname = node.field or "body"
@@ -397,30 +373,77 @@ class Evaluator:
 
     # -- running -----------------------------------------------------------------------------
 
-    def run(self, root: q.Node, expanded: dict[Any, list[str]], years: tuple[int, int] | None,
-            title_terms: Iterable[str] = ()) -> Scores:
-        """All matching, not deleted documents of ``root`` (index-wide numbers) with scores."""
+    def run(
+        self,
+        root: q.Node,
+        expanded: dict[Any, list[str]],
+        years: tuple[int, int] | None,
+        title_terms: Iterable[str] = (),
+    ) -> Matches:
+        """All matching, not deleted documents of ``root`` with their scores."""
         self.expanded = expanded
         self.years = years
         titles = list(dict.fromkeys(title_terms))
-        result: Scores = {}
+        matches = Matches()
         for segment in self.segments:
             self.segment = segment
-            found = self.scores(root)
-            if segment.deleted_local:
-                for doc in segment.deleted_local & found.keys():
-                    del found[doc]
+            found = self.scores(root)  # (may be a cached dict: read only)
+            deleted = segment.deleted_local
+            if deleted and not deleted.isdisjoint(found.keys()):
+                found = {d: s for d, s in found.items() if d not in deleted}
+            boosts: Scores = {}
             if titles and found:
                 keys = found.keys()
                 for term in titles:
                     for doc, score in self.term_scores("title", term, keys).items():
-                        found[doc] += TITLE_BOOST * score
-            if segment.offset:
-                offset = segment.offset
-                result.update({offset + d: s for d, s in found.items()})
+                        boosts[doc] = boosts.get(doc, 0.0) + TITLE_BOOST * score
+            matches.add(segment.offset, found, boosts)
+        return matches
+
+
+def _verified(
+    terms: tuple[str, ...],
+    order: list[str],
+    candidates: Iterable[int],
+    positions: dict[str, dict[int, bytes]],
+    scores: dict[str, Scores],
+) -> Scores:
+    """The candidates where the phrase really occurs, with its score.
+
+    Bit ``i`` of a position mask is set when the word is at position ``i``; shifting the k-th
+    word's mask k places down and ANDing leaves the positions where the whole phrase starts.
+    Most postings hold one position, whose mask is a table lookup: this loop is the bulk of a
+    phrase query on common words, so it is written for speed.
+    """
+    single = SINGLE_MASKS.get
+    first = positions[terms[0]]
+    if len(terms) == 2:
+        second = positions[terms[1]]
+        found = [
+            d
+            for d in candidates
+            if (single(first[d]) or position_mask(first[d]))
+            & ((single(second[d]) or position_mask(second[d])) >> 1)
+        ]
+    else:
+        rest = [(offset, positions[term]) for offset, term in enumerate(terms[1:], 1)]
+        found = []
+        for d in candidates:
+            starts = single(first[d]) or position_mask(first[d])
+            for offset, word in rest:
+                value = word[d]
+                starts &= (single(value) or position_mask(value)) >> offset
+                if not starts:
+                    break
             else:
-                result.update(found)
-        return result
+                found.append(d)
+    if len(order) == 1:
+        only = scores[order[0]]
+        return {d: only[d] for d in found}
+    if len(order) == 2:
+        a, b = scores[order[0]], scores[order[1]]
+        return {d: a[d] + b[d] for d in found}
+    return {d: sum(scores[term][d] for term in order) for d in found}
 
 
 _FILTERS = (q.DateRange, q.Kind, q.Flag, q.Colour)
@@ -432,16 +455,3 @@ def _pairs(node: q.Words) -> list[str]:
         return []
     found = (pair_term(a, b) for a, b in itertools.pairwise(node.terms))
     return list(dict.fromkeys(p for p in found if p))
-
-
-def top(found: Scores, count: int) -> list[tuple[int, float]]:
-    """The ``count`` best (document, score) pairs, best first; equal scores in document
-    order."""
-    best = heapq.nlargest(count, found.items(), key=operator.itemgetter(1))
-    best.sort(key=lambda item: (-item[1], item[0]))
-    return best
-
-
-def by_key(found: Iterable[int], key: list[int], count: int) -> list[int]:
-    """The ``count`` documents with the largest ``key[doc]`` (newest first for dates)."""
-    return heapq.nsmallest(count, found, key=lambda doc: (-key[doc], doc))

@@ -55,8 +55,13 @@ class IndexCancelled(ReaderError):
 class WhooshIndex:
     """``SearchIndex`` implemented with whoosh (see ``reader.search`` for the contract)."""
 
-    def __init__(self, library: Any, *, provider: source.ItemInfoProvider | None = None,
-                 procs: int | None = None) -> None:
+    def __init__(
+        self,
+        library: Any,
+        *,
+        provider: source.ItemInfoProvider | None = None,
+        procs: int | None = None,
+    ) -> None:
         self.library = library
         self.folder: Path = library.paths.search_index
         self.provider = provider
@@ -165,8 +170,12 @@ class WhooshIndex:
             building.mkdir(parents=True)
             try:
                 whoosh_build.build(
-                    building, self.library.paths.database, total,
-                    progress=progress, cancel=cancel, procs=self.procs,
+                    building,
+                    self.library.paths.database,
+                    total,
+                    progress=progress,
+                    cancel=cancel,
+                    procs=self.procs,
                 )
             except whoosh_build.BuildCancelled:
                 raise IndexCancelled("indexing cancelled; the previous index is kept") from None
@@ -256,15 +265,17 @@ class WhooshIndex:
         try:
             ix = open_folder(str(self.folder))
             count = self._write_docs(ix, ids, None, None)
-            self._write_meta(self.folder, int(meta.get("stamp", 0)), ix.doc_count(),
-                             meta.get("provider"))
+            self._write_meta(
+                self.folder, int(meta.get("stamp", 0)), ix.doc_count(), meta.get("provider")
+            )
         finally:
             lock.release()
         self._reset_searcher()
         return count
 
-    def _write_docs(self, ix, ids: Iterable[str], progress, cancel,
-                    known: dict[str, dict] | None = None) -> int:
+    def _write_docs(
+        self, ix, ids: Iterable[str], progress, cancel, known: dict[str, dict] | None = None
+    ) -> int:
         """Replace (or delete) the documents of ``ids`` in one commit."""
         ids = list(dict.fromkeys(ids))
         if not ids:
@@ -324,8 +335,15 @@ class WhooshIndex:
             return None
         return self._searcher
 
-    def search(self, text: str, *, limit: int = 20, offset: int = 0, sort: str = "relevance",
-               group: bool = False) -> SearchResults:
+    def search(
+        self,
+        text: str,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        sort: str = "relevance",
+        group: bool = False,
+    ) -> SearchResults:
         """Run a query of the query language; never raises for bad input or a bad index.
 
         Does not update the index (reading never waits for indexing): when the index is behind

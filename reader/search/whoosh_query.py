@@ -192,8 +192,11 @@ def expand(parsed: ParsedQuery, reader: Any) -> tuple[dict[Any, list[str]], list
     compiler = _Compiler(reader, None)
     expanded: dict[Any, list[str]] = {}
     for node in expandable(parsed):
-        terms = compiler.expand_prefix(node) if isinstance(node, Prefix) else \
-            compiler.expand_fuzzy(node)
+        terms = (
+            compiler.expand_prefix(node)
+            if isinstance(node, Prefix)
+            else compiler.expand_fuzzy(node)
+        )
         expanded[node] = terms
     return expanded, compiler.notices
 

@@ -76,6 +76,22 @@ def decode_positions(value: bytes) -> list[int]:
     return list(itertools.accumulate(packed))
 
 
+SINGLE_MASKS = {value: 1 << position for position, value in enumerate(_SINGLE)}
+_BIT = (1).__lshift__
+
+
+def position_mask(value: bytes) -> int:
+    """Encoded positions as an int with bit ``p`` set for each position ``p`` (one word
+    position in most postings: a table lookup)."""
+    found = SINGLE_MASKS.get(value)
+    if found is not None:
+        return found
+    # Positions are distinct, so summing their bits is ORing them (and runs in C).
+    if value[0] == 1:
+        return sum(map(_BIT, itertools.accumulate(value[1:])))
+    return sum(map(_BIT, decode_positions(value)))
+
+
 class CompactPositions(formats.Positions):
     """whoosh's Positions format with ``encode_positions``' cheaper encoding."""
 
@@ -164,8 +180,7 @@ class FastText(fields.TEXT):
         """``([(term, weight, encoded positions)], length in words)`` for one value."""
         positions = term_positions(value)
         items = [
-            (term, float(len(found)), encode_positions(found))
-            for term, found in positions.items()
+            (term, float(len(found)), encode_positions(found)) for term, found in positions.items()
         ]
         return items, sum(len(found) for found in positions.values())
 

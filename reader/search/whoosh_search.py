@@ -19,7 +19,8 @@ from reader.search import source
 from reader.search.query import ParsedQuery, match_terms, parse_query
 from reader.search.results import Hit, SearchResults, ThreadGroup
 from reader.search.snippets import snippet_and_words
-from reader.search.whoosh_eval import Evaluator, by_key, top
+from reader.search.whoosh_eval import Evaluator
+from reader.search.whoosh_postings import Matches
 from reader.search.whoosh_query import expand
 from reader.search.whoosh_schema import open_folder
 
@@ -40,8 +41,11 @@ class Searcher:
     def _years(self) -> tuple[int, int] | None:
         if "date" not in self._reader.indexed_field_names():
             return None
-        years = [int(t) for t in (b.decode() for b in self._reader.lexicon("date"))
-                 if len(t) == 4 and t.isdigit()]
+        years = [
+            int(t)
+            for t in (b.decode() for b in self._reader.lexicon("date"))
+            if len(t) == 4 and t.isdigit()
+        ]
         return (min(years), max(years)) if years else None
 
     def close(self) -> None:
@@ -49,6 +53,8 @@ class Searcher:
 
     def _refs(self) -> list[list[bytes]]:
         """Every document's ``ref`` (id, post id, date), read once for sorting or grouping."""
+        if not self._reader.doc_count_all():
+            return []
         column = self._reader.column_reader("ref", translate=False)
         return [value.split(b" ") for value in column]
 
@@ -60,8 +66,9 @@ class Searcher:
     def days(self) -> list[int]:
         """Each document's date as a number (20200607), for sorting newest first."""
         if self._days is None:
-            self._days = [int(ref[2].replace(b"-", b"")) if len(ref) > 2 else 0
-                          for ref in self._refs()]
+            self._days = [
+                int(ref[2].replace(b"-", b"")) if len(ref) > 2 else 0 for ref in self._refs()
+            ]
         return self._days
 
     def posts(self) -> list[str]:
@@ -70,7 +77,8 @@ class Searcher:
         return self._posts
 
     def ids_with_flag(self, flag: str) -> list[str]:
-        return [self.doc_id(d) for d in sorted(self._evaluator.run(q.Flag(flag), {}, None))]
+        matches = self._evaluator.run(q.Flag(flag), {}, None)
+        return [self.doc_id(d) for d, _ in sorted(matches.items())]
 
     def docs(self, text: str) -> dict[int, float]:
         """Every matching document number with its score (for tests and the benchmark)."""
@@ -78,12 +86,21 @@ class Searcher:
         if parsed.root is None:
             return {}
         expanded, _ = expand(parsed, self._reader)
-        return self._evaluator.run(parsed.root, expanded, self.years, _title_terms(parsed))
+        found = self._evaluator.run(parsed.root, expanded, self.years, _title_terms(parsed))
+        return found.as_dict()
 
     # -- searching ---------------------------------------------------------------------------
 
-    def search(self, conn: sqlite3.Connection, text: str, *, limit: int, offset: int,
-               sort: str, group: bool) -> SearchResults:
+    def search(
+        self,
+        conn: sqlite3.Connection,
+        text: str,
+        *,
+        limit: int,
+        offset: int,
+        sort: str,
+        group: bool,
+    ) -> SearchResults:
         parsed = parse_query(text)
         results = SearchResults(
             query=text, notices=list(parsed.notices), fallback=parsed.fallback, sort=sort
@@ -106,15 +123,15 @@ class Searcher:
             self._grouped(conn, found, results, limit, offset, by_date)
             return results
         if by_date:
-            docs = by_key(found, self.days(), offset + limit)[offset:]
-            page = [(doc, found[doc]) for doc in docs]
+            page = found.by_key(self.days(), offset + limit)[offset:]
         else:
-            page = top(found, offset + limit)[offset:]
+            page = found.top(offset + limit)[offset:]
         results.hits = self._hits(conn, page, results)
         return results
 
-    def _hits(self, conn: sqlite3.Connection, page: list[tuple[int, float]],
-              results: SearchResults) -> list[Hit]:
+    def _hits(
+        self, conn: sqlite3.Connection, page: list[tuple[int, float]], results: SearchResults
+    ) -> list[Hit]:
         ids = [self.doc_id(docnum) for docnum, _ in page]
         rows = source.item_rows(conn, ids)
         hits = []
@@ -145,8 +162,15 @@ class Searcher:
             )
         return hits
 
-    def _grouped(self, conn: sqlite3.Connection, found: dict[int, float],
-                 results: SearchResults, limit: int, offset: int, by_date: bool) -> None:
+    def _grouped(
+        self,
+        conn: sqlite3.Connection,
+        found: Matches,
+        results: SearchResults,
+        limit: int,
+        offset: int,
+        by_date: bool,
+    ) -> None:
         """Threads with their hit counts, each shown by its best-scoring hit."""
         posts = self.posts()
         counts: Counter[str] = Counter()
@@ -166,8 +190,9 @@ class Searcher:
         chosen = order[offset : offset + limit]
         hits = {hit.post_id: hit for hit in self._hits(conn, [best[p] for p in chosen], results)}
         results.groups = [
-            ThreadGroup(post_id, hits[post_id].title, hits[post_id].date, counts[post_id],
-                        hits[post_id])
+            ThreadGroup(
+                post_id, hits[post_id].title, hits[post_id].date, counts[post_id], hits[post_id]
+            )
             for post_id in chosen
             if post_id in hits
         ]

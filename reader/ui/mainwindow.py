@@ -360,8 +360,9 @@ class MainWindow(CommandsMixin, ImportsMixin, QMainWindow):
         """Open the replies of the comments on the first screen now, all of them next turn.
 
         Laying out every row of a fully expanded 1,000-comment tree costs thousands of calls
-        into the Python model; doing only what is visible keeps opening a thread quick, and
-        the rest is expanded right after the first paint, before the reader can scroll.
+        into the Python model; doing only the rows that fill the first screen keeps opening a
+        thread quick, and the rest is expanded right after the first paint, before the reader
+        can scroll.
         """
         view, model = self.thread_view, self.thread_model
         root = model.index(0, 0)
@@ -369,14 +370,21 @@ class MainWindow(CommandsMixin, ImportsMixin, QMainWindow):
             return
         view.expand(root)
         rows = view.viewport().height() // max(view.fontMetrics().height(), 1) + 1
-        for row in range(min(rows, model.rowCount(root))):
+        shown = 1
+        for row in range(model.rowCount(root)):
+            if shown >= rows:
+                break
             index = model.index(row, 0, root)
-            if model.hasChildren(index):
+            replies = model.rowCount(index)
+            if replies:
                 view.expand(index)
+            shown += 1 + replies
         self._expand_timer.start()
 
     def _expand_rest(self) -> None:
         """Expand the replies of every top-level comment the tree has been given so far."""
+        if self._collapsed:
+            return
         view, model = self.thread_view, self.thread_model
         root = model.index(0, 0)
         for row in range(model.rowCount(root)):
@@ -385,12 +393,11 @@ class MainWindow(CommandsMixin, ImportsMixin, QMainWindow):
                 view.expand(index)
 
     def _on_thread_rows(self, parent: QModelIndex, first: int, last: int) -> None:
-        """Top-level comments fetched as the reader scrolls come with their replies open."""
+        """Top-level comments fetched as the reader scrolls get their replies opened in the
+        next turn of the event loop: the view fetches while it lays out, and expanding there
+        would lay out every reply of the batch before the first paint."""
         if parent.isValid() and parent.internalId() == 0 and not self._collapsed:
-            for row in range(first, last + 1):
-                index = self.thread_model.index(row, 0, parent)
-                if self.thread_model.hasChildren(index):
-                    self.thread_view.expand(index)
+            self._expand_timer.start()
 
     def _render(self) -> None:
         if self._post is None:

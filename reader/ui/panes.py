@@ -31,14 +31,17 @@ from reader.ui.activity import ActivityStrip
 from reader.ui.models.posts import PostListModel
 from reader.ui.models.threadtree import ThreadModel
 from reader.ui.reading import ReadingPane
+from reader.ui.threadview import ThreadView
 
 if TYPE_CHECKING:
     from reader.ui.findbar import FindBar
 
 
-def make_tree(model: object, widths: dict[int, str], name: str) -> QTreeView:
+def make_tree(
+    model: object, widths: dict[int, str], name: str, view_class: type[QTreeView] = QTreeView
+) -> QTreeView:
     """A fast, read-only tree: uniform rows, column 0 stretches, the others sized by sample text."""
-    view = QTreeView()
+    view = view_class()
     view.setObjectName(name)
     view.setModel(model)  # type: ignore[arg-type]
     view.setUniformRowHeights(True)
@@ -154,7 +157,9 @@ class Panes:
         header.addWidget(self.expand_button)
         header.addWidget(self.collapse_button)
         middle.addLayout(header)
-        self.thread_view = make_tree(thread_model, {1: "99.99", 2: "Replies"}, "thread")
+        self.thread_view = make_tree(
+            thread_model, {1: "99.99", 2: "Replies"}, "thread", ThreadView
+        )
         middle.addWidget(self.thread_view, 1)
 
         # right: the reading pane with its find bar

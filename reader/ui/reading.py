@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import shiboken6
 from PySide6.QtCore import QPoint, QRectF, QRegularExpression, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
     QFont,
+    QFontMetrics,
     QMouseEvent,
     QPalette,
     QResizeEvent,
@@ -37,7 +39,7 @@ from reader.render.thread_html import HEAD_MARGIN_TOP
 
 MAX_TEXT_WIDTH = 760  # like an e-book viewer: long lines are hard to read
 EXTERNAL_SCHEMES = ("http", "https")
-FIRST_CHARS = 5000  # text shown at once when a thread opens: more than a screenful
+FIRST_CHARS_MIN = 2000  # text shown at once when a thread opens: at least a screenful
 CHUNK_CHARS = 10000  # then appended in chunks of about this much text per event-loop turn
 P_MARGIN = 12  # Qt's default <p> bottom margin
 
@@ -69,6 +71,9 @@ class ReadingPane(QTextBrowser):
         self._appended = 0
         self._append_timer = QTimer(self, singleShot=True, interval=0)
         self._append_timer.timeout.connect(self._append_chunk)
+        self._old_documents: list[QTextDocument] = []
+        self._drop_timer = QTimer(self, singleShot=True, interval=0)
+        self._drop_timer.timeout.connect(self._drop_old_documents)
         self._ranges: list[tuple[int, int]] | None = None  # per state: first, last block number
         self._marked: int = -1
         self._base_point_size = self.font().pointSizeF()
@@ -91,13 +96,51 @@ class ReadingPane(QTextBrowser):
         self._index = {item: n for n, item in enumerate(rendered.items)}
         self._ranges = None
         self._marked = -1
-        first = self._chunk_end(0, FIRST_CHARS)
-        self.setHtml(rendered.pieces(0, first))
+        first = self._chunk_end(0, self._screen_chars())
+        self._replace_document(rendered.pieces(0, first))
         self._appended = first
         if first < len(rendered):
             self._append_timer.start()
         else:
             self.completed.emit()
+
+    def _replace_document(self, html: str) -> None:
+        """Show ``html`` in a new document and drop the old one in a later turn.
+
+        ``setHtml`` would first clear the old document in place, and tearing down a whole
+        1,000-comment thread costs ~4 ms on the way to the new thread's first paint; a fresh
+        document is parsed, swapped in, and the old one is deleted in the next turn of the
+        event loop, after the paint.
+        """
+        old = self.document()
+        doc = QTextDocument(self)  # its parent is the pane: resources still go through
+        doc.setUndoRedoEnabled(False)  # ``loadResource`` (QTextDocument asks its parent)
+        doc.setDefaultFont(self.font())
+        doc.setDocumentMargin(old.documentMargin())
+        doc.setDefaultTextOption(old.defaultTextOption())
+        doc.setHtml(html)
+        ours = old.parent() is self
+        self.setDocument(doc)  # deletes the first document, the one the widget made itself
+        if ours:
+            self._old_documents.append(old)
+            self._drop_timer.start()
+
+    def _drop_old_documents(self) -> None:
+        """Delete the documents of threads shown before (a timer, not ``deleteLater``: that
+        waits for an event loop started with ``exec``, and could pile documents up)."""
+        old, self._old_documents = self._old_documents, []
+        for doc in old:
+            shiboken6.delete(doc)
+
+    def _screen_chars(self) -> int:
+        """About as much text as one screen of the pane can show (dense lines, no margins):
+        what the first paint needs, and not much more, since laying it out is the cost."""
+        metrics = QFontMetrics(self.font())
+        viewport = self.viewport()
+        width = min(max(viewport.width(), 200), MAX_TEXT_WIDTH)
+        per_line = width // max(metrics.averageCharWidth(), 1)
+        lines = max(viewport.height(), 200) // max(metrics.lineSpacing(), 1) + 1
+        return max(FIRST_CHARS_MIN, per_line * lines)
 
     def _chunk_end(self, start: int, budget: int) -> int:
         rendered = self._rendered

@@ -41,8 +41,16 @@ def test_search_json(library: Path) -> None:
     hits = json.loads(proc.stdout)
     assert len(hits) == 1
     hit = hits[0]
-    assert set(hit) == {"kind", "post_id", "comment_id", "title", "date", "path", "snippet",
-                        "score"}
+    assert set(hit) == {
+        "kind",
+        "post_id",
+        "comment_id",
+        "title",
+        "date",
+        "path",
+        "snippet",
+        "score",
+    }
     assert hit["kind"] == "comment" and hit["comment_id"].startswith("c")
     assert hit["post_id"].startswith("p") and hit["path"] == "9"
     assert "[London Bridge terror]" in hit["snippet"] and isinstance(hit["score"], float)
@@ -76,8 +84,15 @@ def test_reindex_and_help(library: Path) -> None:
     assert "Indexed 86 posts and comments" in cli(library, "reindex").stdout
     assert (library / "search-index").is_dir()
     usage = cli(library, "search", "--help").stdout
-    for construct in ('"exact phrase"', "OR", "inspect*", "date:2020-01..",
-                      "in:post", "title:", "~"):
+    for construct in (
+        '"exact phrase"',
+        "OR",
+        "inspect*",
+        "date:2020-01..",
+        "in:post",
+        "title:",
+        "~",
+    ):
         assert construct in usage
 
 

@@ -61,6 +61,7 @@ def test_new_comments_are_marked_until_the_thread_is_read(
     assert [c.text for c in new] == ["A comment that only the later dump has."]
     tree_index = window.thread_model.index_for_item(new[0].id)
     assert tree_index.data(Qt.ItemDataRole.FontRole).bold()
+    qtbot.waitUntil(lambda: window.reading.is_complete)  # the first screenful comes first
     assert ">new</b>" in window.reading.toHtml() or "new" in window.reading.toPlainText()
     # the list shows it read at once; the store is told in the background
     assert window.posts_model.index_for_post(summary.id, 2).data().endswith("+1") is False

@@ -11,6 +11,11 @@ Top-level comments are exposed in batches (``canFetchMore``/``fetchMore``, as qu
 history completion does): a 1,000-comment thread opens with the first screenful laid out,
 and the view asks for more as the reader scrolls.  Anything that addresses a comment by id or
 number (j/k, a search hit, a click in the reading pane) fetches up to it first.
+
+Painting is what opening a thread costs most, so a cell's roles are worked out once, in one
+call (``multiData``), and kept until the thread or its bookmarks change; a row's text is cut to
+``DISPLAY_CHARS`` (Qt shapes the whole string to elide it, and a comment's first line can be a
+whole paragraph: painting 40 rows of those took ~15 ms, cut ones take ~3 ms).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QFont, QPalette
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 from reader.model import Comment, Post
@@ -30,10 +35,23 @@ BOOKMARK_ROLE = Qt.ItemDataRole.UserRole + 2
 COLUMNS = ("Comment", "#", "Replies")
 NCOLUMNS = len(COLUMNS)
 TOOLTIP_CHARS = 400
-FIRST_TOP = 60  # top-level comments exposed when a thread opens
-FETCH_TOP = 200  # and then per fetchMore
+FIRST_TOP = 40  # top-level comments exposed when a thread opens (more than a screenful)
+FETCH_TOP = 50  # and then per fetchMore: QTreeView fetches once more whenever it lays out the
+# post's row (each open), and again when the reader scrolls to the end
+DISPLAY_CHARS = 120  # of a comment's first line in its row: wider than the pane ever shows
+SCAN_CHARS = 4 * DISPLAY_CHARS  # where the first line is looked for before the whole text
 AnyIndex = QModelIndex | QPersistentModelIndex
 _R = Qt.ItemDataRole
+_DISPLAY = int(_R.DisplayRole)
+_DECORATION = int(_R.DecorationRole)
+_FONT = int(_R.FontRole)
+_FOREGROUND = int(_R.ForegroundRole)
+_ALIGNMENT = int(_R.TextAlignmentRole)
+_TOOLTIP = int(_R.ToolTipRole)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_MUTED = object()  # stands for the palette's placeholder colour in a cached cell
+REGULAR, BOLD, ITALIC = 0, 1, 2  # a row's font
+_Look = tuple[tuple[str, str, str], int, bool, "QIcon | None"]
 _ROLES = frozenset(
     int(r)
     for r in (
@@ -61,12 +79,16 @@ class ThreadModel(QAbstractItemModel):
         self._row: list[int] = []
         self._children: list[list[int]] = []
         self._number: dict[str, int] = {}
+        self._depth: list[int] = []
+        self._looks: list[_Look | None] = []  # per node, made when its row is first shown
+        self._cells: dict[int, dict[int, object]] = {}  # number * NCOLUMNS + column -> roles
         self._shown_top = 0  # how many top-level comments the view has been given
         self._bookmarked: frozenset[str] = frozenset()
         self._bold = QFont()
         self._bold.setBold(True)
         self._italic = QFont()
         self._italic.setItalic(True)
+        self._muted: tuple[int, QBrush] | None = None  # (palette cache key, brush)
 
     # -- feeding -----------------------------------------------------------------------------
 
@@ -74,34 +96,43 @@ class ThreadModel(QAbstractItemModel):
         """Show ``post`` (with its comments loaded); numbering follows display order."""
         self.beginResetModel()
         self._post = post
-        self._nodes, self._parent, self._row, self._children = [], [], [], []
-        self._number = {}
+        self._cells = {}
         if post is not None:
-            self._add(post, -1, 0)
-            stack: list[tuple[Comment, int, int]] = [
-                (c, 0, row) for row, c in reversed(list(enumerate(post.comments)))
-            ]
-            while stack:
-                comment, parent, row = stack.pop()
-                number = self._add(comment, parent, row)
-                stack.extend(
-                    (reply, number, r) for r, reply in reversed(list(enumerate(comment.replies)))
-                )
-            self._shown_top = min(FIRST_TOP, len(self._children[0]))
+            nodes: list[Post | Comment] = [post]
+            parents, rows, children, depths = [-1], [0], [[]], [0]
+            add_node, add_parent, add_row, add_children, add_depth = (
+                nodes.append, parents.append, rows.append, children.append, depths.append
+            )
+            stack: list[tuple[list[Comment], int, int]] = [(post.comments, 0, 0)]
+            while stack:  # pre-order, without recursion (reply chains can be deep)
+                siblings, parent, row = stack.pop()
+                kids = children[parent]
+                count = len(siblings)
+                while row < count:
+                    comment = siblings[row]
+                    number = len(nodes)
+                    add_node(comment)
+                    add_parent(parent)
+                    add_row(row)
+                    add_children([])
+                    add_depth(depths[parent] + 1)
+                    kids.append(number)
+                    row += 1
+                    if comment.replies:  # its replies come next, then the rest of these
+                        stack.append((siblings, parent, row))
+                        siblings, parent, row = comment.replies, number, 0
+                        kids, count = children[number], len(siblings)
+            self._nodes, self._parent, self._row, self._children = nodes, parents, rows, children
+            self._depth = depths
+            self._number = {node.id: n for n, node in enumerate(nodes)}
+            self._shown_top = min(FIRST_TOP, len(children[0]))
         else:
+            self._nodes, self._parent, self._row, self._children = [], [], [], []
+            self._depth = []
+            self._number = {}
             self._shown_top = 0
+        self._looks = [None] * len(self._nodes)
         self.endResetModel()
-
-    def _add(self, node: Post | Comment, parent: int, row: int) -> int:
-        number = len(self._nodes)
-        self._nodes.append(node)
-        self._parent.append(parent)
-        self._row.append(row)
-        self._children.append([])
-        self._number[node.id] = number
-        if parent >= 0:
-            self._children[parent].append(number)
-        return number
 
     def set_bookmarked(self, item_ids: Iterable[str]) -> None:
         """Items to show with a bookmark (the annotations package decides what is one)."""
@@ -109,6 +140,8 @@ class ThreadModel(QAbstractItemModel):
         for item_id in old ^ self._bookmarked:
             number = self._number.get(item_id, -1)
             if number >= 0:
+                self._cells.pop(number * NCOLUMNS, None)  # column 0 holds the bookmark
+                self._looks[number] = None
                 index = self.index_for_number(number)
                 self.dataChanged.emit(index, index.siblingAtColumn(NCOLUMNS - 1))
 
@@ -226,71 +259,127 @@ class ThreadModel(QAbstractItemModel):
         if role not in _ROLES or not index.isValid():
             return None
         number = index.internalId()
-        node = self._nodes[number]
         if role == ID_ROLE:
-            return node.id
+            return self._nodes[number].id
         if role == NODE_ROLE:
             return number
         if role == BOOKMARK_ROLE:
-            return node.id in self._bookmarked
-        if number == 0:
-            return self._post_data(node, index.column(), role)  # type: ignore[arg-type]
-        return self._comment_data(node, number, index.column(), role)  # type: ignore[arg-type]
+            return self._nodes[number].id in self._bookmarked
+        if role == _TOOLTIP:
+            node = self._nodes[number]
+            if number == 0:
+                return f"{node.title}\n{node.date:%A, %d %B %Y}"  # type: ignore[union-attr]
+            return self._tooltip(node)  # type: ignore[arg-type]
+        value = self._cell(number, index.column()).get(role)
+        return self._muted_brush() if value is _MUTED else value
 
     def multiData(self, index: AnyIndex, roleDataSpan: object) -> None:
         """All the roles a delegate wants for one cell in one call from C++ (Qt asks for
-        seven at a time): calls from C++ into Python are what a big view's paint costs."""
+        seven at a time), answered from the cell's cached roles: calls from C++ into Python
+        and the objects made in them are what a big view's paint costs."""
         if not index.isValid():
             return
-        data = self.data
+        number = index.internalId()
+        get = self._cell(number, index.column()).get
         for role_data in roleDataSpan:  # type: ignore[attr-defined]
-            value = data(index, role_data.role())
+            value = get(role_data.role())
             if value is None:
                 role_data.clearData()
+            elif value is _MUTED:
+                role_data.setData(self._muted_brush())
             else:
                 role_data.setData(value)
 
-    def _post_data(self, post: Post, column: int, role: int) -> object:
-        if role == Qt.ItemDataRole.DecorationRole and column == 0 and post.id in self._bookmarked:
-            return icons.bookmark()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                return post.title or "(untitled)"
-            if column == 2:
-                return str(len(post.comments)) if post.comments else ""
-        elif role == Qt.ItemDataRole.FontRole and column == 0:
-            return self._bold
-        elif role == Qt.ItemDataRole.ToolTipRole:
-            return f"{post.title}\n{post.date:%A, %d %B %Y}"
-        return None
+    def _cell(self, number: int, column: int) -> dict[int, object]:
+        """The display roles of one cell (not the tooltip: made only when hovered)."""
+        key = number * NCOLUMNS + column
+        cell = self._cells.get(key)
+        if cell is None:
+            cell = {}
+            texts, font, gone, icon = self._look(number)
+            if texts[column]:
+                cell[_DISPLAY] = texts[column]
+            if font and (number or not column):  # the post's title only
+                cell[_FONT] = self._bold if font == BOLD else self._italic
+            if gone:
+                cell[_FOREGROUND] = _MUTED
+            if column == 0 and icon is not None:
+                cell[_DECORATION] = icon
+            if column == 2 and number:
+                cell[_ALIGNMENT] = _RIGHT
+            self._cells[key] = cell
+        return cell
 
-    def _comment_data(self, comment: Comment, number: int, column: int, role: int) -> object:
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                return comment.first_line() or "(empty)"
-            if column == 1:
-                return comment.path
-            if column == 2:
-                return str(len(comment.replies)) if comment.replies else ""
-        elif role == Qt.ItemDataRole.DecorationRole and column == 0:
-            if comment.id in self._bookmarked:
-                return icons.bookmark(with_dot="#2f7de1" if comment.is_new else "")
-            if comment.removed or comment.vanished:
-                return icons.removed()
-            if comment.is_new:
-                return icons.new_dot()
-        elif role == Qt.ItemDataRole.FontRole:
-            if comment.is_new:
-                return self._bold
-            if comment.removed or comment.vanished:
-                return self._italic
-        elif role == Qt.ItemDataRole.ForegroundRole and (comment.removed or comment.vanished):
-            return QBrush(QApplication.palette().color(QPalette.ColorRole.PlaceholderText))
-        elif role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(comment)
-        elif role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+    def paint_cells(self, number: int) -> list[tuple[str, int, QColor | None, QIcon | None, bool]]:
+        """Row ``number`` as ``reader.ui.threadview`` paints it: per column its text, font
+        (``REGULAR``/``BOLD``/``ITALIC``), colour (None: the palette's text), icon and
+        whether it is right-aligned."""
+        texts, font, gone, icon = self._look(number)
+        colour = self._muted_brush().color() if gone else None
+        right = number > 0
+        return [
+            (texts[0], font, colour, icon, False),
+            (texts[1], font, colour, None, False),
+            (texts[2], font, colour, None, right),
+        ]
+
+    def parent_number(self, number: int) -> int:
+        """The node number of ``number``'s parent (-1 for the post)."""
+        return self._parent[number]
+
+    def has_children(self, number: int) -> bool:
+        return bool(self._children[number])
+
+    def has_more_siblings(self, number: int) -> bool:
+        """Whether a row follows ``number`` under the same parent, as views see it (top-level
+        comments not fetched yet do not count)."""
+        parent = self._parent[number]
+        if parent < 0:
+            return False
+        count = self._shown_top if parent == 0 else len(self._children[parent])
+        return self._row[number] < count - 1
+
+    def depth(self, number: int) -> int:
+        """How deep node ``number`` sits: 0 for the post, 1 for a comment, 2 for a reply..."""
+        return self._depth[number]
+
+    def _look(self, number: int) -> tuple[tuple[str, str, str], int, bool, QIcon | None]:
+        """Texts of the three columns, font, whether removed or vanished, and icon, of one
+        row: worked out when the row is first shown, kept until the thread or its bookmarks
+        change (a bookmark changes the icon)."""
+        look = self._looks[number]
+        if look is None:
+            node = self._nodes[number]
+            if number == 0:
+                post: Post = node  # type: ignore[assignment]
+                count = str(len(post.comments)) if post.comments else ""
+                icon = icons.bookmark() if post.id in self._bookmarked else None
+                look = ((post.title or "(untitled)", "", count), BOLD, False, icon)
+            else:
+                comment: Comment = node  # type: ignore[assignment]
+                gone = comment.removed or comment.vanished
+                font = BOLD if comment.is_new else ITALIC if gone else REGULAR
+                if comment.id in self._bookmarked:
+                    icon = icons.bookmark(with_dot="#2f7de1" if comment.is_new else "")
+                elif gone:
+                    icon = icons.removed()
+                elif comment.is_new:
+                    icon = icons.new_dot()
+                else:
+                    icon = None
+                replies = str(len(comment.replies)) if comment.replies else ""
+                texts = (row_text(comment.text) or "(empty)", comment.path, replies)
+                look = (texts, font, gone, icon)
+            self._looks[number] = look
+        return look
+
+    def _muted_brush(self) -> QBrush:
+        """The placeholder colour of the current palette (it follows a theme change)."""
+        palette = QApplication.palette()
+        key = palette.cacheKey()
+        if self._muted is None or self._muted[0] != key:
+            self._muted = (key, QBrush(palette.color(QPalette.ColorRole.PlaceholderText)))
+        return self._muted[1]
 
     def _tooltip(self, comment: Comment) -> str:
         text = comment.text.strip()
@@ -305,3 +394,21 @@ class ThreadModel(QAbstractItemModel):
             notes.append("no longer in the latest dump (kept)")
         head = f"{comment.path}" + (f" — {', '.join(notes)}" if notes else "")
         return f"{head}\n\n{text}"
+
+
+def row_text(text: str) -> str:
+    """A comment's first non-blank line as its tree row shows it: at most ``DISPLAY_CHARS``,
+    cut with an ellipsis (``Comment.first_line`` of a short prefix, not of the whole text)."""
+    line = _first_line(text[:SCAN_CHARS])
+    if not line and len(text) > SCAN_CHARS:
+        line = _first_line(text)
+    if len(line) > DISPLAY_CHARS:
+        line = line[: DISPLAY_CHARS - 1].rstrip() + "…"
+    return line
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return ""

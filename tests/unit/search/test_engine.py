@@ -18,10 +18,16 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.writing import SegmentWriter
 
+from reader.search import whoosh_eval
 from reader.search.query import parse_query
 from reader.search.whoosh_eval import Evaluator
 from reader.search.whoosh_query import compile_query, date_terms, expand
-from reader.search.whoosh_schema import decode_positions, encode_positions, make_schema
+from reader.search.whoosh_schema import (
+    decode_positions,
+    encode_positions,
+    make_schema,
+    position_mask,
+)
 from reader.search.whoosh_writer import (
     FastSegmentWriter,
     documents_by_id,
@@ -210,17 +216,39 @@ QUERIES = [
 ]
 
 
+@pytest.mark.parametrize("cached", [False, True])
 @pytest.mark.parametrize("text", QUERIES)
-def test_evaluator_matches_what_whoosh_matches(fast_index: Path, text: str) -> None:
+def test_evaluator_matches_what_whoosh_matches(
+    fast_index: Path, text: str, cached: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if cached:  # every term through the term cache, read twice
+        monkeypatch.setattr(whoosh_eval, "CACHE_MIN_DOCS", 1)
+        monkeypatch.setattr(whoosh_eval, "CACHE_MIN_DOCS_MASKS", 1)
     searcher = whoosh_index.open_dir(str(fast_index)).searcher()
     parsed = parse_query(text)
     years = (2019, 2021)
     reference = compile_query(parsed, searcher.reader(), years).query
     expected = set(searcher.docs_for_query(reference))
     expanded, _ = expand(parsed, searcher.reader())
-    found = Evaluator(searcher).run(parsed.root, expanded, years)
+    evaluator = Evaluator(searcher)
+    found = evaluator.run(parsed.root, expanded, years).as_dict()
     assert set(found) == expected
+    if cached:
+        again = evaluator.run(parsed.root, expanded, years).as_dict()
+        assert again == found
     assert expected or text in ('"a the of"',), "a query that finds nothing tests little"
+
+
+def test_frequent_terms_are_cached_and_shared(fast_index: Path, monkeypatch) -> None:
+    monkeypatch.setattr(whoosh_eval, "CACHE_MIN_DOCS", 100)
+    monkeypatch.setattr(whoosh_eval, "CACHE_MIN_DOCS_MASKS", 100)
+    searcher = whoosh_index.open_dir(str(fast_index)).searcher()
+    evaluator = Evaluator(searcher)
+    first = evaluator.run(parse_query("the").root, {}, None).as_dict()
+    assert evaluator.cache.items and evaluator.cache.size >= len(first) > 100
+    assert evaluator.run(parse_query("the").root, {}, None).as_dict() == first
+    rare = evaluator.run(parse_query('"wheel the"').root, {}, None).as_dict()
+    assert rare and set(rare) < set(first)
 
 
 @pytest.mark.parametrize("term", ["wheel", "the", "word3", "napo"])
@@ -228,7 +256,7 @@ def test_scores_are_whooshs_bm25f(fast_index: Path, term: str) -> None:
     searcher = whoosh_index.open_dir(str(fast_index)).searcher()
     results = searcher.search(wq.Term("body", term), limit=None)
     expected = {hit.docnum: hit.score for hit in results}
-    found = Evaluator(searcher).run(parse_query(f"body:{term}").root, {}, None)
+    found = Evaluator(searcher).run(parse_query(f"body:{term}").root, {}, None).as_dict()
     assert found.keys() == expected.keys()
     for docnum, score in expected.items():
         assert found[docnum] == pytest.approx(score, rel=1e-5)
@@ -250,3 +278,4 @@ def test_date_terms_cover_a_range_with_the_fewest_terms() -> None:
 def test_positions_round_trip(positions: list[int]) -> None:
     positions.sort()
     assert decode_positions(encode_positions(positions)) == positions
+    assert position_mask(encode_positions(positions)) == sum(1 << p for p in positions)

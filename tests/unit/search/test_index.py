@@ -133,10 +133,28 @@ def test_paging(index) -> None:
     assert [h.item_id for h in page.hits] == [h.item_id for h in every.hits[5:10]]
 
 
+def test_an_empty_library_searches_nothing_quietly(library) -> None:
+    idx = open_index(library)
+    assert idx.ensure_fresh().fresh
+    for query in ("probation", "date:2020 in:post", '"the wheel"', "insp*"):
+        for kwargs in ({}, {"sort": "date"}, {"group": True}):
+            results = idx.search(query, **kwargs)
+            assert results.total == 0 and not results.hits and not results.notices
+    idx.close()
+
+
 def test_json_hit_shape(index) -> None:
     hit = index.search('"London Bridge terror"').to_json()[0]
-    assert set(hit) == {"kind", "post_id", "comment_id", "title", "date", "path", "snippet",
-                        "score"}
+    assert set(hit) == {
+        "kind",
+        "post_id",
+        "comment_id",
+        "title",
+        "date",
+        "path",
+        "snippet",
+        "score",
+    }
     post = index.search("title:manifesto in:post").to_json()[0]
     assert post["kind"] == "post" and post["comment_id"] is None and post["path"] == ""
 
@@ -191,7 +209,10 @@ def test_a_corrupt_index_is_noticed_and_rebuilt(index, seeded_library, damage) -
 
 def test_files_damaged_under_an_open_searcher_give_a_notice(index, seeded_library) -> None:
     before = counts(index)
-    for segment in [*seeded_library.paths.search_index.glob("*.pst"), *seeded_library.paths.search_index.glob("*.trm")]:
+    for segment in [
+        *seeded_library.paths.search_index.glob("*.pst"),
+        *seeded_library.paths.search_index.glob("*.trm"),
+    ]:
         segment.write_bytes(segment.read_bytes()[:100])
     damaged = [index.search(query) for query in QUERIES]  # never raises, never crashes
     assert any(r.stale and "damaged" in " ".join(r.notices) for r in damaged)

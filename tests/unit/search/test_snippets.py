@@ -16,7 +16,8 @@ from reader.search.snippets import (
 
 TEXT = (
     "The wheel is spinning so fast that a) hamsters on the wheel just keep running b) those "
-    "hamsters who look out of the window just lose the will, and look for an exit. " * 3
+    "hamsters who look out of the window just lose the will, and look for an exit. "
+    * 3
     + "Much later, the HMIP thematic inspection report poured criticism on the process. "
     + "Filler words go on and on here to make the text long enough to need cutting. " * 4
 )
