@@ -7,6 +7,7 @@ archive is imported here (through the window) and nowhere else: CLI commands nev
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -46,6 +47,11 @@ def start(
     restored = window.restore_position()
     if first_run and not restored:
         window.import_sample_if_empty()
+    # Everything made so far (modules, widgets, the posts list) lives as long as the window:
+    # keep it out of the collector's full passes, which otherwise walk all of it (~30 ms)
+    # at unpredictable moments, such as while a thread opens.  (There is no cyclic garbage
+    # yet to strand: a full collection here finds none.)
+    gc.freeze()
     return Started(app, window, lib)
 
 

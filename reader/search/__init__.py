@@ -59,6 +59,7 @@ __all__ = [
 ]
 
 _provider: ItemInfoProvider | None = None
+_provider_chosen = False
 
 
 class SearchIndex(Protocol):
@@ -88,15 +89,26 @@ class SearchIndex(Protocol):
 def set_item_info_provider(provider: ItemInfoProvider | None) -> None:
     """Install the process-wide provider of notes/flags/colours (the annotations package
     calls this when it is imported); indexes opened afterwards use it."""
-    global _provider
-    _provider = provider
+    global _provider, _provider_chosen
+    _provider, _provider_chosen = provider, True
 
 
 def open_index(library: Any, *, procs: int | None = None) -> SearchIndex:
     """The search index of an open ``Library`` (nothing is read or built until asked)."""
     from reader.search.whoosh_index import WhooshIndex
 
+    if not _provider_chosen:
+        _install_annotations_provider()
     return WhooshIndex(library, provider=_provider, procs=procs)
+
+
+def _install_annotations_provider() -> None:
+    """Notes and flags come from the annotations package; installed on the first
+    ``open_index`` (not at import: the annotations package imports this one), so every index
+    (window, CLI, benchmarks) sees them without each caller remembering to."""
+    from reader.annotate.search_info import PROVIDER
+
+    set_item_info_provider(PROVIDER)
 
 
 def __getattr__(name: str) -> Any:

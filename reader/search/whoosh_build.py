@@ -13,6 +13,7 @@ every few hundred documents, and the half-built folder is thrown away by the cal
 from __future__ import annotations
 
 import json
+import logging
 import os
 import pickle
 import queue
@@ -31,6 +32,7 @@ from reader.search import source
 from reader.search.whoosh_schema import make_schema, open_folder
 from reader.search.whoosh_writer import MAX_SEGMENT_POSTINGS, FastSegmentWriter
 
+log = logging.getLogger(__name__)
 ProgressFn = Callable[[float | None, str], None]
 PARALLEL_MIN_DOCS = 5_000
 CANCEL_FILE = "CANCELLED"
@@ -175,10 +177,19 @@ def build(
 
     if progress is not None:
         progress(0.0, label)
-    if len(shares) <= 1:
-        segments = build_segments(folder, database, shares[0] if shares else [], advance)
-    else:
-        segments = _build_parallel(folder, database, shares, advance)
+    segments = None
+    if len(shares) > 1:
+        try:
+            segments = _build_parallel(folder, database, shares, advance)
+        except BuildFailed as exc:
+            # Worker processes cannot start everywhere (a frozen app has no "python -m");
+            # one process is slower but always works.
+            log.warning("parallel index build failed, building in one process: %s", exc)
+            done = 0
+            (folder / CANCEL_FILE).unlink(missing_ok=True)
+    if segments is None:
+        everything = [task for share in shares for task in share]
+        segments = build_segments(folder, database, everything, advance)
     writer = FastSegmentWriter(ix)
     writer.commit(mergetype=lambda _writer, existing: existing + segments)
     shutil.rmtree(folder / f"{ix.indexname}.tmp", ignore_errors=True)
@@ -213,13 +224,19 @@ def _build_parallel(
                 "output": str(output),
             }
         )
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "reader.search.whoosh_build", arguments],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=env,
-            text=True,
-        )
+        try:
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "reader.search.whoosh_build", arguments],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+                text=True,
+            )
+        except OSError as exc:
+            for started in workers:
+                started.kill()
+                started.wait()
+            raise BuildFailed(f"cannot start a worker process ({exc})") from exc
         workers.append(worker)
         threading.Thread(target=_pump, args=(number, worker, events), daemon=True).start()
     cancelled = False

@@ -219,6 +219,18 @@ class FastSegmentWriter(SegmentWriter):
         self._postings = {}
 
 
+def _weight(found: Any) -> float:
+    if type(found) is tuple:
+        return found[0]
+    return 1 if type(found) is int else len(found)
+
+
+def _encoded(found: Any) -> bytes:
+    if type(found) is tuple:
+        return found[1]
+    return encode_positions([found] if type(found) is int else found)
+
+
 def _fill_postings(postwriter: Any, postings: list, lengths: array | None) -> None:
     """Hand one term's postings to the W3 postings writer a block at a time.
 
@@ -228,8 +240,8 @@ def _fill_postings(postwriter: Any, postings: list, lengths: array | None) -> No
     """
     docs = array("I", postings[0::2])
     payloads = postings[1::2]
-    first = payloads[0]
-    if type(first) is int or type(first) is list:  # word positions from _add_text
+    kinds = set(map(type, payloads))
+    if tuple not in kinds:  # word positions from _add_text
         weights = array("f", [1 if type(found) is int else len(found) for found in payloads])
         single = _SINGLE
         values = [
@@ -238,6 +250,9 @@ def _fill_postings(postwriter: Any, postings: list, lengths: array | None) -> No
             else encode_positions(found)
             for found in payloads
         ]
+    elif len(kinds) > 1:  # merged old postings (weight, bytes) beside new positions
+        weights = array("f", [_weight(found) for found in payloads])
+        values = [_encoded(found) for found in payloads]
     else:
         weights = array("f", [payload[0] for payload in payloads])
         values = [payload[1] for payload in payloads if payload[1]]

@@ -121,9 +121,23 @@ def _m002_annotations(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m003_annotation_stamp(conn: sqlite3.Connection) -> None:
+    """A counter every write to annotations or bookmarks bumps, by trigger, so derived data
+    (the search index's notes and flags) can tell it missed a change, whoever wrote it."""
+    conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('annotation_stamp', '0')")
+    for table in ("annotations", "bookmarks"):
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            conn.execute(
+                f"CREATE TRIGGER {table}_{event.lower()}_stamp AFTER {event} ON {table}"
+                " BEGIN UPDATE meta SET value = CAST(value AS INTEGER) + 1"
+                " WHERE key = 'annotation_stamp'; END"
+            )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_initial", _m001_initial),
     ("002_annotations", _m002_annotations),
+    ("003_annotation_stamp", _m003_annotation_stamp),
 ]
 
 

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from reader.ui.annotations_panel import AnnotationsPanel
     from reader.ui.bookmarks_panel import BookmarksPanel
     from reader.ui.mainwindow import MainWindow
+    from reader.ui.tasks import TaskContext
 
 COLOUR_KEY = "annotate/colour"
 
@@ -347,6 +348,33 @@ class Annotating(QObject):
 
     def _on_store_changed(self, item_ids: list[str]) -> None:
         self.changed.emit(item_ids)
+        if item_ids:
+            self._update_search()
+
+    def _update_search(self) -> None:
+        """A saved note, bookmark or colour becomes searchable at once (``note:``, ``is:``,
+        ``color:``): re-index just those items on the writer thread, never the GUI's."""
+        if not self.window.library.paths.search_index.exists():
+            return  # the first index build includes them
+
+        def job(ctx: TaskContext) -> object:
+            from reader.search import open_index
+
+            # ensure_fresh, not update_items: it re-indexes every annotated item when the
+            # annotations' stamp moved, so the index also records that it is up to date.
+            index = open_index(ctx.library)
+            try:
+                return index.ensure_fresh(cancel=ctx.cancel)
+            finally:
+                index.close()
+
+        self.window.runner.submit(
+            "index",
+            job,
+            label="Updating the search index",
+            writes=True,
+            on_error=lambda message: self._message(f"Search index not updated: {message}"),
+        )
 
     def _on_write_failed(self, write: Write, message: str) -> None:
         self._message(f"Could not save the {write.label}: {message}")

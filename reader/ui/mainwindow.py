@@ -475,8 +475,11 @@ class MainWindow(CommandsMixin, ImportsMixin, QMainWindow):
             self.posts_model.set_new_count(post.id, 0)
             self._update_counts()
         post_id = post.id
-        self.runner.submit(
-            "mark-read", lambda ctx: ctx.library.mark_thread_read(post_id), writes=True
+        self.runner.submit(  # after the thread's first paint: nobody waits for this write
+            "mark-read",
+            lambda ctx: ctx.library.mark_thread_read(post_id),
+            writes=True,
+            defer=True,
         )
 
     # -- tree and pane in step ---------------------------------------------------------------

@@ -157,9 +157,7 @@ class Panes:
         header.addWidget(self.expand_button)
         header.addWidget(self.collapse_button)
         middle.addLayout(header)
-        self.thread_view = make_tree(
-            thread_model, {1: "99.99", 2: "Replies"}, "thread", ThreadView
-        )
+        self.thread_view = make_tree(thread_model, {1: "99.99", 2: "Replies"}, "thread", ThreadView)
         middle.addWidget(self.thread_view, 1)
 
         # right: the reading pane with its find bar

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from reader.paths import LibraryPaths
 
@@ -178,8 +178,13 @@ class TaskRunner(QObject):
         on_progress: Callable[[float | None, str], None] | None = None,
         on_error: Callable[[str], None] | None = None,
         on_cancelled: Callable[[], None] | None = None,
+        defer: bool = False,
     ) -> Task:
-        """Queue ``fn``; ``writes=True`` puts it on the single writer thread."""
+        """Queue ``fn``; ``writes=True`` puts it on the single writer thread.
+
+        ``defer=True`` starts it on the next turn of the event loop, once what the user is
+        waiting for has been painted (a worker starting meanwhile competes with the paint
+        for the CPU and Python's lock); the task counts as active from now on."""
         task = Task(
             next(self._ids),
             kind,
@@ -204,11 +209,26 @@ class TaskRunner(QObject):
         self._active[task.id] = task
         context = TaskContext(task, self, self.paths)
         pool = self._writer if writes else self._readers
-        pool.start(lambda: self._run(fn, context))
+        if defer:
+            QTimer.singleShot(0, self, lambda: self._start(pool, fn, context))
+        else:
+            self._start(pool, fn, context)
         self.started.emit(task)
         if not was_busy:
             self.busy_changed.emit(True)
         return task
+
+    def _start(
+        self, pool: QThreadPool, fn: Callable[[TaskContext], Any], context: TaskContext
+    ) -> None:
+        task = context.task
+        if task.finished:
+            return
+        if self._closed:  # shut down before a deferred task started: it never runs
+            task.cancel()
+            self._on_cancelled(task)
+            return
+        pool.start(lambda: self._run(fn, context))
 
     def _run(self, fn: Callable[[TaskContext], Any], context: TaskContext) -> None:
         """Worker thread: run the job, report how it ended; never lets an exception escape."""

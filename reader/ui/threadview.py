@@ -1,10 +1,10 @@
 """The thread tree's view: a QTreeView that paints each row in one call.
 
 Why: opening a 1,000-comment thread is dominated by the first paint of this tree.  Qt's own
-row painting asks a Python model for every cell through a dozen calls (``index``, ``parent``
-for the branches and for each selection check, ``multiData`` per cell): about a thousand
-calls from C++ into Python for one screenful, ~10 ms, plus QStyledItemDelegate's text layout
-per cell.  Here ``drawRow`` reads the ``ThreadModel``'s arrays directly (node number =
+row painting asks a Python model about every cell through a dozen calls (``index``, then
+``parent`` for the branches and for each selection check, ``multiData`` per cell): about a
+thousand calls from C++ into Python for one screenful, ~10 ms, plus QStyledItemDelegate's text
+layout per cell.  Here ``drawRow`` reads the ``ThreadModel``'s arrays (node number =
 ``internalId``) and draws the selection, the branch indicator, the icon and the three texts
 itself, with the style's own primitives and the palette, so the tree looks as before.
 
@@ -14,16 +14,23 @@ With another model, or right-to-left, it falls back to Qt's painting.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QStyle, QStyleOption, QStyleOptionViewItem, QTreeView, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import (
+    QStyle,
+    QStyleOptionFocusRect,
+    QStyleOptionViewItem,
+    QTreeView,
+    QWidget,
+)
 
 from reader.ui.models.threadtree import ThreadModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine
 _S = QStyle.StateFlag
+_BRANCH = QStyle.PrimitiveElement.PE_IndicatorBranch
+_ELIDE = Qt.TextElideMode.ElideRight
+CACHE_LIMIT = 4000  # elided texts and text widths kept between paints
 
 
 class ThreadView(QTreeView):
@@ -32,7 +39,8 @@ class ThreadView(QTreeView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._frame: _Frame | None = None  # what one paint event shares between its rows
-        self._elided: dict[tuple[int, int, int, int], str] = {}  # (number, column, width, font)
+        self._elided: dict[tuple[int, int, int], str] = {}  # (number, width, font) -> text
+        self._widths: dict[tuple[str, int], int] = {}  # (short text, font) -> advance
 
     def setModel(self, model: object) -> None:  # type: ignore[override]
         super().setModel(model)  # type: ignore[arg-type]
@@ -40,6 +48,11 @@ class ThreadView(QTreeView):
         if isinstance(model, ThreadModel):
             model.modelReset.connect(self._elided.clear)
             model.dataChanged.connect(lambda *_: self._elided.clear())
+
+    def changeEvent(self, event: object) -> None:
+        self._elided.clear()  # a font or style change changes every width
+        self._widths.clear()
+        super().changeEvent(event)  # type: ignore[arg-type]
 
     def paintEvent(self, event: QPaintEvent) -> None:
         model = self.model()
@@ -60,155 +73,242 @@ class ThreadView(QTreeView):
         rect = option.rect
         y, height = rect.y(), rect.height()
         selected = number in frame.selected
-        cells = model.paint_cells(number)
+        texts, font, gone, icon = model.look(number)
+        margin = frame.margin
         for column, x, width in frame.columns:
             if column == 0:
-                indent = frame.indentation * (model.depth(number) + frame.root_level)
-                self._branches(painter, QRect(x, y, min(indent, width), height), index, frame)
+                depth = model.depth(number)
+                indent = frame.indentation * (depth + frame.root_level)
+                if indent > 0:
+                    area = QRect(x, y, min(indent, width), height)
+                    self._branches(painter, frame, index, area, depth, selected)
                 x += indent
                 width -= indent
                 if width <= 0:
                     continue
-            cell = QRect(x, y, width, height)
             if selected:
-                painter.fillRect(cell, frame.highlight)
-            text, font, colour, icon, right = cells[column]
-            inner = cell.adjusted(frame.margin, 0, -frame.margin, 0)
-            if icon is not None:
+                painter.fillRect(x, y, width, height, frame.highlight)
+            left, right = x + margin, x + width - margin
+            if column == 0 and icon is not None:
                 size = frame.icon_size
-                icon.paint(painter, QRect(inner.x(), y + (height - size) // 2, size, size))
-                inner.setLeft(inner.x() + size + 2 * frame.margin)
-            if not text or inner.width() <= 0:
+                icon.paint(painter, QRect(left, y + (height - size) // 2, size, size))
+                left += size + 2 * margin
+            text = texts[column]
+            if not text or right <= left:
                 continue
-            painter.setFont(frame.fonts[font])
-            if selected:
-                painter.setPen(frame.highlighted_text)
-            else:
-                painter.setPen(frame.text if colour is None else colour)
-            shown = self._elide(number, column, text, inner.width(), font, frame)
-            painter.drawText(inner, _RIGHT if right else _LEFT, shown)
+            cell_font = font if column == 0 or number else 0  # the post: bold title only
+            frame.use(
+                painter,
+                cell_font,
+                frame.highlighted_text if selected else frame.muted if gone else frame.text,
+            )
+            available = right - left
+            if column == 0:
+                shown = self._elide(number, text, available, cell_font, frame)
+                painter.drawText(QPointF(left, y + frame.baselines[cell_font][height]), shown)
+                continue
+            advance = self._advance(text, cell_font, frame)
+            if advance > available:
+                text = frame.metrics[cell_font].elidedText(text, _ELIDE, available)
+                advance = available
+            start = right - advance if column == 2 and number else left
+            painter.drawText(QPointF(start, y + frame.baselines[cell_font][height]), text)
         if number == frame.current and frame.focus:
-            focus = QStyleOption()
+            focus = QStyleOptionFocusRect()
             focus.initFrom(self)
             focus.rect = QRect(frame.columns[0][1], y, frame.row_width, height)
-            focus.state |= _S.State_KeyboardFocusChange | _S.State_Item
-            focus.backgroundColor = frame.highlight.color() if selected else frame.base
+            focus.state = frame.focus_state
+            focus.backgroundColor = frame.highlight.color() if selected else frame.window
             self.style().drawPrimitive(
                 QStyle.PrimitiveElement.PE_FrameFocusRect, focus, painter, self
             )
+            frame.forget_pen()
 
-    def _branches(self, painter: QPainter, rect: QRect, index: AnyIndex, frame: _Frame) -> None:
+    def _branches(
+        self,
+        painter: QPainter,
+        frame: _Frame,
+        index: AnyIndex,
+        area: QRect,
+        depth: int,
+        selected: bool,
+    ) -> None:
         """What ``QTreeView.drawBranches`` draws (the style's branch indicator for the row's
         own level, then a line or nothing for each ancestor level), from the model's arrays
         instead of a ``parent`` and a ``rowCount`` call into Python per level."""
-        if rect.width() <= 0:
-            return
-        number = index.internalId()
-        model, style, indent = frame.model, self.style(), frame.indentation
-        selected = number in frame.selected
+        model, style, indent, option = frame.model, frame.style, frame.indentation, frame.branch
         if selected and frame.decoration_selected:
-            painter.fillRect(rect, frame.highlight)
-        option = frame.branch_option
-        extra = frame.branch_state | (_S.State_Selected if selected else _S.State_None)
-        level = model.depth(number)
+            painter.fillRect(area, frame.highlight)
+        number, y, height, right = index.internalId(), area.y(), area.height(), area.right() + 1
         outer = 1 - frame.root_level
-        x = rect.right() + 1
-        node = number
-        if level >= outer:
-            x -= indent
-            option.rect = QRect(x, rect.top(), indent, rect.height())
-            state = extra | _S.State_Item
-            if model.has_more_siblings(node):
-                state |= _S.State_Sibling
-            if model.has_children(node):
-                state |= _S.State_Children
-                if self.isExpanded(index):
-                    state |= _S.State_Open
+        children = model.has_children(number)
+        if depth >= outer and (children or frame.branch_lines):
+            state = frame.branch_states[
+                selected,
+                True,
+                model.has_more_siblings(number),
+                children,
+                children and self.isExpanded(index),
+            ]
+            option.rect = QRect(right - indent, y, indent, height)
             option.state = state
-            style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorBranch, option, painter, self)
-        level -= 1
-        node = model.parent_number(node)
+            style.drawPrimitive(_BRANCH, option, painter, self)
+            frame.forget_pen()
+        if not frame.branch_lines:  # the style draws arrows only: ancestors draw nothing
+            return
+        node, level, left = model.parent_number(number), depth - 1, right - indent
         while level >= outer and node >= 0:
-            x -= indent
-            option.rect = QRect(x, rect.top(), indent, rect.height())
-            state = extra
-            if model.has_more_siblings(node):
-                state |= _S.State_Sibling
-            option.state = state
-            style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorBranch, option, painter, self)
+            left -= indent
+            option.rect = QRect(left, y, indent, height)
+            option.state = frame.branch_states[
+                selected, False, model.has_more_siblings(node), False, False
+            ]
+            style.drawPrimitive(_BRANCH, option, painter, self)
+            frame.forget_pen()
             level -= 1
             node = model.parent_number(node)
 
-    def _elide(
-        self, number: int, column: int, text: str, width: int, font: int, frame: _Frame
-    ) -> str:
-        key = (number, column, width, font)
+    def _elide(self, number: int, text: str, width: int, font: int, frame: _Frame) -> str:
+        key = (number, width, font)
         shown = self._elided.get(key)
         if shown is None:
-            metrics = frame.metrics[font]
-            # shape only about what can show: Qt measures every character it is given
+            # measure only about what can show: Qt shapes every character it is given
             budget = 2 * width // frame.average + 2
             if len(text) > budget:
                 text = text[:budget] + "…"
-            shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
-            if len(self._elided) > 4000:
+            shown = frame.metrics[font].elidedText(text, _ELIDE, width)
+            if len(self._elided) > CACHE_LIMIT:
                 self._elided.clear()
             self._elided[key] = shown
         return shown
 
+    def _advance(self, text: str, font: int, frame: _Frame) -> int:
+        """The width of a short text (a comment number, a reply count): they repeat."""
+        key = (text, font)
+        advance = self._widths.get(key)
+        if advance is None:
+            advance = frame.metrics[font].horizontalAdvance(text)
+            if len(self._widths) > CACHE_LIMIT:
+                self._widths.clear()
+            self._widths[key] = advance
+        return advance
+
 
 class _Frame:
-    """Geometry, colours and fonts worked out once per paint event, not once per row."""
+    """Geometry, colours, fonts and style states worked out once per paint event."""
 
     def __init__(self, view: ThreadView, model: ThreadModel) -> None:
         self.model = model
         header = view.header()
-        self.columns = [
-            (c, header.sectionViewportPosition(c), header.sectionSize(c))
-            for c in range(header.count())
-            if not header.isSectionHidden(c) and header.sectionSize(c) > 0
-        ]
-        self.columns.sort(key=lambda c: c[1])
+        columns = []
+        for column in range(header.count()):
+            width = header.sectionSize(column)
+            if not header.isSectionHidden(column) and width > 0:
+                columns.append((column, header.sectionViewportPosition(column), width))
+        self.columns = sorted(columns, key=lambda c: c[1])
         self.row_width = sum(width for _, _, width in self.columns)
         self.indentation = view.indentation()
         self.root_level = 1 if view.rootIsDecorated() else 0
-        style = view.style()
+        self.style = style = view.style()
         self.margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
-        self.icon_size = view.iconSize().height() if view.iconSize().isValid() else 0
-        if self.icon_size <= 0:
-            self.icon_size = style.pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, view)
-        palette = view.palette()
-        group = (
-            QPalette.ColorGroup.Active if view.isActiveWindow() else QPalette.ColorGroup.Inactive
+        size = view.iconSize()
+        self.icon_size = (
+            size.height()
+            if size.isValid() and size.height() > 0
+            else (style.pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, view))
         )
+        active = view.isActiveWindow()
+        group = QPalette.ColorGroup.Active if active else QPalette.ColorGroup.Inactive
         if not view.isEnabled():
             group = QPalette.ColorGroup.Disabled
+        palette = view.palette()
         self.highlight = palette.brush(group, QPalette.ColorRole.Highlight)
         self.highlighted_text = palette.color(group, QPalette.ColorRole.HighlightedText)
         self.text = palette.color(group, QPalette.ColorRole.Text)
-        self.base = palette.color(group, QPalette.ColorRole.Base)
+        self.window = palette.color(group, QPalette.ColorRole.Window)
+        self.muted = model.muted_colour()
         base_font = view.font()
-        self.fonts = [base_font, QFont(base_font), QFont(base_font)]
-        self.fonts[1].setBold(True)
-        self.fonts[2].setItalic(True)
+        bold, italic = QFont(base_font), QFont(base_font)
+        bold.setBold(True)
+        italic.setItalic(True)
+        self.fonts = [base_font, bold, italic]
         self.metrics = [QFontMetrics(f) for f in self.fonts]
+        self.baselines = [_Baselines(m) for m in self.metrics]
         self.average = max(self.metrics[0].averageCharWidth(), 1)
-        current = view.currentIndex()
-        self.current = current.internalId() if current.isValid() else -1
-        self.focus = view.hasFocus() and current.isValid()
+        self._font = -1
+        self._pen: QColor | None = None
+        # Fusion (the light and dark themes) draws an arrow for rows with children and no
+        # lines; other styles may draw lines for every level
+        self.branch_lines = style.name().lower() != "fusion"
         self.decoration_selected = bool(
             style.styleHint(QStyle.StyleHint.SH_ItemView_ShowDecorationSelected, None, view)
         )
-        self.branch_option = QStyleOptionViewItem()
-        self.branch_option.initFrom(view)
-        state = _S.State_None
+        self.branch = QStyleOptionViewItem()
+        self.branch.initFrom(view)
+        base = _S.State_None
         if view.isEnabled():
-            state |= _S.State_Enabled
+            base |= _S.State_Enabled
         if view.hasFocus():
-            state |= _S.State_HasFocus
+            base |= _S.State_HasFocus
         if view.window().isActiveWindow():
-            state |= _S.State_Active
-        self.branch_state = state
-        self.selected = {
-            index.internalId() for index in view.selectionModel().selectedIndexes()
-        }
+            base |= _S.State_Active
+        self.branch_states = _BranchStates(base)
+        self.focus_state = base | _S.State_KeyboardFocusChange | _S.State_Item
+        current = view.currentIndex()
+        self.current = current.internalId() if current.isValid() else -1
+        self.focus = view.hasFocus() and current.isValid()
+        selection = view.selectionModel()
+        self.selected = (
+            {i.internalId() for i in selection.selectedIndexes()} if selection else set()
+        )
+
+    def forget_pen(self) -> None:
+        """After the style drew something: it may have left its own pen or font set."""
+        self._font = -1
+        self._pen = None
+
+    def use(self, painter: QPainter, font: int, colour: QColor) -> None:
+        """Set the painter's font and pen, only when they change from the row before."""
+        if font != self._font:
+            painter.setFont(self.fonts[font])
+            self._font = font
+        if colour is not self._pen:
+            painter.setPen(colour)
+            self._pen = colour
+
+
+class _Baselines(dict):  # type: ignore[type-arg]
+    """Row height -> where the text's baseline goes, vertically centred like Qt's items."""
+
+    def __init__(self, metrics: QFontMetrics) -> None:
+        super().__init__()
+        self.height, self.ascent = metrics.height(), metrics.ascent()
+
+    def __missing__(self, row_height: int) -> int:
+        value = (row_height - self.height) // 2 + self.ascent
+        self[row_height] = value
+        return value
+
+
+class _BranchStates(dict):  # type: ignore[type-arg]
+    """(selected, item, more siblings, children, open) -> style state, made once per paint
+    (combining Qt's flag enums in Python costs more than the drawing)."""
+
+    def __init__(self, base: QStyle.StateFlag) -> None:
+        super().__init__()
+        self.base = base
+
+    def __missing__(self, key: tuple[bool, bool, bool, bool, bool]) -> QStyle.StateFlag:
+        selected, item, sibling, children, is_open = key
+        state = self.base
+        for on, flag in (
+            (selected, _S.State_Selected),
+            (item, _S.State_Item),
+            (sibling, _S.State_Sibling),
+            (children, _S.State_Children),
+            (is_open, _S.State_Open),
+        ):
+            if on:
+                state |= flag
+        self[key] = state
+        return state

@@ -496,3 +496,33 @@ def test_redrawing_one_item_gives_the_document_a_full_render_would(qtbot, seeded
         qtbot.addWidget(whole)
         whole.setHtml(rendered.html)
         assert blocks(pane.document()) == blocks(whole.document())
+
+
+def test_a_note_made_in_the_window_is_searchable_at_once(
+    make_window, seeded_library_dir, qtbot, gui, monkeypatch
+):
+    from reader.search import open_index
+    from reader.store import Library
+
+    monkeypatch.setattr(note_dialog, "ask_note", lambda *args, **kw: "Quokka argument")
+    window = make_window(seeded_library_dir)
+    with qtbot.waitSignal(window.search.index_checked, timeout=120000) as blocker:
+        pass  # the start-up index build
+    assert blocker.args[0].fresh
+    gui.activate(window)
+    window.open_post(post_titled(window, "The Need for Accountability"))
+    select(window, RUB)
+    press(qtbot, window, "N")
+    gui.wait_idle(window)
+    [a] = stored(window)
+    with Library.open(seeded_library_dir) as library:
+        index = open_index(library)
+        try:
+            assert index.check().fresh
+            hits = index.search("note:quokka").hits
+            assert [(h.post_id, h.comment_id) for h in hits] == [
+                (a.post_id, None if a.item_id == a.post_id else a.item_id)
+            ]
+            assert index.search("is:annotated color:yellow").total == 1
+        finally:
+            index.close()

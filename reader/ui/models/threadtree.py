@@ -101,7 +101,11 @@ class ThreadModel(QAbstractItemModel):
             nodes: list[Post | Comment] = [post]
             parents, rows, children, depths = [-1], [0], [[]], [0]
             add_node, add_parent, add_row, add_children, add_depth = (
-                nodes.append, parents.append, rows.append, children.append, depths.append
+                nodes.append,
+                parents.append,
+                rows.append,
+                children.append,
+                depths.append,
             )
             stack: list[tuple[list[Comment], int, int]] = [(post.comments, 0, 0)]
             while stack:  # pre-order, without recursion (reply chains can be deep)
@@ -310,18 +314,15 @@ class ThreadModel(QAbstractItemModel):
             self._cells[key] = cell
         return cell
 
-    def paint_cells(self, number: int) -> list[tuple[str, int, QColor | None, QIcon | None, bool]]:
-        """Row ``number`` as ``reader.ui.threadview`` paints it: per column its text, font
-        (``REGULAR``/``BOLD``/``ITALIC``), colour (None: the palette's text), icon and
-        whether it is right-aligned."""
-        texts, font, gone, icon = self._look(number)
-        colour = self._muted_brush().color() if gone else None
-        right = number > 0
-        return [
-            (texts[0], font, colour, icon, False),
-            (texts[1], font, colour, None, False),
-            (texts[2], font, colour, None, right),
-        ]
+    def look(self, number: int) -> _Look:
+        """Row ``number`` as ``reader.ui.threadview`` paints it: the texts of its three
+        columns, its font (``REGULAR``, ``BOLD`` or ``ITALIC``; the post's only in column 0),
+        whether it is drawn muted (removed or vanished) and its icon."""
+        return self._look(number)
+
+    def muted_colour(self) -> QColor:
+        """The colour of removed and vanished comments (the palette's placeholder text)."""
+        return self._muted_brush().color()
 
     def parent_number(self, number: int) -> int:
         """The node number of ``number``'s parent (-1 for the post)."""

@@ -302,6 +302,17 @@ def test_a_parallel_build_equals_a_single_process_one(seeded_library, monkeypatc
     parallel.close()
 
 
+def test_a_failing_parallel_build_falls_back_to_one_process(seeded_library, monkeypatch) -> None:
+    from reader.search import whoosh_build
+
+    monkeypatch.setattr(whoosh_build, "PARALLEL_MIN_DOCS", 0)
+    monkeypatch.setattr(whoosh_build.sys, "executable", "/nonexistent/python")
+    idx = open_index(seeded_library, procs=2)
+    assert idx.rebuild().fresh
+    assert idx.search('"London Bridge terror"').total == 1
+    idx.close()
+
+
 class Notes:
     """A stand-in for the annotations package's provider."""
 
