@@ -41,7 +41,9 @@ MENUS: dict[str, list[Command]] = {
             "Import every dump in a folder and its subfolders",
         ),
         SEP,
-        # reader.ui.mainwindow.MainWindow.add_file_action() inserts here (Export thread…)
+        Command("export_thread", "&Export Thread…", ("Ctrl+E",), "export_thread",
+                "Export this thread with its highlights and notes"),
+        # reader.ui.mainwindow.MainWindow.add_file_action() inserts here
         Command("quit", "&Quit", (QKeySequence.StandardKey.Quit, "Ctrl+Q"), "close"),
     ],
     "&Edit": [

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QStandardPaths, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -250,17 +250,13 @@ class ExportUi(QObject):
     finished = Signal(object)  # ExportResult, or str (failure, one line), or None (cancelled)
 
     def __init__(self, window: MainWindow) -> None:
+        """Made when first used (``MainWindow.export_ui``): the window's File › Export
+        Thread… action comes from its own table, so nothing of the export machinery is
+        imported to show the window."""
         super().__init__(window)
         self.window = window
         self.prefs = ExportPrefs(window.settings.qs)
-        self.action = QAction("&Export Thread…", window)
-        self.action.setObjectName("export_thread")
-        self.action.setShortcut(QKeySequence("Ctrl+E"))
-        self.action.setStatusTip("Export this thread with its highlights and notes")
-        self.action.setEnabled(False)
-        self.action.triggered.connect(lambda _checked=False: self.export_current())
-        window.add_file_action(self.action)
-        window.thread_opened.connect(lambda _post_id: self.action.setEnabled(True))
+        self.action = window.actions["export_thread"]
         self.notice = ExportNotice(window.statusBar())
         self.notice.open_requested.connect(lambda path: open_file(path))
         self.task: Task | None = None

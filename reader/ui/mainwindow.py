@@ -24,15 +24,11 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QTimer, Signal
-from PySide6.QtGui import (
-    QCloseEvent,
-)
+from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import QMainWindow, QSizePolicy, QToolBar, QWidget
 
 from reader.errors import NotFound
 from reader.model import Post
-from reader.render import Mark, render_thread
-from reader.render.thread_html import term_marks
 from reader.store import Library
 from reader.ui import icons
 from reader.ui.actions import WindowActions
@@ -48,11 +44,14 @@ from reader.ui.tasks import Task, TaskRunner
 from reader.ui.theme import thread_palette
 
 if TYPE_CHECKING:
+    from reader.render import Mark
     from reader.ui.annotating import Annotating
+    from reader.ui.export_dialog import ExportUi
     from reader.ui.report import ImportReport
 
 OPEN_POSTS = 60  # on first load, open the newest years until about this many posts show
-MarkProvider = Callable[[Post], Mapping[str, Sequence[Mark]]]
+SETUP_DELAY_MS = 200  # after the first paint: annotations and their panels are installed
+MarkProvider = Callable[[Post], Mapping[str, Sequence["Mark"]]]
 Highlighter = Callable[[str], list[tuple[int, int]]]
 
 
@@ -111,12 +110,15 @@ class MainWindow(CommandsMixin, ImportsMixin, QMainWindow):
         self._expand_timer = QTimer(self, singleShot=True, interval=0)
         self._expand_timer.timeout.connect(self._expand_rest)
         self.search = None
-        self.annotating: Annotating | None = None
+        self._annotating: Annotating | None = None  # see ``annotating``
+        self._first_paint = True
+        self._export_ui: ExportUi | None = None
+        self.actions["export_thread"].setEnabled(False)  # until a thread is open
+        self.thread_opened.connect(lambda _: self.actions["export_thread"].setEnabled(True))
         self._wire()
         self._restore_preferences()
         self.reload_posts()
         self._attach_search()
-        self._attach_annotations()
         self._update_go_actions()
         self.posts_view.setFocus()  # so j/k/n/p work at once (not typed into a field)
 
@@ -141,14 +143,43 @@ class MainWindow(CommandsMixin, ImportsMixin, QMainWindow):
             return
         self.search = SearchUi(self)
 
-    def _attach_annotations(self) -> None:
-        """Highlights, notes, bookmarks and export: after ``_restore_preferences``, so their
-        docks are placed by ``restoreDockWidget`` from the saved window state."""
-        from reader.ui.annotating import install
-        from reader.ui.export_dialog import ExportUi
+    @property
+    def annotating(self) -> Annotating:
+        """Highlights, notes, bookmarks and their panels (``reader.ui.annotating``).
 
-        self.annotating = install(self)
-        self.export_ui = ExportUi(self)
+        Not needed to show the window, and ~50 ms to import and build, so they are installed
+        shortly after the first paint (``SETUP_DELAY_MS``), or at once by whatever needs them
+        first: a thread being shown (its highlights are drawn from the start), a test, a
+        caller.  Their docks are placed by ``restoreDockWidget`` from the saved window state.
+        """
+        if self._annotating is None:
+            from reader.ui.annotating import install
+
+            self._annotating = install(self)
+        return self._annotating
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._first_paint:
+            self._first_paint = False
+            QTimer.singleShot(SETUP_DELAY_MS, self, self._finish_setup)
+
+    def _finish_setup(self) -> None:
+        """What the window does not need for its first paint, once it is on screen."""
+        self.annotating  # noqa: B018  (installs them)
+
+    @property
+    def export_ui(self) -> ExportUi:
+        """File › Export Thread… and the exports it runs, made when first used: the export
+        package and its dialog are not needed to show the window (~30 ms to import)."""
+        if self._export_ui is None:
+            from reader.ui.export_dialog import ExportUi
+
+            self._export_ui = ExportUi(self)
+        return self._export_ui
+
+    def export_thread(self) -> None:
+        self.export_ui.export_current()
 
     def _wire(self) -> None:
         panes = self.panes
@@ -246,8 +277,8 @@ class MainWindow(CommandsMixin, ImportsMixin, QMainWindow):
 
     def _bookmarked_posts(self) -> set[str]:
         try:
-            if self.annotating is not None:  # with bookmarks whose write has not landed yet
-                return {b.post_id for b in self.annotating.library_bookmarks()}
+            if self._annotating is not None:  # with bookmarks whose write has not landed yet
+                return {b.post_id for b in self._annotating.library_bookmarks()}
             from reader.annotate import list_bookmarks
 
             return {b.post_id for b in list_bookmarks(self.library.conn)}
@@ -334,6 +365,8 @@ class MainWindow(CommandsMixin, ImportsMixin, QMainWindow):
             if here is not None and (here.post_id != post_id or here.item_id != item_id):
                 self.history.push(here)
         if terms and highlight is None:
+            from reader.render.thread_html import term_marks
+
             words = list(terms)
 
             def highlight(text: str) -> list[tuple[int, int]]:
@@ -349,6 +382,7 @@ class MainWindow(CommandsMixin, ImportsMixin, QMainWindow):
         return True
 
     def _show(self, post: Post) -> None:
+        self.annotating  # noqa: B018  (installed before a thread shows: it draws highlights)
         self._post = post
         self._collapsed = False
         self.thread_model.set_post(post)
@@ -400,6 +434,8 @@ class MainWindow(CommandsMixin, ImportsMixin, QMainWindow):
             self._expand_timer.start()
 
     def _render(self) -> None:
+        from reader.render import render_thread  # with the first thread, not the window
+
         if self._post is None:
             return
         rendered = render_thread(
@@ -409,6 +445,8 @@ class MainWindow(CommandsMixin, ImportsMixin, QMainWindow):
 
     def _marks(self) -> dict[str, list[Mark]]:
         """Every provider's marks, then search hits on top; notes which items have hits."""
+        from reader.render import Mark
+
         assert self._post is not None
         marks: dict[str, list[Mark]] = {}
         for provider in self.mark_providers:
@@ -428,6 +466,8 @@ class MainWindow(CommandsMixin, ImportsMixin, QMainWindow):
 
     def redraw_items(self, item_ids: Sequence[str]) -> None:
         """Redraw only these items of the open thread (their marks changed), in place."""
+        from reader.render import render_thread
+
         if self._post is None:
             return
         rendered = render_thread(
@@ -555,9 +595,9 @@ class MainWindow(CommandsMixin, ImportsMixin, QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
-        if self.annotating is not None:
+        if self._annotating is not None:
             self.runner.cancel_all()  # an import rolls back and frees the database first
-            self.annotating.close()  # then pending highlights are written, never dropped
+            self._annotating.close()  # then pending highlights are written, never dropped
         self.runner.shutdown()
         if self.search is not None:
             self.search.close()

@@ -16,6 +16,7 @@ click selects the tree row and how the window remembers where the reader was.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QPoint, QRectF, QRegularExpression, Qt, QTimer, QUrl, Signal
@@ -34,8 +35,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from reader.render import RenderedThread
-from reader.render.thread_html import HEAD_MARGIN_TOP
+if TYPE_CHECKING:
+    from reader.render import RenderedThread
 
 MAX_TEXT_WIDTH = 760  # like an e-book viewer: long lines are hard to read
 EXTERNAL_SCHEMES = ("http", "https")
@@ -60,7 +61,9 @@ class ReadingPane(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setAcceptDrops(False)
-        self.viewport().setAcceptDrops(False)
+        # Its viewport accepts drops, but a read-only text browser ignores them and Qt passes
+        # them up to the window, which imports the files.  (Not ``viewport()`` here: the first
+        # QWidget returned to Python makes PySide set up ~60 widget types, ~15 ms at start.)
         self.setUndoRedoEnabled(False)
         self.document().setUndoRedoEnabled(False)
         self.anchorClicked.connect(self._on_anchor)
@@ -152,6 +155,8 @@ class ReadingPane(QTextBrowser):
         return end
 
     def _append_chunk(self) -> None:
+        from reader.render.thread_html import HEAD_MARGIN_TOP
+
         rendered = self._rendered
         if rendered is None or self._appended >= len(rendered):
             return

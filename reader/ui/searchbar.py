@@ -33,11 +33,11 @@ from PySide6.QtWidgets import (
 )
 
 from reader.paths import LibraryPaths
-from reader.ui.models.results import HIT_ROLE, ResultDelegate, ResultsModel
 from reader.ui.tasks import TaskContext
 
 if TYPE_CHECKING:
     from reader.ui.mainwindow import MainWindow
+    from reader.ui.models.results import ResultDelegate, ResultsModel
 
 DEBOUNCE_MS = 180
 LIMIT = 200
@@ -113,8 +113,25 @@ class SearchUi(QObject):
             shortcut.activated.connect(slot)
 
         self._page: QWidget | None = None  # the results page, built at the first search
-        self.model = ResultsModel(self)
-        self.delegate = ResultDelegate(self)
+        self._model: ResultsModel | None = None  # and its model, made when first needed
+        self._delegate: ResultDelegate | None = None
+
+    @property
+    def model(self) -> ResultsModel:
+        """The results list's model (its module, with the snippet delegate, is imported at
+        the first search, not with the window)."""
+        if self._model is None:
+            from reader.ui.models.results import ResultDelegate, ResultsModel
+
+            self._model = ResultsModel(self)
+            self._delegate = ResultDelegate(self)
+        return self._model
+
+    @property
+    def delegate(self) -> ResultDelegate:
+        self.model  # noqa: B018  (makes both)
+        assert self._delegate is not None
+        return self._delegate
 
     @property
     def page(self) -> QWidget:
@@ -189,7 +206,8 @@ class SearchUi(QObject):
         if not text.strip():
             self._timer.stop()
             self.window.runner.cancel_all("search")
-            self.model.set_results(None)
+            if self._model is not None:
+                self._model.set_results(None)
             self.window.panes.left_stack.setCurrentIndex(0)
             return
         self._timer.start()
@@ -266,6 +284,8 @@ class SearchUi(QObject):
     def current_hit(self) -> Any:
         if self._page is None:
             return None
+        from reader.ui.models.results import HIT_ROLE
+
         index = self.view.currentIndex()
         return index.data(HIT_ROLE) if index.isValid() else None
 

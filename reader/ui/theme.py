@@ -7,11 +7,14 @@ look the same everywhere, including the offscreen platform the tests use.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-from reader.render import DARK, LIGHT, ThreadPalette
+if TYPE_CHECKING:
+    from reader.render import ThreadPalette
 
 _original: tuple[str, QPalette] | None = None
 
@@ -69,14 +72,21 @@ def palette_is_dark(palette: QPalette) -> bool:
 
 
 def apply_theme(app: QApplication, name: str) -> bool:
-    """Switch the whole application to ``name``; returns whether the result is dark."""
-    style_name, palette = _capture(app)
+    """Switch the whole application to ``name``; returns whether the result is dark.
+
+    "system" before any other theme was applied changes nothing, and touches no ``QStyle``
+    from Python: making that type's enums costs ~12 ms of start-up, and setting the same
+    palette again would send a change event to every widget."""
     if name == "system":
-        if app.style().name() != style_name:
-            app.setStyle(style_name)
-        app.setPalette(palette)
+        palette = app.palette()
+        if _original is not None:  # back from light or dark
+            style_name, palette = _original
+            if app.style().name() != style_name:
+                app.setStyle(style_name)
+            app.setPalette(palette)
         hints = QGuiApplication.styleHints()
         return palette_is_dark(palette) or hints.colorScheme() == Qt.ColorScheme.Dark
+    _capture(app)  # what "system" goes back to, before the first change
     if app.style().name().lower() != "fusion":
         app.setStyle("Fusion")
     app.setPalette(dark_palette() if name == "dark" else light_palette())
@@ -85,4 +95,6 @@ def apply_theme(app: QApplication, name: str) -> bool:
 
 def thread_palette(dark: bool) -> ThreadPalette:
     """The reading pane's document colours for a light or dark window."""
+    from reader.render import DARK, LIGHT  # with the first thread shown, not the window
+
     return DARK if dark else LIGHT

@@ -14,23 +14,22 @@ With another model, or right-to-left, it falls back to Qt's painting.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import (
-    QStyle,
-    QStyleOptionFocusRect,
-    QStyleOptionViewItem,
-    QTreeView,
-    QWidget,
-)
+from PySide6.QtWidgets import QTreeView, QWidget
 
 from reader.ui.models.threadtree import ThreadModel
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
 AnyIndex = QModelIndex | QPersistentModelIndex
-_S = QStyle.StateFlag
-_BRANCH = QStyle.PrimitiveElement.PE_IndicatorBranch
 _ELIDE = Qt.TextElideMode.ElideRight
 CACHE_LIMIT = 4000  # elided texts and text widths kept between paints
+# QStyle and its option classes are imported with the first thread painted, not with the
+# window: making their Python types (and enums) costs ~10 ms the first paint does not need.
 
 
 class ThreadView(QTreeView):
@@ -41,6 +40,7 @@ class ThreadView(QTreeView):
         self._frame: _Frame | None = None  # what one paint event shares between its rows
         self._elided: dict[tuple[int, int, int], str] = {}  # (number, width, font) -> text
         self._widths: dict[tuple[str, int], int] = {}  # (short text, font) -> advance
+        self._font = ""  # the font those were measured in
 
     def setModel(self, model: object) -> None:  # type: ignore[override]
         super().setModel(model)  # type: ignore[arg-type]
@@ -49,14 +49,14 @@ class ThreadView(QTreeView):
             model.modelReset.connect(self._elided.clear)
             model.dataChanged.connect(lambda *_: self._elided.clear())
 
-    def changeEvent(self, event: object) -> None:
-        self._elided.clear()  # a font or style change changes every width
-        self._widths.clear()
-        super().changeEvent(event)  # type: ignore[arg-type]
-
     def paintEvent(self, event: QPaintEvent) -> None:
         model = self.model()
-        if isinstance(model, ThreadModel) and not self.isRightToLeft():
+        if isinstance(model, ThreadModel) and len(model) and not self.isRightToLeft():
+            font = self.font().key()
+            if font != self._font:  # every width changes with the font
+                self._font = font
+                self._elided.clear()
+                self._widths.clear()
             self._frame = _Frame(self, model)
         try:
             super().paintEvent(event)
@@ -114,14 +114,10 @@ class ThreadView(QTreeView):
             start = right - advance if column == 2 and number else left
             painter.drawText(QPointF(start, y + frame.baselines[cell_font][height]), text)
         if number == frame.current and frame.focus:
-            focus = QStyleOptionFocusRect()
-            focus.initFrom(self)
+            focus = frame.focus_option
             focus.rect = QRect(frame.columns[0][1], y, frame.row_width, height)
-            focus.state = frame.focus_state
             focus.backgroundColor = frame.highlight.color() if selected else frame.window
-            self.style().drawPrimitive(
-                QStyle.PrimitiveElement.PE_FrameFocusRect, focus, painter, self
-            )
+            frame.style.drawPrimitive(frame.FOCUS, focus, painter, self)
             frame.forget_pen()
 
     def _branches(
@@ -152,7 +148,7 @@ class ThreadView(QTreeView):
             ]
             option.rect = QRect(right - indent, y, indent, height)
             option.state = state
-            style.drawPrimitive(_BRANCH, option, painter, self)
+            style.drawPrimitive(frame.BRANCH, option, painter, self)
             frame.forget_pen()
         if not frame.branch_lines:  # the style draws arrows only: ancestors draw nothing
             return
@@ -163,7 +159,7 @@ class ThreadView(QTreeView):
             option.state = frame.branch_states[
                 selected, False, model.has_more_siblings(node), False, False
             ]
-            style.drawPrimitive(_BRANCH, option, painter, self)
+            style.drawPrimitive(frame.BRANCH, option, painter, self)
             frame.forget_pen()
             level -= 1
             node = model.parent_number(node)
@@ -198,6 +194,11 @@ class _Frame:
     """Geometry, colours, fonts and style states worked out once per paint event."""
 
     def __init__(self, view: ThreadView, model: ThreadModel) -> None:
+        from PySide6.QtWidgets import QStyle, QStyleOptionFocusRect, QStyleOptionViewItem
+
+        states = QStyle.StateFlag
+        self.BRANCH = QStyle.PrimitiveElement.PE_IndicatorBranch
+        self.FOCUS = QStyle.PrimitiveElement.PE_FrameFocusRect
         self.model = model
         header = view.header()
         columns = []
@@ -245,15 +246,17 @@ class _Frame:
         )
         self.branch = QStyleOptionViewItem()
         self.branch.initFrom(view)
-        base = _S.State_None
+        base = states.State_None
         if view.isEnabled():
-            base |= _S.State_Enabled
+            base |= states.State_Enabled
         if view.hasFocus():
-            base |= _S.State_HasFocus
+            base |= states.State_HasFocus
         if view.window().isActiveWindow():
-            base |= _S.State_Active
-        self.branch_states = _BranchStates(base)
-        self.focus_state = base | _S.State_KeyboardFocusChange | _S.State_Item
+            base |= states.State_Active
+        self.branch_states = _BranchStates(base, states)
+        self.focus_option = QStyleOptionFocusRect()
+        self.focus_option.initFrom(view)
+        self.focus_option.state = base | states.State_KeyboardFocusChange | states.State_Item
         current = view.currentIndex()
         self.current = current.internalId() if current.isValid() else -1
         self.focus = view.hasFocus() and current.isValid()
@@ -294,19 +297,20 @@ class _BranchStates(dict):  # type: ignore[type-arg]
     """(selected, item, more siblings, children, open) -> style state, made once per paint
     (combining Qt's flag enums in Python costs more than the drawing)."""
 
-    def __init__(self, base: QStyle.StateFlag) -> None:
+    def __init__(self, base: QStyle.StateFlag, states: type[QStyle.StateFlag]) -> None:
         super().__init__()
-        self.base = base
+        self.base, self.states = base, states
 
     def __missing__(self, key: tuple[bool, bool, bool, bool, bool]) -> QStyle.StateFlag:
+        states = self.states
         selected, item, sibling, children, is_open = key
         state = self.base
         for on, flag in (
-            (selected, _S.State_Selected),
-            (item, _S.State_Item),
-            (sibling, _S.State_Sibling),
-            (children, _S.State_Children),
-            (is_open, _S.State_Open),
+            (selected, states.State_Selected),
+            (item, states.State_Item),
+            (sibling, states.State_Sibling),
+            (children, states.State_Children),
+            (is_open, states.State_Open),
         ):
             if on:
                 state |= flag

@@ -175,3 +175,14 @@ def test_cli_commands_never_add_the_sample(library_dir, capsys):
     assert main(["--library", str(library_dir), "stats", "--json"]) == 0
     with Library.open(library_dir) as library:
         assert library.is_empty()
+
+
+def test_drop_on_the_reading_pane_reaches_the_window(
+    make_window, library_dir, seed_files, qtbot, gui
+):
+    window = make_window(library_dir)
+    mime = _mime(seed_files[:1])
+    with qtbot.waitSignal(window.import_finished, timeout=60000):
+        # read-only, the pane's viewport ignores the drop and Qt hands it to the window
+        assert gui.drop(window, mime, target=window.reading.viewport())
+    assert window.posts_model.total >= 1
