@@ -123,17 +123,27 @@ class RenderedThread:
         self.post = post
         self.marks = marks
         self.palette = palette
-        self.items: list[str] = [post.id]
-        self.depths: list[int] = [0]
-        self._nodes: list[Post | Comment] = [post]
-        stack: list[tuple[Comment, int]] = [(c, 0) for c in reversed(post.comments)]
+        nodes: list[Post | Comment] = [post]
+        depths = [0]
+        # pre-order without recursion (reply chains can be deep), sibling lists walked in
+        # place: the window builds this for every thread it opens
+        stack: list[tuple[list[Comment], int, int]] = [(post.comments, 0, 0)]
         while stack:
-            comment, depth = stack.pop()
-            self.items.append(comment.id)
-            self.depths.append(depth)
-            self._nodes.append(comment)
-            stack.extend((reply, depth + 1) for reply in reversed(comment.replies))
-        self._pieces: list[str | None] = [None] * len(self.items)
+            siblings, row, depth = stack.pop()
+            count = len(siblings)
+            while row < count:
+                comment = siblings[row]
+                row += 1
+                nodes.append(comment)
+                depths.append(depth)
+                if comment.replies:  # its replies next, then the rest of these
+                    stack.append((siblings, row, depth))
+                    siblings, row, depth = comment.replies, 0, depth + 1
+                    count = len(siblings)
+        self._nodes = nodes
+        self.depths: list[int] = depths
+        self.items: list[str] = [node.id for node in nodes]
+        self._pieces: list[str | None] = [None] * len(nodes)
 
     def __len__(self) -> int:
         return len(self.items)

@@ -83,7 +83,7 @@ class Annotating(QObject):
         self.writes = StoreWrites(window.runner, lambda: window.library.conn, self)
         self.writes.failed.connect(self._on_write_failed)
         self._post: Post | None = None
-        self._texts: dict[str, str] = {}
+        self._text_map: dict[str, str] | None = {}  # item id -> text, see ``_texts``
         self._annotations: dict[str, Annotation] = {}
         self._bookmarks: dict[str, Bookmark] = {}
         colour = window.settings.qs.value(COLOUR_KEY, "yellow")
@@ -154,8 +154,7 @@ class Annotating(QObject):
     def marks_for(self, post: Post) -> dict[str, list[Mark]]:
         """The window's mark provider: highlights of ``post``, older first (newer on top)."""
         self._post = post
-        self._texts = {post.id: post.body}
-        self._texts.update((c.id, c.text) for c in post.walk_comments())
+        self._text_map = None  # made when first needed: most threads open with no highlight
         self._annotations = {a.id: a for a in self.post_annotations(post.id)}
         self._refresh_bookmarks()
         marks: dict[str, list[Mark]] = {}
@@ -165,6 +164,19 @@ class Annotating(QObject):
                 mark = Mark(a.start, a.end, "highlight", a.colour, a.id)
                 marks.setdefault(a.item_id, []).append(mark)
         return marks
+
+    @property
+    def _texts(self) -> dict[str, str]:
+        """The open thread's texts by item id (a thousand entries for a big thread: made on
+        first use, not each time a thread opens)."""
+        if self._text_map is None:
+            post = self._post
+            texts: dict[str, str] = {}
+            if post is not None:
+                texts[post.id] = post.body
+                texts.update((c.id, c.text) for c in post.walk_comments())
+            self._text_map = texts
+        return self._text_map
 
     def _refresh_bookmarks(self) -> None:
         post = self._post

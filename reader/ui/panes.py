@@ -31,7 +31,7 @@ from reader.ui.activity import ActivityStrip
 from reader.ui.models.posts import PostListModel
 from reader.ui.models.threadtree import ThreadModel
 from reader.ui.reading import ReadingPane
-from reader.ui.threadview import ThreadView
+from reader.ui.rowview import RowView
 
 if TYPE_CHECKING:
     from reader.ui.findbar import FindBar
@@ -157,7 +157,7 @@ class Panes:
         header.addWidget(self.expand_button)
         header.addWidget(self.collapse_button)
         middle.addLayout(header)
-        self.thread_view = make_tree(thread_model, {1: "99.99", 2: "Replies"}, "thread", ThreadView)
+        self.thread_view = make_tree(thread_model, {1: "99.99", 2: "Replies"}, "thread", RowView)
         middle.addWidget(self.thread_view, 1)
 
         # right: the reading pane with its find bar

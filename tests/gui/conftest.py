@@ -39,9 +39,9 @@ def make_window(qtbot) -> Iterator[Callable[..., object]]:
         window = MainWindow(library)
         qtbot.addWidget(window)
         made.append((window, library))
-        if show:
-            window.show()
-            qtbot.waitExposed(window)
+        if show:  # (``waitExposed`` is a context manager: called bare, it does not wait)
+            with qtbot.waitExposed(window):
+                window.show()
         if restore:
             window.restore_position()
         return window

@@ -132,3 +132,33 @@ def test_thread_model_fetches_top_level_comments_in_batches(qapp, qtmodeltester)
     assert model.index_for_item("c3").data(Qt.ItemDataRole.DecorationRole) is not None
     model.set_post(_wide_post(FIRST_TOP * 3))
     qtmodeltester.check(model, force_py=True)  # it fetches more itself, and checks that too
+
+
+def test_posts_cells_a_delegate_paints_follow_changes(qapp):
+    """The posts list answers a delegate from cached cells: they must follow new counts and
+    bookmarks, and say what ``data`` says."""
+    from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+
+    model = PostListModel()
+    model.set_summaries([_summary(1, dt.date(2022, 3, 2)), _summary(2, dt.date(2022, 3, 1))])
+    delegate = QStyledItemDelegate()
+
+    def painted(index):
+        option = QStyleOptionViewItem()
+        delegate.initStyleOption(option, index)  # what a view paints, through multiData
+        return option
+
+    post = model.index_for_post("p0001")
+    count = post.siblingAtColumn(2)
+    assert painted(post).text == "Post 1" and painted(post).icon.isNull()
+    assert painted(count).text == "3" and not painted(count).font.bold()
+    assert painted(count).displayAlignment & Qt.AlignmentFlag.AlignRight
+    model.set_new_count("p0001", 2)
+    assert painted(count).text == "3 +2" and painted(count).font.bold()
+    model.set_bookmarked(["p0001"])
+    assert not painted(post).icon.isNull()
+    year = model.index(0, 0)
+    assert painted(year).text == "2022" and painted(year).font.bold()
+    assert painted(year.siblingAtColumn(2)).text == "2 posts"
+    for index in (post, count, year, model.index(0, 0, year)):
+        assert painted(index).text == (index.data() or "")

@@ -52,3 +52,25 @@ def test_marking_a_late_comment_completes_the_document(qtbot, seeded_library):
     assert pane.marked_item == last
     assert pane.verticalScrollBar().value() > 0
     assert pane.item_on_top() in rendered.items[-3:]
+
+
+def test_a_new_thread_gets_a_fresh_document_and_the_old_one_goes_next_turn(qtbot, seeded_library):
+    """Swapping documents (not clearing the old one in place) keeps the pane's own rules: the
+    resources of the new document still go through ``loadResource``, and the documents of
+    threads shown before are deleted once the event loop runs, never piled up."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QTextDocument
+
+    summaries = seeded_library.post_summaries()
+    pane = ReadingPane()
+    qtbot.addWidget(pane)
+    pane.show()
+    for summary in summaries[:3]:
+        pane.show_thread(render_thread(seeded_library.thread(summary.id)))
+    document = pane.document()
+    assert document.parent() is pane
+    assert len(pane._old_documents) == 2  # the first, the widget's own, went at once
+    qtbot.waitUntil(lambda: not pane._old_documents, timeout=2000)
+    document.resource(QTextDocument.ResourceType.ImageResource, QUrl("https://example.org/x"))
+    assert pane.blocked_resources == ["https://example.org/x"]
+    assert pane.document() is document and pane.toPlainText()

@@ -98,3 +98,21 @@ def test_ctx_check_raises_when_cancelled(qtbot):
     with qtbot.waitSignal(runner.ended, timeout=5000):
         runner.submit("t", job, on_cancelled=lambda: outcome.append("cancelled"))
     assert outcome == ["raised", "cancelled"]
+
+
+def test_a_deferred_task_counts_at_once_and_starts_next_turn(qtbot):
+    runner = TaskRunner(None)
+    ran = threading.Event()
+    task = runner.submit("mark-read", lambda ctx: ran.set(), writes=True, defer=True)
+    assert runner.busy and not ran.is_set()  # nothing started while the caller still runs
+    qtbot.waitUntil(lambda: not runner.busy, timeout=5000)
+    assert ran.is_set() and task.finished
+
+
+def test_a_deferred_task_never_starts_after_shutdown(qtbot):
+    runner = TaskRunner(None)
+    ran = threading.Event()
+    task = runner.submit("t", lambda ctx: ran.set(), defer=True)
+    runner.shutdown()  # the window closed in the same turn
+    qtbot.waitUntil(lambda: not runner.busy, timeout=5000)
+    assert not ran.is_set() and task.cancelled and task.finished

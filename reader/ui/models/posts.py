@@ -48,6 +48,29 @@ class _Year:
     comments: int
 
 
+_R = Qt.ItemDataRole
+_DISPLAY, _FONT, _DECORATION, _ALIGNMENT = (
+    int(_R.DisplayRole),
+    int(_R.FontRole),
+    int(_R.DecorationRole),
+    int(_R.TextAlignmentRole),
+)
+# what QStyledItemDelegate asks for, all at once, for every cell it paints
+_DELEGATE_ROLES = (
+    _DISPLAY,
+    _FONT,
+    _DECORATION,
+    _ALIGNMENT,
+    int(_R.ForegroundRole),
+    int(_R.BackgroundRole),
+    int(_R.CheckStateRole),
+)
+
+
+def _count(posts: int) -> str:
+    return f"{posts} post{'s' if posts != 1 else ''}"
+
+
 def comment_count_text(summary: PostSummary) -> str:
     """ "12", or "11/12" when the library holds fewer (or more) than the post declares."""
     if not summary.has_comments and summary.declared_comments is None:
@@ -74,6 +97,7 @@ class PostListModel(QAbstractItemModel):
         self._month: tuple[int, int] | None = None
         self._bold = QFont()
         self._bold.setBold(True)
+        self._cells: dict[tuple[int, int, int], dict[int, object]] = {}  # see ``_cell``
 
     # -- feeding -----------------------------------------------------------------------------
 
@@ -100,6 +124,7 @@ class PostListModel(QAbstractItemModel):
         changed = old ^ self._bookmarked
         if not self._rows or not changed:
             return
+        self._cells.clear()
         if len(changed) > 64:
             self._all_posts_changed(0)
             return
@@ -118,6 +143,7 @@ class PostListModel(QAbstractItemModel):
         if position is None:
             return
         self._rows[position] = dataclasses.replace(self._rows[position], new_count=count)
+        self._cells.clear()
         index = self.index_for_post(post_id)
         self.dataChanged.emit(index, index.siblingAtColumn(len(COLUMNS) - 1))
 
@@ -135,6 +161,7 @@ class PostListModel(QAbstractItemModel):
 
     def _rebuild(self) -> None:
         self.beginResetModel()
+        self._cells.clear()
         rows = self._all
         if self._text:
             rows = [s for s in rows if self._text in s.title.casefold()]
@@ -298,16 +325,46 @@ class PostListModel(QAbstractItemModel):
 
     def multiData(self, index: AnyIndex, roleDataSpan: object) -> None:
         """All the roles a delegate wants for one cell in one call from C++ (Qt asks for
-        seven at a time): calls from C++ into Python are what a big view's paint costs."""
+        seven at a time): calls from C++ into Python are what a big view's paint costs, so
+        they are answered from the cell's display roles, worked out once (``_cell``)."""
         if not index.isValid():
             return
-        data = self.data
+        cell = self._cell(index)
         for role_data in roleDataSpan:  # type: ignore[attr-defined]
-            value = data(index, role_data.role())
+            role = role_data.role()
+            value = cell[role] if role in cell else self.data(index, role)
             if value is None:
                 role_data.clearData()
             else:
                 role_data.setData(value)
+
+    def _cell(self, index: AnyIndex) -> dict[int, object]:
+        """What a delegate paints of one cell, as ``data`` gives it; kept until the list, a
+        post's new count or the bookmarks change."""
+        key = (index.internalId(), index.row(), index.column())
+        cell = self._cells.get(key)
+        if cell is None:
+            parent_id, row, column = key
+            if parent_id == 0:
+                year = self._years[row]
+                text = (str(year.year), None, _count(year.posts))[column]
+                font = self._bold if column == 0 else None
+                icon = alignment = None
+            elif parent_id < MONTH_BASE:
+                month = self._months[self._years[parent_id - 1].months[row]]
+                name = calendar.month_name[month.month]
+                text = (name, None, _count(month.end - month.first))[column]
+                font = icon = alignment = None
+            else:
+                summary = self._rows[self._months[parent_id - MONTH_BASE].first + row]
+                text = self._post_data(summary, column, _DISPLAY)  # type: ignore[assignment]
+                font = self._bold if summary.new_count else None
+                icon = self._post_data(summary, column, _DECORATION)
+                alignment = self._post_data(summary, column, _ALIGNMENT)
+            cell = dict.fromkeys(_DELEGATE_ROLES)
+            cell.update({_DISPLAY: text, _FONT: font, _DECORATION: icon, _ALIGNMENT: alignment})
+            self._cells[key] = cell
+        return cell
 
     def _year_data(self, year: _Year, column: int, role: int) -> object:
         if role == Qt.ItemDataRole.DisplayRole:

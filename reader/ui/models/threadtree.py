@@ -12,10 +12,11 @@ history completion does): a 1,000-comment thread opens with the first screenful 
 and the view asks for more as the reader scrolls.  Anything that addresses a comment by id or
 number (j/k, a search hit, a click in the reading pane) fetches up to it first.
 
-Painting is what opening a thread costs most, so a cell's roles are worked out once, in one
-call (``multiData``), and kept until the thread or its bookmarks change; a row's text is cut to
-``DISPLAY_CHARS`` (Qt shapes the whole string to elide it, and a comment's first line can be a
-whole paragraph: painting 40 rows of those took ~15 ms, cut ones take ~3 ms).
+Painting is what opening a thread costs most.  The window's view (``reader.ui.rowview``)
+asks for a whole row at once (``row_look``); what a row shows is worked out when it is first
+shown and kept until the thread or its bookmarks change, and so are the roles other views
+get through ``data``/``multiData``.  A row's text is cut to ``DISPLAY_CHARS``: a comment's
+first line can be a whole paragraph, and text is measured character by character.
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPalette
+from PySide6.QtGui import QBrush, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from reader.model import Comment, Post
 from reader.ui import icons
+from reader.ui.rowview import BOLD, ITALIC, REGULAR, RowLook
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 NODE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -50,8 +52,9 @@ _ALIGNMENT = int(_R.TextAlignmentRole)
 _TOOLTIP = int(_R.ToolTipRole)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _MUTED = object()  # stands for the palette's placeholder colour in a cached cell
-REGULAR, BOLD, ITALIC = 0, 1, 2  # a row's font
-_Look = tuple[tuple[str, str, str], int, bool, "QIcon | None"]
+_POST_FONTS = (BOLD, REGULAR, REGULAR)  # the post's row: its title in bold
+_LEFT = (False, False, False)
+_REPLIES_RIGHT = (False, False, True)
 _ROLES = frozenset(
     int(r)
     for r in (
@@ -80,7 +83,7 @@ class ThreadModel(QAbstractItemModel):
         self._children: list[list[int]] = []
         self._number: dict[str, int] = {}
         self._depth: list[int] = []
-        self._looks: list[_Look | None] = []  # per node, made when its row is first shown
+        self._looks: list[RowLook | None] = []  # per node, made when its row is first shown
         self._cells: dict[int, dict[int, object]] = {}  # number * NCOLUMNS + column -> roles
         self._shown_top = 0  # how many top-level comments the view has been given
         self._bookmarked: frozenset[str] = frozenset()
@@ -300,54 +303,36 @@ class ThreadModel(QAbstractItemModel):
         cell = self._cells.get(key)
         if cell is None:
             cell = {}
-            texts, font, gone, icon = self._look(number)
+            texts, fonts, muted, icon, right = self._look(number)
             if texts[column]:
                 cell[_DISPLAY] = texts[column]
-            if font and (number or not column):  # the post's title only
-                cell[_FONT] = self._bold if font == BOLD else self._italic
-            if gone:
+            if fonts[column]:
+                cell[_FONT] = self._bold if fonts[column] == BOLD else self._italic
+            if muted:
                 cell[_FOREGROUND] = _MUTED
             if column == 0 and icon is not None:
                 cell[_DECORATION] = icon
-            if column == 2 and number:
+            if right[column]:
                 cell[_ALIGNMENT] = _RIGHT
             self._cells[key] = cell
         return cell
 
-    def look(self, number: int) -> _Look:
-        """Row ``number`` as ``reader.ui.threadview`` paints it: the texts of its three
-        columns, its font (``REGULAR``, ``BOLD`` or ``ITALIC``; the post's only in column 0),
-        whether it is drawn muted (removed or vanished) and its icon."""
-        return self._look(number)
+    # -- what reader.ui.rowview.RowView paints -----------------------------------------------
 
-    def muted_colour(self) -> QColor:
-        """The colour of removed and vanished comments (the palette's placeholder text)."""
-        return self._muted_brush().color()
+    def row_look(self, index: AnyIndex) -> RowLook:
+        return self._look(index.internalId())
 
-    def parent_number(self, number: int) -> int:
-        """The node number of ``number``'s parent (-1 for the post)."""
-        return self._parent[number]
+    def row_depth(self, index: AnyIndex) -> int:
+        """0 for the post, 1 for a comment, 2 for a reply..."""
+        return self._depth[index.internalId()]
 
-    def has_children(self, number: int) -> bool:
-        return bool(self._children[number])
+    def row_has_children(self, index: AnyIndex) -> bool:
+        return bool(self._children[index.internalId()])
 
-    def has_more_siblings(self, number: int) -> bool:
-        """Whether a row follows ``number`` under the same parent, as views see it (top-level
-        comments not fetched yet do not count)."""
-        parent = self._parent[number]
-        if parent < 0:
-            return False
-        count = self._shown_top if parent == 0 else len(self._children[parent])
-        return self._row[number] < count - 1
-
-    def depth(self, number: int) -> int:
-        """How deep node ``number`` sits: 0 for the post, 1 for a comment, 2 for a reply..."""
-        return self._depth[number]
-
-    def _look(self, number: int) -> tuple[tuple[str, str, str], int, bool, QIcon | None]:
-        """Texts of the three columns, font, whether removed or vanished, and icon, of one
-        row: worked out when the row is first shown, kept until the thread or its bookmarks
-        change (a bookmark changes the icon)."""
+    def _look(self, number: int) -> RowLook:
+        """Row ``number``: its columns' texts and fonts, whether it is muted (removed or
+        vanished), its icon and which columns are right-aligned.  Worked out when the row is
+        first shown, kept until the thread or its bookmarks change (a bookmark is an icon)."""
         look = self._looks[number]
         if look is None:
             node = self._nodes[number]
@@ -355,7 +340,8 @@ class ThreadModel(QAbstractItemModel):
                 post: Post = node  # type: ignore[assignment]
                 count = str(len(post.comments)) if post.comments else ""
                 icon = icons.bookmark() if post.id in self._bookmarked else None
-                look = ((post.title or "(untitled)", "", count), BOLD, False, icon)
+                texts = (post.title or "(untitled)", "", count)
+                look = (texts, _POST_FONTS, False, icon, _LEFT)
             else:
                 comment: Comment = node  # type: ignore[assignment]
                 gone = comment.removed or comment.vanished
@@ -370,7 +356,7 @@ class ThreadModel(QAbstractItemModel):
                     icon = None
                 replies = str(len(comment.replies)) if comment.replies else ""
                 texts = (row_text(comment.text) or "(empty)", comment.path, replies)
-                look = (texts, font, gone, icon)
+                look = (texts, (font, font, font), gone, icon, _REPLIES_RIGHT)
             self._looks[number] = look
         return look
 

@@ -1,0 +1,78 @@
+"""What keeps opening a thread and starting the window quick, checked for what it must not
+break: rows drawn by the thread view say what the model says, the window finishes setting up
+after its first paint (or at once when a thread needs it), and the collector paused while a
+thread opens runs again after the paint."""
+
+from __future__ import annotations
+
+import gc
+
+from PySide6.QtCore import Qt
+
+from reader.ui.rowview import BOLD, REGULAR
+
+
+def test_thread_rows_paint_what_the_model_says(make_window, seeded_library_dir, gui, qtbot):
+    window = make_window(seeded_library_dir)
+    window.open_post(gui.biggest_post(window))
+    model, view = window.thread_model, window.thread_view
+    view.viewport().repaint()  # painted by rows, without errors
+    for number in range(min(len(model), 30)):
+        index = model.index_for_number(number)
+        texts, fonts, muted, icon, right = model.row_look(index)
+        for column in range(3):
+            cell = index.siblingAtColumn(column)
+            assert (texts[column] or None) == cell.data(Qt.ItemDataRole.DisplayRole)
+            font = cell.data(Qt.ItemDataRole.FontRole)
+            assert (fonts[column] != REGULAR) == (font is not None)
+            assert right[column] == (cell.data(Qt.ItemDataRole.TextAlignmentRole) is not None)
+        assert (icon is not None) == (index.data(Qt.ItemDataRole.DecorationRole) is not None)
+        assert muted == (index.data(Qt.ItemDataRole.ForegroundRole) is not None)
+    post = model.index_for_number(0)
+    assert model.row_look(post)[1] == (BOLD, REGULAR, REGULAR)  # the post's title in bold
+    assert model.row_depth(post) == 0 and model.row_has_children(post)
+
+
+def test_long_first_lines_are_cut_to_the_column(make_window, seeded_library_dir, gui):
+    from PySide6.QtGui import QFontMetricsF
+
+    from reader.ui.rowview import _Frame
+
+    window = make_window(seeded_library_dir)
+    window.open_post(gui.biggest_post(window))
+    view = window.thread_view
+    view.viewport().repaint()
+    metrics = QFontMetricsF(view.font())
+    assert view._fitted  # what the rows drew, per row and width
+    for (_row, width, font), shown in view._fitted.items():
+        if font == REGULAR:
+            assert metrics.horizontalAdvance(shown) <= width + 1
+    frame = _Frame(view, window.thread_model)
+    cut = view._fit("probation " * 40, 120, REGULAR, frame)
+    assert cut.endswith("…") and metrics.horizontalAdvance(cut) <= 121
+    assert view._fit("short", 120, REGULAR, frame) == "short"
+
+
+def test_annotations_are_installed_after_the_first_paint(make_window, seeded_library_dir, qtbot):
+    window = make_window(seeded_library_dir)
+    # nobody asked for them: they come shortly after the window is on screen
+    qtbot.waitUntil(lambda: window.is_set_up, timeout=5000)
+    assert window.annotating.annotations_panel is not None
+
+
+def test_a_thread_opened_first_thing_has_its_annotations(make_window, seeded_library_dir, gui):
+    window = make_window(seeded_library_dir, show=False)
+    assert not window.is_set_up
+    window.open_post(gui.biggest_post(window))
+    assert window.is_set_up  # installed before the thread was shown, so it draws highlights
+    assert window.annotating.marks_for in window.mark_providers
+
+
+def test_the_collector_runs_again_after_a_thread_is_painted(
+    make_window, seeded_library_dir, gui, qtbot
+):
+    window = make_window(seeded_library_dir)
+    assert gc.isenabled()
+    window.open_post(gui.biggest_post(window))
+    assert not gc.isenabled()  # paused while the thread loads and paints
+    qtbot.waitUntil(gc.isenabled, timeout=2000)
