@@ -21,23 +21,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-
-def ensure_dump(posts: int) -> Path:
-    out = ROOT / "bench" / "out" / f"archive-{posts}.txt"
-    if not out.exists():
-        out.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "bench" / "make_archive.py"),
-                str(out),
-                "--posts",
-                str(posts),
-            ],
-            check=True,
-        )
-    return out
+from cache import ensure_dump  # noqa: E402
 
 
 def phase_parse(dump: Path, _work: Path) -> dict:
