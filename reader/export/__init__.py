@@ -71,29 +71,10 @@ def _connection(source: Any) -> sqlite3.Connection:
 
 
 def load_marks(conn: sqlite3.Connection, post_id: str) -> tuple[list[Annotation], list[Bookmark]]:
-    """The post's annotations and bookmarks, or none while ``reader.annotate`` is not built.
+    """The post's annotations (re-anchored) and bookmarks, as the export draws them."""
+    from reader.annotate.store import annotations_for_post, bookmarks_for_post
 
-    Only a missing ``reader.annotate.store`` (or a missing function in it) means "no
-    annotations"; any other import failure inside that package is a bug and propagates.
-    """
-    missing = {"reader.annotate", "reader.annotate.store"}
-    try:
-        from reader.annotate.store import annotations_for_post
-    except ImportError as exc:
-        if exc.name not in missing:
-            raise
-        annotations: list[Annotation] = []
-    else:
-        annotations = list(annotations_for_post(conn, post_id))
-    try:
-        from reader.annotate.store import bookmarks_for_post
-    except ImportError as exc:
-        if exc.name not in missing:
-            raise
-        bookmarks: list[Bookmark] = []
-    else:
-        bookmarks = list(bookmarks_for_post(conn, post_id))
-    return annotations, bookmarks
+    return list(annotations_for_post(conn, post_id)), list(bookmarks_for_post(conn, post_id))
 
 
 def render(

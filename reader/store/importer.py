@@ -118,6 +118,7 @@ class _Importer:
         self.stamp = stamp
         self.now = _now()
         self.post_rows: list[tuple] = []
+        self.queued_ids: set[str] = set()  # ids in post_rows, so a repeat is found in O(1)
         self.comment_rows: list[tuple] = []
 
     # -- writing ---------------------------------------------------------------------------
@@ -131,6 +132,7 @@ class _Importer:
                 self.post_rows,
             )
             self.post_rows.clear()
+            self.queued_ids.clear()
         if self.comment_rows:
             self.conn.executemany(
                 "INSERT INTO comments(id, post_id, parent_id, position, path, text, removed,"
@@ -187,12 +189,14 @@ class _Importer:
         row = self.conn.execute(
             "SELECT body, declared_comments, has_comments FROM posts WHERE id = ?", [pid]
         ).fetchone()
-        if row is None and any(r[0] == pid for r in self.post_rows):
+        if row is None and pid in self.queued_ids:
             self.flush()  # the same post twice in one file: merge with the queued copy
             row = self.conn.execute(
                 "SELECT body, declared_comments, has_comments FROM posts WHERE id = ?", [pid]
             ).fetchone()
         if row is None:
+            # flush() writes posts before comments, so queuing order does not matter for the FK
+            count = self._queue_tree(pid, None, "", post.comments or [], 0)
             self.post_rows.append(
                 (
                     pid,
@@ -201,16 +205,14 @@ class _Importer:
                     post.body,
                     post.declared_comments,
                     int(has),
-                    0,
+                    count,
                     post.author,
                     self.source_id,
                     self.now,
                     self.stamp,
                 )
             )
-            count = self._queue_tree(pid, None, "", post.comments or [], 0)
-            # comment_count is filled below so the post row can be queued before its comments
-            self.post_rows[-1] = (*self.post_rows[-1][:6], count, *self.post_rows[-1][7:])
+            self.queued_ids.add(pid)
             result.posts_new += 1
             result.comments += count
             result.comments_new += count

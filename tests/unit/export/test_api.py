@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import threading
 from pathlib import Path
 
@@ -57,17 +56,15 @@ def test_cancel_writes_nothing(seeded_library, tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_no_annotation_store_means_no_annotations(
-    seeded_library, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "reader.annotate.store", None)  # as if not built yet
+def test_a_thread_without_marks_exports_none(seeded_library) -> None:
     assert load_marks(seeded_library.conn, a_post_with_comments(seeded_library)) == ([], [])
 
 
 def test_annotations_and_bookmarks_come_from_the_annotation_store(
     seeded_library, tmp_path: Path
 ) -> None:
-    store = pytest.importorskip("reader.annotate.store")
+    from reader.annotate import store
+
     post = seeded_library.thread(a_post_with_comments(seeded_library))
     comment = next(c for c in post.walk_comments() if len(c.text.split()) > 8)
     quote = " ".join(comment.text.split()[2:5])
