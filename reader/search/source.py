@@ -163,15 +163,21 @@ def changed_docs(conn: sqlite3.Connection, since: int) -> Iterator[dict[str, Any
     """Documents for every row an import touched after change stamp ``since``."""
     for row in conn.execute(f"{_POST_SQL} WHERE stamp > ?", [since]).fetchall():
         yield post_doc(row)
-    for row in conn.execute(f"{_COMMENT_SQL} WHERE c.stamp > ?", [since]).fetchall():
+    # An import that stamps a comment stamps its post too (reader.store.importer), and only
+    # posts' stamps are indexed: reach the comments through their posts.
+    sql = f"{_COMMENT_SQL} WHERE p.stamp > ? AND c.stamp > ?"
+    for row in conn.execute(sql, [since, since]).fetchall():
         yield comment_doc(row)
 
 
 def changed_count(conn: sqlite3.Connection, since: int) -> int:
-    return sum(
-        conn.execute(f"SELECT count(*) FROM {table} WHERE stamp > ?", [since]).fetchone()[0]
-        for table in ("posts", "comments")
-    )
+    posts = conn.execute("SELECT count(*) FROM posts WHERE stamp > ?", [since]).fetchone()[0]
+    comments = conn.execute(
+        "SELECT count(*) FROM comments c JOIN posts p ON p.id = c.post_id"
+        " WHERE p.stamp > ? AND c.stamp > ?",
+        [since, since],
+    ).fetchone()[0]
+    return posts + comments
 
 
 def docs_for_ids(conn: sqlite3.Connection, item_ids: Iterable[str]) -> dict[str, dict[str, Any]]:

@@ -8,7 +8,9 @@ shows are flagged ``vanished`` and kept; a comment later replaced by Blogger's d
 placeholder keeps its id and its text and is flagged ``removed``.
 
 Each import bumps the library's change stamp and writes it on every row it touches, so the
-search index can catch up on exactly what changed.
+search index can catch up on exactly what changed.  A comment's stamp never runs ahead of its
+post's (stamping a comment always stamps its post): only posts' stamps are indexed, and readers
+find changed comments through their posts.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sqlite3
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,14 +152,14 @@ class _Importer:
         is_new: int,
     ) -> int:
         """Queue a fresh subtree for insertion; returns how many comments it holds."""
-        ranks: Counter[str] = Counter()
-        count = 0
-        for position, comment in enumerate(children, 1):
-            key = ids.normalise(comment.text)
-            cid = ids.comment_id_for_key(post_id, parent_id, key, ranks[key])
-            ranks[key] += 1
-            path = f"{parent_path}.{position}" if parent_path else str(position)
-            self.comment_rows.append(
+        rows = self.comment_rows
+        count = len(children)
+        child_ids = ids.sibling_ids(post_id, parent_id, [c.text for c in children])
+        prefix = f"{parent_path}." if parent_path else ""
+        source_id, now, stamp = self.source_id, self.now, self.stamp
+        for position, (cid, comment) in enumerate(zip(child_ids, children, strict=True), 1):
+            path = f"{prefix}{position}"
+            rows.append(
                 (
                     cid,
                     post_id,
@@ -169,12 +170,11 @@ class _Importer:
                     int(comment.removed),
                     is_new,
                     comment.author,
-                    self.source_id,
-                    self.now,
-                    self.stamp,
+                    source_id,
+                    now,
+                    stamp,
                 )
             )
-            count += 1
             if comment.replies:
                 count += self._queue_tree(post_id, cid, path, comment.replies, is_new)
         return count
@@ -345,13 +345,7 @@ class _Importer:
         new_children: dict[str | None, list[str]],
     ) -> None:
         """Give incoming comments their ids, matching deletion placeholders to the originals."""
-        ranks: Counter[str] = Counter()
-        group: list[str] = []
-        for comment in children:
-            key = ids.normalise(comment.text)
-            cid = ids.comment_id_for_key(pid, parent_id, key, ranks[key])
-            ranks[key] += 1
-            group.append(cid)
+        group = ids.sibling_ids(pid, parent_id, [c.text for c in children])
         old_group = old_children.get(parent_id, [])
         incoming_set = set(group)
         for index, comment in enumerate(children):

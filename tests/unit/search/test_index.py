@@ -354,3 +354,37 @@ def test_notes_flags_and_colours_from_a_provider(seeded_library, monkeypatch) ->
     assert idx.rebuild().fresh  # a rebuild asks the provider too
     assert ids(idx.search("is:annotated")) == {target}
     idx.close()
+
+
+def test_a_comment_a_later_dump_adds_to_an_old_post_is_found(
+    index, seeded_library, tmp_path, monkeypatch
+) -> None:
+    """The merged post's new comment is reached through the post's change stamp."""
+    from reader.formats.blogtext_write import render_post
+    from reader.model import ParsedComment, ParsedPost
+
+    post_id, date, title = seeded_library.conn.execute(
+        "SELECT id, date, title FROM posts WHERE has_comments = 1 ORDER BY date LIMIT 1"
+    ).fetchone()
+    later = ParsedPost(
+        date=dt.date.fromisoformat(date),
+        title=title,
+        body="",
+        declared_comments=1,
+        comments=[ParsedComment(text="A wombat joined the hearing.")],
+    )
+    dump = tmp_path / "later.txt"
+    dump.write_text(render_post(later), encoding="utf-8")
+    result = seeded_library.import_file(dump)
+    assert result.ok and result.posts_new == 0 and result.comments_new == 1
+    status = index.check()
+    assert status.state == "behind"
+
+    def no_rebuild(**_kwargs):
+        raise AssertionError("the incremental update missed the change and fell back")
+
+    monkeypatch.setattr(index, "rebuild", no_rebuild)
+    assert index.update().fresh
+    found = index.search("wombat")
+    assert found.total == 1 and found.hits[0].post_id == post_id
+    assert found.hits[0].kind == "comment"

@@ -231,3 +231,37 @@ def test_progress_reaches_the_whole_file(library: Library, tmp_path: Path) -> No
     assert len(fractions) == 50
     assert fractions[-1] == pytest.approx(1.0)
     assert all(f is not None and 0 < f <= 1 for f in fractions)
+
+
+def test_a_comment_is_never_stamped_later_than_its_post(library: Library, tmp_path: Path) -> None:
+    """Search finds changed comments through their posts' stamps (migration 004)."""
+    library.import_file(write(tmp_path / "1.txt", post("T", [C("a", C("r")), C("b"), C("c")])))
+    library.import_file(write(tmp_path / "2.txt", post("T", [C("a"), C("c"), C("d")])))
+    library.import_file(
+        write(tmp_path / "3.txt", post("T", [C("a"), C(REMOVED, removed=True), C("d")]))
+    )
+    library.import_file(write(tmp_path / "4.txt", post("T", [C("a", C("r")), C("b")])))
+    stamps = library.conn.execute(
+        "SELECT c.stamp, p.stamp FROM comments c JOIN posts p ON p.id = c.post_id"
+    ).fetchall()
+    assert len(stamps) == 5
+    assert max(s for s, _ in stamps) == 4  # the fourth import touched comments
+    assert all(comment <= post_ for comment, post_ in stamps)
+
+
+def test_a_library_from_an_earlier_version_is_migrated(
+    library_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.store import migrations
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:3])
+    with Library.open(library_dir) as lib:
+        lib.import_file(write(tmp_path / "a.txt", post("T", [C("a")])))
+        indexes = {r[0] for r in lib.conn.execute("SELECT name FROM sqlite_master")}
+        assert "comments_stamp" in indexes
+    monkeypatch.undo()
+    with Library.open(library_dir) as lib:
+        indexes = {r[0] for r in lib.conn.execute("SELECT name FROM sqlite_master")}
+        assert "comments_stamp" not in indexes
+        assert migrations.schema_version(lib.conn) == len(migrations.MIGRATIONS)
+        assert [c["text"] for c in snapshot(lib)[0]["comments"]] == ["a"]
