@@ -2,8 +2,11 @@
 
     python bench/import.py [--posts 5000] [--dump PATH]
 
-Each phase runs in its own process so its peak RSS is its own, ``--repeat`` times; the fastest
-run counts, since other processes on a shared machine only ever make a run slower.
+Each phase runs in its own process so its peak RSS is its own, ``--repeat`` rounds of all
+three.  Speeds are the fastest run (other processes on a shared machine only ever make a run
+slower); the ratio is the median over rounds of real/baseline measured back to back, because a
+slow spell on the machine (runs here vary by +-15% from one minute to the next) then slows both
+sides of each pair instead of one side of the ratio.
 Targets (issue 2): the real import >= 15 MB/s on one core, real/baseline time ratio <= 1.2,
 peak RSS <= 400 MB.
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -106,9 +110,17 @@ def run_phase(name: str, dump: Path) -> dict:
         counts = PHASES[name](dump, Path(work))
         seconds = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    user = after.ru_utime - before.ru_utime
+    system = after.ru_stime - before.ru_stime
     rss_mb = after.ru_maxrss / 1024
-    return {"phase": name, "seconds": seconds, "cpu": cpu, "rss_mb": rss_mb, **counts}
+    return {
+        "phase": name,
+        "seconds": seconds,
+        "cpu": user + system,
+        "sys": system,
+        "rss_mb": rss_mb,
+        **counts,
+    }
 
 
 def main() -> None:
@@ -116,7 +128,7 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=5000)
     parser.add_argument("--dump", type=Path)
     parser.add_argument(
-        "--repeat", type=int, default=5, help="runs per phase; the fastest counts (noise)"
+        "--repeat", type=int, default=7, help="rounds of all three phases (noise; see above)"
     )
     parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -126,37 +138,46 @@ def main() -> None:
         return
     size_mb = dump.stat().st_size / 1e6
     print(f"dump: {dump} ({size_mb:.1f} MB)")
-    # Round-robin, not phase after phase: a slow spell on a shared machine then hits every
-    # phase alike instead of skewing the ratio.
+    # Round-robin, not phase after phase, alternating which of baseline and real goes first.
     runs: dict[str, list[dict]] = {name: [] for name in ("parse", "baseline", "real")}
-    for _ in range(args.repeat):
-        for name, phase_runs in runs.items():
+    for round_ in range(args.repeat):
+        order = ("parse", "baseline", "real") if round_ % 2 == 0 else ("parse", "real", "baseline")
+        for name in order:
             completed = subprocess.run(
                 [sys.executable, __file__, "--dump", str(dump), "--phase", name],
                 check=True,
                 capture_output=True,
                 text=True,
             )
-            phase_runs.append(json.loads(completed.stdout))
+            runs[name].append(json.loads(completed.stdout))
     results = {}
     for name, phase_runs in runs.items():
         best = min(phase_runs, key=lambda r: r["cpu"])
         best["rss_mb"] = max(r["rss_mb"] for r in phase_runs)
         results[name] = best
     print(
-        f"{'phase':<10}{'wall s':>8}{'cpu s':>8}{'MB/s cpu':>10}{'peak RSS MB':>13}"
+        f"{'phase':<10}{'wall s':>8}{'cpu s':>8}{'of it sys':>10}{'MB/s cpu':>10}"
+        f"{'peak RSS MB':>13}"
         f"{'posts':>8}{'comments':>10}"
     )
     for name, r in results.items():
         print(
-            f"{name:<10}{r['seconds']:8.2f}{r['cpu']:8.2f}{size_mb / r['cpu']:10.1f}"
+            f"{name:<10}{r['seconds']:8.2f}{r['cpu']:8.2f}{r['sys']:10.2f}"
+            f"{size_mb / r['cpu']:10.1f}"
             f"{r['rss_mb']:13.0f}{r['posts']:8d}{r['comments']:10d}"
         )
     # CPU seconds, not wall time: on a shared machine other processes inflate wall time, while
     # the targets are about what the import costs on one core.
     real = results["real"]
-    ratio = real["cpu"] / results["baseline"]["cpu"]
-    print(f"real/baseline CPU-time ratio: {ratio:.2f} (target <= 1.2)")
+    paired = sorted(
+        r["cpu"] / b["cpu"] for r, b in zip(runs["real"], runs["baseline"], strict=True)
+    )
+    median = statistics.median(paired)
+    print(
+        f"real/baseline CPU-time ratio: {median:.2f} median of {len(paired)} back-to-back pairs"
+        f" (range {paired[0]:.2f}-{paired[-1]:.2f}; fastest runs:"
+        f" {real['cpu'] / results['baseline']['cpu']:.2f}) (target <= 1.2)"
+    )
     print(
         f"real import: {size_mb / real['cpu']:.1f} MB/s of CPU time, "
         f"{size_mb / real['seconds']:.1f} MB/s wall (target >= 15), "

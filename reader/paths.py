@@ -15,8 +15,22 @@ import platformdirs
 
 APP_NAME = "archive-reader"
 ENV_LIBRARY = "ARCHIVE_READER_LIBRARY"
-REPO_ROOT = Path(__file__).resolve().parent.parent
-RESOURCES = REPO_ROOT / "resources"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def resources_dir() -> Path:
+    """The folder holding the sample archive and other data files the app reads.
+
+    An installed wheel has it inside the package (``reader/resources``: setup.py maps the
+    checkout's top-level ``resources/`` there); a checkout or an editable install has it beside
+    the package.  If neither exists, the installed location is returned, so callers that check
+    for files find none rather than guess elsewhere.
+    """
+    installed = PACKAGE_DIR / "resources"
+    checkout = PACKAGE_DIR.parent / "resources"
+    if not installed.is_dir() and checkout.is_dir():
+        return checkout
+    return installed
 
 
 def default_library_dir() -> Path:

@@ -119,8 +119,10 @@ class _Importer:
         self.stamp = stamp
         self.now = _now()
         self.post_rows: list[tuple] = []
-        self.queued_ids: set[str] = set()  # ids in post_rows, so a repeat is found in O(1)
         self.comment_rows: list[tuple] = []
+        # Every post id stored or queued: a post not in it is new without asking SQLite (a
+        # heavy library's 10,000 ids take a few milliseconds to load and ~1 MB to hold).
+        self.known_ids: set[str] = {row[0] for row in conn.execute("SELECT id FROM posts")}
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -133,7 +135,6 @@ class _Importer:
                 self.post_rows,
             )
             self.post_rows.clear()
-            self.queued_ids.clear()
         if self.comment_rows:
             self.conn.executemany(
                 "INSERT INTO comments(id, post_id, parent_id, position, path, text, removed,"
@@ -186,15 +187,7 @@ class _Importer:
         result = self.result
         result.posts += 1
         has = post.comments is not None
-        row = self.conn.execute(
-            "SELECT body, declared_comments, has_comments FROM posts WHERE id = ?", [pid]
-        ).fetchone()
-        if row is None and pid in self.queued_ids:
-            self.flush()  # the same post twice in one file: merge with the queued copy
-            row = self.conn.execute(
-                "SELECT body, declared_comments, has_comments FROM posts WHERE id = ?", [pid]
-            ).fetchone()
-        if row is None:
+        if pid not in self.known_ids:
             # flush() writes posts before comments, so queuing order does not matter for the FK
             count = self._queue_tree(pid, None, "", post.comments or [], 0)
             self.post_rows.append(
@@ -212,7 +205,7 @@ class _Importer:
                     self.stamp,
                 )
             )
-            self.queued_ids.add(pid)
+            self.known_ids.add(pid)
             result.posts_new += 1
             result.comments += count
             result.comments_new += count
@@ -220,7 +213,10 @@ class _Importer:
             if len(self.comment_rows) >= FLUSH_ROWS or len(self.post_rows) >= FLUSH_ROWS:
                 self.flush()
             return
-        self.flush()
+        self.flush()  # the post may be queued: this file holds it twice (a listing and its page)
+        row = self.conn.execute(
+            "SELECT body, declared_comments, has_comments FROM posts WHERE id = ?", [pid]
+        ).fetchone()
         result.posts_merged += 1
         changed = self._merge_post_fields(pid, post, row)
         if has:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QMimeData, QObject, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 
-from reader.paths import RESOURCES
+from reader.paths import resources_dir
 from reader.store import ImportResult
 from reader.ui import dialogs
 from reader.ui.tasks import Task, TaskContext, TaskRunner
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 else:
     _Base = object
 
-SAMPLE_DIR = RESOURCES / "sample"
 SAMPLE_HINT = (
     "You are looking at a small sample archive, so you can try the reader. To read your own "
     "blog dumps, drop the .txt files or whole folders anywhere on this window, or use "
@@ -43,7 +42,8 @@ SAMPLE_HINT = (
 
 
 def sample_paths() -> list[Path]:
-    return sorted(SAMPLE_DIR.glob("*.txt"))
+    """The sample archive's dump files, from a checkout or an installed wheel alike."""
+    return sorted((resources_dir() / "sample").glob("*.txt"))
 
 
 AfterImport = Callable[[object, list[ImportResult], TaskContext], str | None]

@@ -13,41 +13,24 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-ENV = {**os.environ, "PYTHONPATH": str(REPO)}
-
-
-def cli(library: Path, *args: str, code: int = 0, stdin: str | None = None):
-    proc = subprocess.run(
-        [sys.executable, "-m", "reader", "--library", str(library), *args],
-        capture_output=True,
-        text=True,
-        env=ENV,
-        cwd=REPO,
-        timeout=120,
-        input=stdin,
-    )
-    assert proc.returncode == code, f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
-    return proc
-
 
 @pytest.fixture
-def library(tmp_path: Path, seeds_dir: Path) -> Path:
+def library(cli, tmp_path: Path, seeds_dir: Path) -> Path:
     folder = tmp_path / "lib"
     cli(folder, "import", str(seeds_dir))
     return folder
 
 
-def a_comment(library: Path) -> tuple[str, str, str]:
+def a_comment(cli, library: Path) -> tuple[str, str, str]:
     """A post with comments, one of its comments, and that comment's text."""
-    posts = json.loads(cli(library, "dump", "--json").stdout)
+    posts = cli.json(library, "dump", "--json")
     post = next(p for p in posts if len(p["comments"]) > 2)
     comment = post["comments"][1]
     return post["id"], comment["id"], comment["text"]
 
 
-def test_add_list_edit_delete_and_errors(library: Path) -> None:
-    post_id, comment_id, text = a_comment(library)
+def test_add_list_edit_delete_and_errors(cli, library: Path) -> None:
+    post_id, comment_id, text = a_comment(cli, library)
     quote = " ".join(text.split()[:6])
     out = cli(
         library,
@@ -63,13 +46,13 @@ def test_add_list_edit_delete_and_errors(library: Path) -> None:
     ).stdout
     annotation_id = out.strip()
     assert annotation_id.startswith("a") and len(annotation_id) == 17
-    (listed,) = json.loads(cli(library, "annotations", "list", "--json").stdout)
+    (listed,) = cli.json(library, "annotations", "list", "--json")
     assert listed["id"] == annotation_id and listed["post_id"] == post_id
     assert listed["exact"].split() == quote.split()
     assert (listed["colour"], listed["state"]) == ("green", "exact")
     assert listed["note"] == "Why:\n\nit proves the point"
     assert annotation_id in cli(library, "annotations", "list", "--post", post_id).stdout
-    assert json.loads(cli(library, "annotations", "list", "--json", "--orphans").stdout) == []
+    assert cli.json(library, "annotations", "list", "--json", "--orphans") == []
 
     missing = cli(library, "annotations", "add", "cdoesnotexist", "--quote", "x", code=1)
     assert missing.stderr == "archive-reader: no post or comment with id 'cdoesnotexist'\n"
@@ -81,32 +64,34 @@ def test_add_list_edit_delete_and_errors(library: Path) -> None:
     assert "unknown colour 'mauve'" in colour.stderr
 
     cli(library, "annotations", "edit", annotation_id, "--note", "shorter")
-    (listed,) = json.loads(cli(library, "annotations", "list", "--json").stdout)
+    (listed,) = cli.json(library, "annotations", "list", "--json")
     assert listed["note"] == "shorter"
     cli(library, "annotations", "delete", annotation_id)
-    assert json.loads(cli(library, "annotations", "list", "--json").stdout) == []
+    assert cli.json(library, "annotations", "list", "--json") == []
     cli(library, "annotations", "delete", annotation_id, code=1)
 
 
-def test_bookmarks_add_list_remove(library: Path) -> None:
-    post_id, comment_id, _ = a_comment(library)
+def test_bookmarks_add_list_remove(cli, library: Path) -> None:
+    post_id, comment_id, _ = a_comment(cli, library)
     cli(library, "bookmarks", "add", post_id)
     cli(library, "bookmarks", "add", comment_id, "--label", "key witness")
     cli(library, "bookmarks", "add", comment_id, "--label", "key witness")  # one per item
-    marks = json.loads(cli(library, "bookmarks", "list", "--json").stdout)
+    marks = cli.json(library, "bookmarks", "list", "--json")
     assert sorted((m["item_id"], m["label"]) for m in marks) == sorted(
         [(post_id, ""), (comment_id, "key witness")]
     )
     assert all(m["post_id"] == post_id and m["created"].endswith("Z") for m in marks)
     assert "key witness" in cli(library, "bookmarks", "list").stdout
     cli(library, "bookmarks", "remove", comment_id)
-    assert len(json.loads(cli(library, "bookmarks", "list", "--json").stdout)) == 1
+    assert len(cli.json(library, "bookmarks", "list", "--json")) == 1
     assert "has no bookmark" in cli(library, "bookmarks", "remove", comment_id, code=1).stderr
     cli(library, "bookmarks", "add", "pnothere", code=1)
 
 
-def test_export_import_between_machines(library: Path, tmp_path: Path, seeds_dir: Path) -> None:
-    post_id, comment_id, text = a_comment(library)
+def test_export_import_between_machines(
+    cli, library: Path, tmp_path: Path, seeds_dir: Path
+) -> None:
+    post_id, comment_id, text = a_comment(cli, library)
     cli(library, "annotations", "add", comment_id, "--quote", text.split()[0], "--note", "n1")
     cli(library, "annotations", "add", post_id, "--quote", "a", "--color", "pink")
     cli(library, "bookmarks", "add", comment_id, "--label", "L")
@@ -118,14 +103,14 @@ def test_export_import_between_machines(library: Path, tmp_path: Path, seeds_dir
     elsewhere = tmp_path / "laptop"
     first = cli(elsewhere, "annotations", "import", str(export)).stdout
     assert "2 annotation(s) added" in first and "2 orphaned" in first
-    assert len(json.loads(cli(elsewhere, "annotations", "list", "--orphans", "--json").stdout)) == 2
+    assert len(cli.json(elsewhere, "annotations", "list", "--orphans", "--json")) == 2
     cli(elsewhere, "import", str(seeds_dir))
     cli(elsewhere, "annotations", "reanchor")
-    assert json.loads(cli(elsewhere, "annotations", "list", "--orphans", "--json").stdout) == []
+    assert cli.json(elsewhere, "annotations", "list", "--orphans", "--json") == []
     second = cli(elsewhere, "annotations", "import", "-", stdin=export.read_text()).stdout
     assert "0 annotation(s) added, 0 updated, 2 already present" in second
-    mine = json.loads(cli(library, "annotations", "list", "--json").stdout)
-    theirs = json.loads(cli(elsewhere, "annotations", "list", "--json").stdout)
+    mine = cli.json(library, "annotations", "list", "--json")
+    theirs = cli.json(elsewhere, "annotations", "list", "--json")
     assert mine == theirs
 
     digest = cli(library, "annotations", "export", "--format", "markdown", "--post", post_id)
@@ -155,15 +140,15 @@ KILL_SCRIPT = textwrap.dedent(
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
-def test_annotation_survives_sigkill_right_after_the_call(library: Path) -> None:
-    _, comment_id, text = a_comment(library)
+def test_annotation_survives_sigkill_right_after_the_call(cli, library: Path) -> None:
+    _, comment_id, text = a_comment(cli, library)
     quote = " ".join(text.split()[:3])
     proc = subprocess.Popen(
         [sys.executable, "-c", KILL_SCRIPT, str(library), comment_id, quote],
         stdout=subprocess.PIPE,
         text=True,
-        env=ENV,
-        cwd=REPO,
+        env=cli.environment(),
+        cwd=cli.repo,
     )
     try:
         lines = []
@@ -177,9 +162,9 @@ def test_annotation_survives_sigkill_right_after_the_call(library: Path) -> None
     assert proc.returncode == -signal.SIGKILL
     added_id = lines[-1].split()[1]
     cli_id = lines[0].strip()
-    listed = json.loads(cli(library, "annotations", "list", "--json").stdout)
+    listed = cli.json(library, "annotations", "list", "--json")
     by_id = {a["id"]: a for a in listed}
     assert by_id[added_id]["note"] == "crash-proof"
     assert by_id[cli_id]["note"] == "via the CLI"
-    marks = json.loads(cli(library, "bookmarks", "list", "--json").stdout)
+    marks = cli.json(library, "bookmarks", "list", "--json")
     assert [(m["item_id"], m["label"]) for m in marks] == [(comment_id, "kept")]

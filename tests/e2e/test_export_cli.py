@@ -4,38 +4,22 @@ pdftotext on the result, and one clear line (exit 1, no file left) for every way
 from __future__ import annotations
 
 import errno
-import json
 import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
 TITLE = "At Odds With The Evidence"
 
 
-def cli(library: Path, *args: str, check: bool = True, display: bool = False):
-    """Run the CLI in a fresh process; without ``display`` no DISPLAY and no Qt platform is set,
-    as on a server, so the PDF path must choose the offscreen platform itself."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    if not display:
-        for key in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
-            env.pop(key, None)
-    proc = subprocess.run(
-        [sys.executable, "-m", "reader", "--library", str(library), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-        timeout=180,
-    )
-    if check and proc.returncode != 0:
-        raise AssertionError(f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
-    return proc
+@pytest.fixture(scope="module")
+def cli(cli):
+    """Without DISPLAY and without a Qt platform, as on a server, so the PDF path must choose the
+    offscreen platform itself."""
+    return cli.without_display()
 
 
 def flat(text: str) -> str:
@@ -51,11 +35,11 @@ def pdftotext(pdf: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> tuple[Path, dict]:
+def seeded(cli, tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> tuple[Path, dict]:
     """A library holding the seeds, one annotated reply and one bookmarked comment."""
     library = tmp_path_factory.mktemp("export-cli") / "lib"
     cli(library, "import", str(seeds_dir))
-    posts = json.loads(cli(library, "dump", "--json").stdout)
+    posts = cli.json(library, "dump", "--json")
     post = next(p for p in posts if p["title"] == TITLE)
     parent = next(c for c in post["comments"] if len(c["replies"]) >= 3)
     reply = parent["replies"][2]
@@ -76,7 +60,7 @@ def first_words(text: str) -> str:
     return flat(line)[:28].rstrip("-").rsplit(" ", 1)[0]
 
 
-def test_pdf_html_markdown_of_an_annotated_thread(seeded, tmp_path: Path) -> None:
+def test_pdf_html_markdown_of_an_annotated_thread(cli, seeded, tmp_path: Path) -> None:
     library, facts = seeded
     post = facts["post"]
     pdf, html, md = tmp_path / "t.pdf", tmp_path / "t.html", tmp_path / "t.md"
@@ -106,6 +90,7 @@ def test_pdf_html_markdown_of_an_annotated_thread(seeded, tmp_path: Path) -> Non
 
 
 def test_annotated_only_holds_the_marked_comments_and_their_parents(
+    cli,
     seeded,
     tmp_path: Path,
 ) -> None:
@@ -129,11 +114,10 @@ def test_annotated_only_holds_the_marked_comments_and_their_parents(
     assert "Raise this at the hearing" in notes
 
 
-def test_a_missing_post_is_one_line_and_no_file(seeded, tmp_path: Path) -> None:
+def test_a_missing_post_is_one_line_and_no_file(cli, seeded, tmp_path: Path) -> None:
     library, _facts = seeded
     out = tmp_path / "x.pdf"
-    proc = cli(library, "export", "pnosuchpost", "--pdf", str(out), check=False)
-    assert proc.returncode == 1
+    proc = cli(library, "export", "pnosuchpost", "--pdf", str(out), code=1)
     assert proc.stderr.strip().splitlines() == ["archive-reader: no post with id 'pnosuchpost'"]
     assert list(tmp_path.iterdir()) == []
 
@@ -146,14 +130,14 @@ def test_a_missing_post_is_one_line_and_no_file(seeded, tmp_path: Path) -> None:
     ],
 )
 def test_an_unwritable_path_is_one_line(
+    cli,
     seeded,
     tmp_path: Path,
     target: str,
     message: str,
 ) -> None:
     library, facts = seeded
-    proc = cli(library, "export", facts["post"]["id"], "--pdf", str(tmp_path / target), check=False)
-    assert proc.returncode == 1
+    proc = cli(library, "export", facts["post"]["id"], "--pdf", str(tmp_path / target), code=1)
     lines = proc.stderr.strip().splitlines()
     assert (
         len(lines) == 1
@@ -163,10 +147,10 @@ def test_an_unwritable_path_is_one_line(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_no_format_is_a_usage_error(seeded) -> None:
+def test_no_format_is_a_usage_error(cli, seeded) -> None:
     library, facts = seeded
-    proc = cli(library, "export", facts["post"]["id"], check=False)
-    assert proc.returncode == 1 and "--pdf, --html or --markdown" in proc.stderr
+    proc = cli(library, "export", facts["post"]["id"], code=1)
+    assert "--pdf, --html or --markdown" in proc.stderr
 
 
 def test_a_full_disk_leaves_the_old_file_and_no_temporary(

@@ -3,30 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def cli(library: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.run(
-        [sys.executable, "-m", "reader", "--library", str(library), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-        timeout=120,
-    )
-    if proc.returncode != 0:
-        raise AssertionError(f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
-    return proc
 
 
 @pytest.fixture
@@ -36,7 +16,7 @@ def library(seeded_library_dir: Path) -> Path:
     return seeded_library_dir
 
 
-def test_search_json(library: Path) -> None:
+def test_search_json(cli, library: Path) -> None:
     proc = cli(library, "search", '"London Bridge terror"', "--json")
     hits = json.loads(proc.stdout)
     assert len(hits) == 1
@@ -57,30 +37,30 @@ def test_search_json(library: Path) -> None:
     assert proc.stderr == ""
 
 
-def test_filters_sorting_limit_and_posts(library: Path) -> None:
-    hits = json.loads(cli(library, "search", "date:2020-06", "--json", "--limit", "50").stdout)
+def test_filters_sorting_limit_and_posts(cli, library: Path) -> None:
+    hits = cli.json(library, "search", "date:2020-06", "--json", "--limit", "50")
     assert len(hits) == 14 and all(h["date"].startswith("2020-06") for h in hits)
-    posts = json.loads(cli(library, "search", "probation", "in:post", "--json").stdout)
+    posts = cli.json(library, "search", "probation", "in:post", "--json")
     assert posts and all(h["kind"] == "post" and h["comment_id"] is None for h in posts)
-    dated = json.loads(cli(library, "search", "probation", "--sort", "date", "--json").stdout)
+    dated = cli.json(library, "search", "probation", "--sort", "date", "--json")
     assert [h["date"] for h in dated] == sorted((h["date"] for h in dated), reverse=True)
-    assert len(json.loads(cli(library, "search", "the", "--limit", "3", "--json").stdout)) == 3
+    assert len(cli.json(library, "search", "the", "--limit", "3", "--json")) == 3
 
 
-def test_a_malformed_query_still_answers_with_a_note_on_stderr(library: Path) -> None:
+def test_a_malformed_query_still_answers_with_a_note_on_stderr(cli, library: Path) -> None:
     proc = cli(library, "search", '"the wheel', "--json")
     assert json.loads(proc.stdout)
     assert "unclosed quote" in proc.stderr and proc.stderr.startswith("archive-reader: note:")
 
 
-def test_grouped_and_text_output(library: Path) -> None:
-    groups = json.loads(cli(library, "search", "probation", "--group", "--json").stdout)
+def test_grouped_and_text_output(cli, library: Path) -> None:
+    groups = cli.json(library, "search", "probation", "--group", "--json")
     assert groups and {"post_id", "title", "date", "hits", "best"} <= set(groups[0])
     text = cli(library, "search", "inspection", "report").stdout
     assert "[inspect" in text.lower() and text.rstrip().splitlines()[-1].startswith("-- 1–")
 
 
-def test_reindex_and_help(library: Path) -> None:
+def test_reindex_and_help(cli, library: Path) -> None:
     assert "Indexed 86 posts and comments" in cli(library, "reindex").stdout
     assert (library / "search-index").is_dir()
     usage = cli(library, "search", "--help").stdout
@@ -96,8 +76,8 @@ def test_reindex_and_help(library: Path) -> None:
         assert construct in usage
 
 
-def test_import_then_search_finds_the_new_items(tmp_path: Path, seeds_dir: Path) -> None:
+def test_import_then_search_finds_the_new_items(cli, tmp_path: Path, seeds_dir: Path) -> None:
     library = tmp_path / "lib"
     cli(library, "import", str(sorted(seeds_dir.glob("*.txt"))[0]))
     assert (library / "search-index").is_dir()  # indexed right after the import
-    assert json.loads(cli(library, "search", "hamsters", "--json").stdout)
+    assert cli.json(library, "search", "hamsters", "--json")

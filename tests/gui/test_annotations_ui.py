@@ -228,8 +228,8 @@ def test_context_menu_colours_edits_and_deletes(
     assert window.annotating.colour == "green"  # the next Ctrl+H uses it
 
     menu = window.annotating.menu.context_menu(point)
-    menu.popup(pane.viewport().mapToGlobal(point))
-    qtbot.waitExposed(menu)
+    with qtbot.waitExposed(menu):  # a context manager: called bare, it would not wait
+        menu.popup(pane.viewport().mapToGlobal(point))
     save(menu, output_dir, "05-context-menu")
     menu.close()
     names = {a.objectName() for a in menu.actions()}
@@ -364,8 +364,12 @@ def test_orphaned_view_lists_lost_highlights_with_quote_and_note(
     assert panel.model.index(0, 1).data() == "why it mattered"
     assert panel.model.index(0, 2).data() == "(no longer in the library)"
     assert "orphaned annotation" in panel.count.text()
-    panel.open_row(0)  # opens nothing it cannot find, says so
-    assert window.current_post is None or window.current_post.id == post_id
+    # opens the thread it belonged to, selects nothing it cannot find, and says so
+    assert panel.open_row(0)
+    assert window.current_post is not None and window.current_post.id == post_id
+    assert window.current_item() != orphan.item_id
+    message = window.statusBar().currentMessage()
+    assert message == "The highlighted passage is no longer in this text"
 
 
 def test_highlights_and_bookmarks_survive_a_restart(make_window, seeded_library_dir, qtbot, gui):

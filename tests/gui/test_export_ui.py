@@ -153,8 +153,8 @@ def test_dialog_defaults_suffixes_and_paper_from_the_locale(qtbot, monkeypatch, 
                         lambda parent, start, fmt: str(tmp_path / "chosen"))  # fmt: skip
     dialog._browse()
     assert dialog.path.text() == str(tmp_path / "chosen.pdf")
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    with qtbot.waitExposed(dialog):  # a context manager: called bare, it would not wait
+        dialog.show()
     assert dialog.grab().save(str(output_dir / "gui-export-02-dialog.png"))
 
 

@@ -44,8 +44,8 @@ def test_pane_fetches_nothing_and_shows_markup_as_text(qtbot, no_network):
     pane = reading_module.ReadingPane()
     qtbot.addWidget(pane)
     pane.resize(600, 400)
-    pane.show()
-    qtbot.waitExposed(pane)
+    with qtbot.waitExposed(pane):  # a context manager: called bare, it would not wait
+        pane.show()
     pane.show_thread(render_thread(_hostile_post()))
     pane.grab()
     text = pane.toPlainText()

@@ -67,3 +67,8 @@ def test_sibling_ids_match_the_reference_definition(texts: list[str], parent: st
 @given(st.text(_ALPHABET, max_size=40))
 def test_normalised_key_is_normalise_in_utf8(text: str) -> None:
     assert ids.normalised_key(text) == ids.normalise(text).encode("utf-8")
+
+
+@given(st.lists(st.text(_ALPHABET, max_size=30), max_size=6))
+def test_normalised_keys_of_many_equal_one_at_a_time(texts: list[str]) -> None:
+    assert ids.normalised_keys(texts) == [ids.normalised_key(text) for text in texts]

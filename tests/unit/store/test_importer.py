@@ -265,3 +265,22 @@ def test_a_library_from_an_earlier_version_is_migrated(
         assert "comments_stamp" not in indexes
         assert migrations.schema_version(lib.conn) == len(migrations.MIGRATIONS)
         assert [c["text"] for c in snapshot(lib)[0]["comments"]] == ["a"]
+
+
+def test_one_file_holding_a_listing_and_the_post_page_gives_one_post(
+    library: Library, tmp_path: Path
+) -> None:
+    both = write(
+        tmp_path / "both.txt",
+        post("Alpha", None, body="Alpha body."),
+        post("Alpha", [C("First!", C("Second"))], body="Alpha body, in full."),
+        post("Alpha", None, body="Alpha body."),
+    )
+    result = library.import_file(both)
+    assert (result.posts, result.posts_new, result.posts_merged) == (3, 1, 2)
+    assert result.comments_new == 2
+    (alpha,) = snapshot(library)
+    assert alpha["declared_comments"] == 2
+    assert [c["text"] for c in alpha["comments"]] == ["First!"]
+    assert library.thread(alpha["id"]).body == "Alpha body, in full."
+    assert library.import_file(both).changed is False
