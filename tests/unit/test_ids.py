@@ -52,6 +52,7 @@ _ALPHABET = st.sampled_from(
     list(
         "aZ .\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2028\u2029\u3000"
         "\u00e9e\u0301\u00dfK\u212a\uff21\u0130\u03a3\u1100\u1161\ufb01\u2019\x00"
+        "\u0b47\u0b3e\u2026\u212b\u0338="
     )
 )
 
