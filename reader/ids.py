@@ -32,9 +32,10 @@ def normalise(text: str) -> str:
 # ``normalise`` as byte passes in C, with no word list built.  For ASCII text it is: every
 # character ``str.isspace`` accepts (tab, the line breaks, \x1c-\x1f and space) becomes one
 # space, runs collapse, ends are trimmed, A-Z fold to a-z: one ``translate``, a rare regex and a
-# strip.  Other text is put in NFKC first, which turns every other space into " " except the four
-# below; its letters beyond ASCII mostly need no case folding (é, ’, “), and casefold() walks
-# every character at ~80 instructions each, so it runs only when they do.
+# strip.  Most text beyond ASCII (é, ’, “) is the same case: NFKC and casefold leave its other
+# characters alone, so it takes the same path; the rest takes the reference one.  (casefold()
+# walks every character at ~80 instructions each.)  The white space NFKC keeps is the four
+# characters below; text holding them takes the reference path too.
 _ASCII_FOLD = bytes(
     byte if byte >= 128 else 32 if chr(byte).isspace() else ord(chr(byte).casefold())
     for byte in range(256)
@@ -80,7 +81,7 @@ def _fold(data: bytes) -> bytes:
 
 def normalised_key(text: str) -> bytes:
     """``normalise(text)`` encoded as UTF-8: what a comment's id hashes."""
-    data = text.encode("ascii") if text.isascii() else _foldable_utf8(text)
+    data = _foldable_utf8(text)
     if data is None:
         return normalise(text).encode("utf-8")
     return _fold(data).strip(b" ")
