@@ -47,13 +47,24 @@ system_packages
 if [ ! -x "$VENV/bin/python" ]; then
   "$(pick_python)" -m venv "$VENV"
 fi
+# pip prints build-backend notices even with -q (setuptools' advice on editable installs); they
+# go to a log that is shown only when the install fails.
+quietly() {
+  local log="$VENV/install.log"
+  if ! "$@" >>"$log" 2>&1; then
+    cat "$log" >&2
+    return 1
+  fi
+}
 stamp="$VENV/.installed-$want_test"
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  "$VENV/bin/python" -m pip install -q --upgrade pip
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ setup.py -nt "$stamp" ]; then
+  echo "Installing Archive Reader and what it needs into $VENV (log: $VENV/install.log)..."
+  : >"$VENV/install.log"
+  quietly "$VENV/bin/python" -m pip install -q --upgrade pip
   if [ "$want_test" = "test" ]; then
-    "$VENV/bin/python" -m pip install -q -e ".[test]"
+    quietly "$VENV/bin/python" -m pip install -q -e ".[test]"
   else
-    "$VENV/bin/python" -m pip install -q -e .
+    quietly "$VENV/bin/python" -m pip install -q -e .
   fi
   touch "$stamp"
 fi
