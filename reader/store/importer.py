@@ -26,6 +26,7 @@ from typing import Protocol
 from reader import formats, ids
 from reader.errors import DumpError, ReaderError
 from reader.model import ParsedComment, ParsedPost
+from reader.store import revisions
 from reader.store.tx import transaction
 
 ProgressFn = Callable[[float | None, str], None]
@@ -38,6 +39,32 @@ class CancelFlag(Protocol):
 
 class Cancelled(ReaderError):
     """The user cancelled; the file's transaction was rolled back."""
+
+
+@dataclass(frozen=True, slots=True)
+class RevisedItem:
+    """An item to which this import brought a different text (kept as a revision).
+
+    ``shown``: the new text is what the library shows now (an edit upstream); otherwise it was
+    kept aside (``reason`` says why it looks damaged) and the earlier text is still shown.
+    """
+
+    item_id: str
+    post_id: str
+    title: str
+    number: int
+    shown: bool
+    reason: str | None = None
+
+    def line(self) -> str:
+        kind = "post" if self.item_id == self.post_id else "comment"
+        where = f"{kind} {self.item_id} in “{self.title}”"
+        if self.shown:
+            return f"  {where}: edited upstream; the new text is shown (revision {self.number})"
+        return (
+            f"  {where}: a different text kept aside, not shown — {self.reason}"
+            f" (see: archive-reader revisions show {self.item_id})"
+        )
 
 
 @dataclass
@@ -62,10 +89,32 @@ class ImportResult:
     skipped: bool = False
     warnings: list[str] = field(default_factory=list)
     changed_post_ids: list[str] = field(default_factory=list)
+    revised: list[RevisedItem] = field(default_factory=list)
+    """Items this import gave a different text; ``revised_item_ids`` for the post-commit step
+    (re-anchoring and the index need only those whose shown text changed)."""
 
     @property
     def changed(self) -> bool:
         return bool(self.changed_post_ids)
+
+    @property
+    def revised_item_ids(self) -> list[str]:
+        """Items whose shown text this import changed (an edit upstream)."""
+        return [r.item_id for r in self.revised if r.shown]
+
+    @property
+    def kept_aside_item_ids(self) -> list[str]:
+        """Items for which this import's text looked damaged and was kept aside."""
+        return [r.item_id for r in self.revised if not r.shown]
+
+    def details(self, limit: int = 20) -> list[str]:
+        """Lines naming each item whose text changed, for the report under ``summary``."""
+        lines = [r.line() for r in self.revised[:limit]]
+        if len(self.revised) > limit:
+            lines.append(
+                f"  … and {len(self.revised) - limit} more (see: archive-reader revisions list)"
+            )
+        return lines
 
     def summary(self) -> str:
         """One line for the CLI and the window's report."""
@@ -81,6 +130,13 @@ class ImportResult:
         )
         if self.comments_vanished:
             text += f", {self.comments_vanished} no longer in the dump (kept)"
+        if self.revised_item_ids:
+            text += f", {len(self.revised_item_ids)} edited upstream (new text shown)"
+        if self.kept_aside_item_ids:
+            text += (
+                f", {len(self.kept_aside_item_ids)} different text(s) that look damaged"
+                " kept aside (not shown)"
+            )
         if not self.changed:
             text += " — already up to date"
         if self.encoding and self.encoding != "utf-8":
@@ -123,8 +179,18 @@ class _Importer:
         # Every post id stored or queued: a post not in it is new without asking SQLite (a
         # heavy library's 10,000 ids take a few milliseconds to load and ~1 MB to hold).
         self.known_ids: set[str] = {row[0] for row in conn.execute("SELECT id FROM posts")}
+        self.titles: dict[str, str] = {}
 
     # -- writing ---------------------------------------------------------------------------
+
+    def note_revision(
+        self, item_id: str, post_id: str, number: int, shown: bool, reason: str | None
+    ) -> None:
+        title = self.titles.get(post_id)
+        if title is None:
+            row = self.conn.execute("SELECT title FROM posts WHERE id = ?", [post_id]).fetchone()
+            title = self.titles[post_id] = row[0] if row else ""
+        self.result.revised.append(RevisedItem(item_id, post_id, title, number, shown, reason))
 
     def flush(self) -> None:
         if self.post_rows:
@@ -138,8 +204,8 @@ class _Importer:
         if self.comment_rows:
             self.conn.executemany(
                 "INSERT INTO comments(id, post_id, parent_id, position, path, text, removed,"
-                " vanished, is_new, author, source_id, added_at, stamp)"
-                " VALUES (?,?,?,?,?,?,?,0,?,?,?,?,?)",
+                " vanished, is_new, author, source_id, added_at, stamp, added_stamp)"
+                " VALUES (?,?,?,?,?,?,?,0,?,?,?,?,?,?)",
                 self.comment_rows,
             )
             self.comment_rows.clear()
@@ -173,6 +239,7 @@ class _Importer:
                     comment.author,
                     source_id,
                     now,
+                    stamp,
                     stamp,
                 )
             )
@@ -215,9 +282,11 @@ class _Importer:
             return
         self.flush()  # the post may be queued: this file holds it twice (a listing and its page)
         row = self.conn.execute(
-            "SELECT body, declared_comments, has_comments FROM posts WHERE id = ?", [pid]
+            "SELECT body, declared_comments, has_comments, revisions FROM posts WHERE id = ?",
+            [pid],
         ).fetchone()
         result.posts_merged += 1
+        self.titles.setdefault(pid, post.title)
         changed = self._merge_post_fields(pid, post, row)
         if has:
             changed |= self._merge_comments(pid, post.comments or [], had_comments=bool(row[2]))
@@ -227,12 +296,25 @@ class _Importer:
             self.conn.execute("UPDATE posts SET stamp = ? WHERE id = ?", [self.stamp, pid])
 
     def _merge_post_fields(self, pid: str, post: ParsedPost, row: tuple) -> bool:
-        old_body, old_declared, old_has = row
+        old_body, old_declared, old_has, count = row
         has = post.comments is not None
         updates: dict[str, object] = {}
-        # The post's own page (with comments) beats a listing page; otherwise the fuller text.
-        if post.body != old_body and (has, len(post.body)) > (bool(old_has), len(old_body)):
-            updates["body"] = post.body
+        changed = False
+        if post.body != old_body:
+            decision = revisions.classify(
+                old_body,
+                post.body,
+                known=revisions.known_texts(self.conn, pid) if count else (),
+                old_from_listing=not old_has,
+                new_from_listing=not has,
+            )
+            if decision.action == revisions.UPGRADE:
+                updates["body"] = post.body  # the listing's excerpt, contained in the page
+            elif decision.action in (revisions.CURRENT, revisions.ASIDE):
+                shown = decision.action == revisions.CURRENT
+                number = self._add_revision(pid, post.body, shown, decision.reason)
+                self.note_revision(pid, pid, number, shown, decision.reason)
+                changed = True
         if post.declared_comments is not None and (
             old_declared is None or post.declared_comments > old_declared
         ):
@@ -240,17 +322,29 @@ class _Importer:
         if has and not old_has:
             updates["has_comments"] = 1
         if not updates:
-            return False
+            return changed
         assignments = ", ".join(f"{column} = ?" for column in updates)
         self.conn.execute(f"UPDATE posts SET {assignments} WHERE id = ?", [*updates.values(), pid])
         return True
+
+    def _add_revision(self, item_id: str, text: str, shown: bool, reason: str | None) -> int:
+        return revisions.add(
+            self.conn,
+            item_id,
+            text,
+            source_id=self.source_id,
+            stamp=self.stamp,
+            now=self.now,
+            current=shown,
+            reason=reason,
+        )
 
     def _merge_comments(
         self, pid: str, incoming: list[ParsedComment], *, had_comments: bool
     ) -> bool:
         old_rows = self.conn.execute(
-            "SELECT id, parent_id, position, path, removed, vanished FROM comments"
-            " WHERE post_id = ? ORDER BY position",
+            "SELECT id, parent_id, position, path, removed, vanished, text, revisions"
+            " FROM comments WHERE post_id = ? ORDER BY position",
             [pid],
         ).fetchall()
         if not old_rows:
@@ -271,15 +365,18 @@ class _Importer:
         self.result.comments += len(resolved)
 
         changed = False
-        # Insert what is new, parents before children (resolved keeps pre-order).
+        # Insert what is new, parents before children (resolved keeps pre-order); a different
+        # text for a comment already stored becomes a revision of it.
         for item in resolved.values():
-            if item.id in old_by_id:
+            old = old_by_id.get(item.id)
+            if old is not None:
+                changed |= self._comment_text(pid, old, item.comment)
                 continue
             c = item.comment
             self.conn.execute(
                 "INSERT INTO comments(id, post_id, parent_id, position, path, text, removed,"
-                " vanished, is_new, author, source_id, added_at, stamp)"
-                " VALUES (?,?,?,0,'',?,?,0,?,?,?,?,?)",
+                " vanished, is_new, author, source_id, added_at, stamp, added_stamp)"
+                " VALUES (?,?,?,0,'',?,?,0,?,?,?,?,?,?)",
                 [
                     item.id,
                     pid,
@@ -290,6 +387,7 @@ class _Importer:
                     c.author,
                     self.source_id,
                     self.now,
+                    self.stamp,
                     self.stamp,
                 ],
             )
@@ -330,6 +428,37 @@ class _Importer:
             self._refresh_count(pid)
         return changed
 
+    def _comment_text(self, pid: str, old: tuple, comment: ParsedComment) -> bool:
+        """A stored comment met again: keep a different text as a revision (see
+        ``reader.store.revisions``); True if anything was stored."""
+        cid, stored, count = old[0], old[6], old[7]
+        text = comment.text
+        if text == stored or comment.removed:
+            return False  # a deletion placeholder: the comment keeps its text, flagged removed
+        decision = revisions.classify(
+            stored, text, known=revisions.known_texts(self.conn, cid) if count else ()
+        )
+        if decision.action not in (revisions.CURRENT, revisions.ASIDE):
+            return False
+        shown = decision.action == revisions.CURRENT
+        number = self._add_revision(cid, text, shown, decision.reason)
+        self.conn.execute("UPDATE comments SET stamp = ? WHERE id = ?", [self.stamp, cid])
+        self.note_revision(cid, pid, number, shown, decision.reason)
+        return True
+
+    def _damaged_copy_of(self, text: str, candidate: str, old_by_id: dict[str, tuple]) -> bool:
+        """Whether an incoming comment's ``text`` (whose id matched nothing, because its text
+        differs) is a damaged copy of stored comment ``candidate`` — or a text already stored
+        for it — so it is kept as a revision of that comment rather than as a new comment
+        beside it (one stray byte must not duplicate a comment)."""
+        old = old_by_id[candidate]
+        if old[4]:
+            return False
+        stored = old[6]
+        if old[7] and text in revisions.known_texts(self.conn, candidate):
+            return True
+        return revisions.damage_reason(stored, text) is not None
+
     def _resolve(
         self,
         pid: str,
@@ -346,9 +475,10 @@ class _Importer:
         incoming_set = set(group)
         for index, comment in enumerate(children):
             cid = group[index]
-            if cid in old_by_id or not comment.removed or not old_group:
+            if cid in old_by_id or not old_group:
                 continue
-            # A placeholder where an old comment stood: the same comment, deleted upstream.
+            # A placeholder where an old comment stood: the same comment, deleted upstream; a
+            # damaged copy of the comment that stood there: the same comment, a new revision.
             previous = group[index - 1] if index else None
             if previous is None:
                 candidate = old_group[0]
@@ -357,7 +487,9 @@ class _Importer:
                 candidate = old_group[at] if at < len(old_group) else None
             else:
                 candidate = None
-            if candidate and candidate not in incoming_set and not old_by_id[candidate][4]:
+            if not candidate or candidate in incoming_set or old_by_id[candidate][4]:
+                continue
+            if comment.removed or self._damaged_copy_of(comment.text, candidate, old_by_id):
                 group[index] = candidate
                 incoming_set.add(candidate)
         new_children[parent_id] = group
