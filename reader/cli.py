@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -22,6 +23,8 @@ COMMAND_MODULES = [
     "reader.commands.search",
     "reader.commands.export",
     "reader.commands.annotations",
+    "reader.commands.revisions",
+    "reader.commands.repair",
 ]
 
 
@@ -71,17 +74,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("archive-reader: interrupted", file=sys.stderr)
         return 130
+    except sqlite3.DatabaseError as exc:
+        if not _damage(exc):
+            return _internal_error(exc)
+        # a damaged page met mid-way: name the damaged file and the command that helps
+        from reader.paths import LibraryPaths
+        from reader.store.health import diagnose
+
+        message = diagnose(LibraryPaths.resolve(args.library), exc)
+        print(f"archive-reader: {message}", file=sys.stderr)
+        return 1
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug, not bad input: still one line unless debugging
-        if os.environ.get("ARCHIVE_READER_DEBUG"):
-            raise
-        print(
-            f"archive-reader: internal error: {type(exc).__name__}: {exc}"
-            " (set ARCHIVE_READER_DEBUG=1 for details)",
-            file=sys.stderr,
-        )
-        return 2
+        return _internal_error(exc)
+
+
+_DAMAGE = ("malformed", "not a database", "disk i/o error", "corrupt", "encrypted")
+
+
+def _damage(exc: sqlite3.DatabaseError) -> bool:
+    text = str(exc).lower()
+    return not isinstance(exc, sqlite3.OperationalError) or any(w in text for w in _DAMAGE)
+
+
+def _internal_error(exc: BaseException) -> int:
+    if os.environ.get("ARCHIVE_READER_DEBUG"):
+        raise exc
+    print(
+        f"archive-reader: internal error: {type(exc).__name__}: {exc}"
+        " (set ARCHIVE_READER_DEBUG=1 for details)",
+        file=sys.stderr,
+    )
+    return 2
 
 
 if __name__ == "__main__":

@@ -205,8 +205,8 @@ def replay(conn: sqlite3.Connection, path: Path) -> ReplayReport:
                 elif kind == "read":
                     _write_read(conn, entry["record"])
                     report.reads += 1
-                elif kind == "start":
-                    continue  # the journal's first line when there was nothing to snapshot
+                elif kind in ("start", "source"):
+                    continue  # the journal's first line; an imported file (for repair)
                 else:
                     report.skipped.append(f"line {number}: unknown kind {kind!r}")
                     continue
@@ -215,6 +215,21 @@ def replay(conn: sqlite3.Connection, path: Path) -> ReplayReport:
                 continue
             report.lines += 1
     return report
+
+
+def sources(path: Path) -> list[tuple[str, str]]:
+    """``(path, sha256)`` of every file imported since the journal began, oldest first, each
+    once: where ``repair`` looks for dumps to import again when the library lost its list."""
+    found: dict[str, tuple[str, str]] = {}
+    if not path.exists():
+        return []
+    for _, entry, _problem in entries(path):
+        if entry is None or entry.get("kind") != "source":
+            continue
+        record = entry.get("record") or {}
+        if isinstance(record, dict) and record.get("path") and record.get("sha256"):
+            found.setdefault(str(record["sha256"]), (str(record["path"]), str(record["sha256"])))
+    return list(found.values())
 
 
 def _delete(conn: sqlite3.Connection, kind: Any, entry: dict[str, Any]) -> None:

@@ -87,15 +87,18 @@ def cmd_search(args: argparse.Namespace) -> int:
     with Library.open(args.library) as library:
         index = _open_index(library)
         try:
-            try:
-                index.ensure_fresh(progress=progress)
-            except (IndexBusy, IndexCancelled):
-                pass  # searched as it is; the results carry a "stale" notice
-            finally:
-                progress.done()
-            results = index.search(
-                text, limit=args.limit, offset=args.offset, sort=args.sort, group=args.group
-            )
+            if library.read_only:
+                results = _search_read_only(library, index, text, args)
+            else:
+                try:
+                    index.ensure_fresh(progress=progress)
+                except (IndexBusy, IndexCancelled):
+                    pass  # searched as it is; the results carry a "stale" notice
+                finally:
+                    progress.done()
+                results = index.search(
+                    text, limit=args.limit, offset=args.offset, sort=args.sort, group=args.group
+                )
         finally:
             index.close()
     for notice in results.notices:
@@ -106,6 +109,17 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     _print_text(results, args, colour=sys.stdout.isatty())
     return 0
+
+
+def _search_read_only(library: Library, index, text: str, args: argparse.Namespace):
+    """A read-only library's index is used as it is when it matches the library; otherwise
+    the store is searched directly (the index is never rebuilt into the library's folder)."""
+    options = {"limit": args.limit, "offset": args.offset, "sort": args.sort, "group": args.group}
+    if index.check().fresh:
+        return index.search(text, **options)
+    from reader.search.scan import scan_search
+
+    return scan_search(library.conn, text, **options)
 
 
 def _print_text(results, args: argparse.Namespace, *, colour: bool) -> None:
@@ -144,6 +158,10 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     progress = TerminalProgress()
     started = time.monotonic()
     with Library.open(args.library) as library:
+        if library.read_only:
+            from reader.errors import LibraryReadOnly
+
+            raise LibraryReadOnly(f"the library at {library.paths.root} is read-only")
         index = _open_index(library)
         try:
             status = index.rebuild(progress=progress)

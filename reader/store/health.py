@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -155,7 +156,7 @@ def quick_check_file(path: Path, *, full: bool = False) -> str | None:
     if not header.ok:
         return header.problem
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        conn = open_read_only(path)
     except sqlite3.Error as exc:
         return str(exc)
     try:
@@ -168,6 +169,33 @@ def quick_check_file(path: Path, *, full: bool = False) -> str | None:
     if rows == ["ok"]:
         return None
     return "; ".join(rows[:3]) + (f" (and {len(rows) - 3} more problems)" if len(rows) > 3 else "")
+
+
+def open_read_only(path: Path, timeout: float = 5.0) -> sqlite3.Connection:
+    """Any database file, read-only, never changed: ``mode=ro``, or ``immutable=1`` where
+    SQLite cannot create its shared-memory file (a read-only folder).  Raises
+    ``sqlite3.Error`` if neither can read the schema."""
+    error: sqlite3.Error | None = None
+    for params in ("mode=ro", "immutable=1"):
+        try:
+            conn = sqlite3.connect(
+                f"file:{urllib.parse.quote(str(path))}?{params}", uri=True, timeout=timeout
+            )
+        except sqlite3.Error as exc:
+            error = exc
+            continue
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            error = exc
+            continue
+        except sqlite3.Error:
+            conn.close()
+            raise
+        return conn
+    assert error is not None
+    raise error
 
 
 def check(paths: LibraryPaths, *, full: bool = False) -> CheckReport:

@@ -83,6 +83,7 @@ class ImportResult:
     comments_new: int = 0
     comments_vanished: int = 0
     stamp: int = 0
+    sha256: str = ""
     error: str | None = None
     line: int | None = None
     cancelled: bool = False
@@ -363,6 +364,10 @@ class _Importer:
         new_children: dict[str | None, list[str]] = {}
         self._resolve(pid, None, incoming, old_children, old_by_id, resolved, new_children)
         self.result.comments += len(resolved)
+        for parent, kids in old_children.items():  # a comment this dump puts elsewhere
+            old_children[parent] = [
+                k for k in kids if k not in resolved or resolved[k].parent_id == parent
+            ]
 
         changed = False
         # Insert what is new, parents before children (resolved keeps pre-order); a different
@@ -416,7 +421,7 @@ class _Importer:
             for position, cid in enumerate(order, 1):
                 positions[cid] = (parent, position)
         paths = _paths(positions)
-        for cid, (_, position) in positions.items():
+        for cid, (parent, position) in positions.items():
             old = old_by_id.get(cid)
             if old is None or old[2] != position or old[3] != paths[cid]:
                 self.conn.execute(
@@ -424,6 +429,10 @@ class _Importer:
                     [position, paths[cid], cid],
                 )
                 changed = changed or old is not None
+            if old is not None and old[1] != parent and cid in resolved:
+                # a reply a repair could only keep at the top level, back under its parent
+                self.conn.execute("UPDATE comments SET parent_id = ? WHERE id = ?", [parent, cid])
+                changed = True
         if changed:
             self._refresh_count(pid)
         return changed
@@ -563,7 +572,7 @@ def import_file(
                 result.skipped, result.error = True, exc.message
                 return result
             raise
-        sha = file_sha256(path)
+        sha = result.sha256 = file_sha256(path)
         report = formats.ParseReport(format=module.NAME)
         with transaction(conn):
             stamp = (

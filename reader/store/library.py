@@ -23,6 +23,7 @@ for another writer with a message (``on_wait``); writes of user data (``reader.a
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -32,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from reader.errors import LibraryDamaged, LibraryError, LibraryReadOnly, LibraryTooNew
 from reader.model import Post
 from reader.paths import LibraryPaths
-from reader.store import backup, db, health, migrations, queries, revisions
+from reader.store import backup, db, health, migrations, queries, revisions, userdata
 from reader.store.importer import (
     CancelFlag,
     ImportResult,
@@ -150,15 +151,31 @@ class Library:
         return self._after_import(result)
 
     def _after_import(self, result: ImportResult) -> ImportResult:
-        """Re-anchor annotations on what the import changed (its own transactions in the
-        user-data file; a crash between the two is caught up on the next call)."""
+        """Note the source in the journal (so ``repair`` finds it even if the library database
+        is lost), then re-anchor annotations on what the import changed (their own
+        transactions in the user-data file; a crash between is caught up on the next call)."""
         if result.ok and result.changed:
+            self._journal_source(result)
             from reader.annotate.reanchor import reanchor_after_import
 
             report = reanchor_after_import(self.conn, result.changed_post_ids)
             if report.newly_orphaned:
                 result.warnings.append(report.summary())
         return result
+
+    def _journal_source(self, result: ImportResult) -> None:
+        entry = {
+            "v": 1,
+            "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "op": "put",
+            "kind": "source",
+            "record": {"path": str(Path(result.path).resolve()), "sha256": result.sha256,
+                       "format": result.format},
+        }  # fmt: skip
+        try:
+            userdata.append_journal(self.paths.journal, [entry])
+        except OSError as exc:  # the import itself is committed; only repair's hint is lost
+            result.warnings.append(f"{self.paths.journal}: cannot note the source ({exc})")
 
     def import_paths(
         self,
