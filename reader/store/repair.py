@@ -360,7 +360,12 @@ def _build(
         if main_rebuilt:
             held = _hold_orphan_comments(conn)
             conn.execute("PRAGMA foreign_keys=ON")
+            before = conn.execute("SELECT value FROM meta WHERE key = 'change_stamp'")
+            stamp = int(before.fetchone()[0])
             _reimport_sources(conn, paths, report, progress)
+            # what the sources brought back was in the library before: not new to the reader
+            with transaction(conn):
+                conn.execute("UPDATE comments SET is_new = 0 WHERE added_stamp > ?", [stamp])
             report.left_out_comments = _restore_orphan_comments(conn, held)
             _fix_counts(conn)
         _finish_user_data(conn, paths, report, progress)

@@ -162,7 +162,25 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
             out.append((op, text))
 
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=len(a) > 2000)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    opcodes = matcher.get_opcodes()
+    # A change, a lone space, a change: one change ("is damning" -> "was withdrawn"), which is
+    # how a reader sees it, rather than word, space, word.
+    merged: list[list] = []
+    for tag, i1, i2, j1, j2 in opcodes:
+        gap = merged[-1] if merged else None
+        if (
+            tag != "equal"
+            and len(merged) >= 2
+            and gap is not None
+            and gap[0] == "equal"
+            and "".join(a[gap[1] : gap[2]]).isspace()
+            and merged[-2][0] != "equal"
+        ):
+            merged.pop()
+            merged[-1] = ["replace", merged[-1][1], i2, merged[-1][3], j2]
+            continue
+        merged.append([tag, i1, i2, j1, j2])
+    for tag, i1, i2, j1, j2 in merged:
         if tag == "equal":
             emit("equal", "".join(a[i1:i2]))
         else:

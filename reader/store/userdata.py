@@ -124,7 +124,11 @@ def attach(conn: sqlite3.Connection, path: Path, *, read_only: bool) -> None:
                 return
             conn.execute("DETACH DATABASE user")
         conn.execute("ATTACH DATABASE ':memory:' AS user")
-        create_schema(conn)
+        conn.execute("PRAGMA query_only=0")  # an empty stand-in, made in memory only
+        try:
+            create_schema(conn)
+        finally:
+            conn.execute("PRAGMA query_only=1")
         return
     conn.execute("ATTACH DATABASE ? AS user", [_uri(path)])
     conn.execute("PRAGMA user.journal_mode=WAL")
