@@ -97,7 +97,7 @@ def test_a_journal_that_cannot_be_written_changes_nothing(
             raise OSError(28, "No space left on device")
 
         monkeypatch.setattr(userdata, "append_journal", full)
-        with pytest.raises(ReaderError, match="cannot write the journal.*nothing was changed"):
+        with pytest.raises(ReaderError, match=r"cannot write the journal.*nothing was changed"):
             store.add_bookmark(lib.conn, item)
         assert store.list_bookmarks(lib.conn) == []
 

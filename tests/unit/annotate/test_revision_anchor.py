@@ -1,4 +1,4 @@
-"""Re-anchoring by way of the revision an annotation was made on (reader.annotate.revision_anchor)."""
+"""Re-anchoring by way of the revision an annotation was made on (``revision_anchor``)."""
 
 from __future__ import annotations
 

@@ -271,8 +271,8 @@ def test_a_library_from_an_earlier_version_is_migrated(
         )
         conn.execute(
             "INSERT INTO main.annotations(id, item_id, post_id, exact, start_at, end_at,"
-            " created, modified) VALUES ('a1', 'c1', 'p1', 'comment', 2, 9, '2021-01-01T00:00:00+00:00',"
-            " '2021-01-01T00:00:00+00:00')"
+            " created, modified) VALUES ('a1', 'c1', 'p1', 'comment', 2, 9,"
+            " '2021-01-01T00:00:00+00:00', '2021-01-01T00:00:00+00:00')"
         )
         conn.execute(
             "INSERT INTO main.bookmarks(id, item_id, post_id, created)"

@@ -231,7 +231,7 @@ def test_a_backup_that_cannot_be_written_leaves_nothing(filled: Path, monkeypatc
 
     with Library.open(filled) as lib:
         monkeypatch.setattr(backup.os, "replace", full)
-        with pytest.raises(ReaderError, match="cannot write a backup.*No space left"):
+        with pytest.raises(ReaderError, match=r"cannot write a backup.*No space left"):
             backup.take(lib.conn, paths)
     assert not list(paths.backups.glob("*.partial"))
     assert len(backup.list_backups(paths)) == 0

@@ -60,7 +60,6 @@ def library_with_notes(folder: Path, dumps: list[Path]) -> dict:
         lib.conn.execute("PRAGMA main.wal_checkpoint(TRUNCATE)")
         lib.conn.execute("PRAGMA user.wal_checkpoint(TRUNCATE)")
     return {"dump": dump, "notes": sorted((a.id, a.item_id, a.exact, a.note) for a in notes)}
-    # fmt: skip
 
 
 def annotations(folder: Path) -> list[tuple]:

@@ -217,8 +217,8 @@ def test_choosing_a_kept_aside_text_shows_it(library: Library, tmp_path: Path) -
 def test_edited_items_appear_in_the_dump_as_an_extension(library: Library, tmp_path: Path) -> None:
     first = dump(tmp_path / "first.txt")
     library.import_file(first)
-    plain = list(library.dump())[0]
+    plain = next(iter(library.dump()))
     assert "revisions" not in plain  # untouched items keep the old shape exactly
     library.import_file(dump(tmp_path / "e.txt", body=BODY.replace("damning", "mild")))
-    edited = list(library.dump())[0]
+    edited = next(iter(library.dump()))
     assert (edited["revisions"], edited["revision"]) == (2, 2)
