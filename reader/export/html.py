@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from typing import Literal
 
-from reader import __version__
+from reader import __version__, bidi
 from reader.export.layout import Item, Note, Segment, ThreadLayout
 
 Flavour = Literal["browser", "qt"]
@@ -67,6 +67,7 @@ table.meta th { text-align: left; font-weight: bold; padding-right: 12px; }
 .mark { font-family: 'DejaVu Sans', Arial, sans-serif; font-weight: bold; color: #444; }
 .missing { font-family: 'DejaVu Sans Mono', monospace; color: #777; }
 .omitted { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 8.5pt; color: #777; }
+.bidi { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 7pt; color: #a33; }
 """
 
 _BROWSER_CSS = """
@@ -97,19 +98,35 @@ class _Writer:
     def __init__(self, missing: Iterable[str] = (), flavour: Flavour = "browser") -> None:
         # For Qt an empty named anchor flags headings the PDF writer keeps with what follows.
         self.keep = f'<a name="{KEEP_WITH_NEXT}"></a>' if flavour == "qt" else ""
-        chars = sorted(set(missing))
+        chars = sorted(set(missing) - set(bidi.NAMES))  # bidi controls get their own marker
         self._missing = re.compile("|".join(re.escape(c) for c in chars)) if chars else None
 
-    def text(self, value: str) -> str:
-        escaped = html.escape(_CONTROL.sub("\ufffd", value), quote=False)
+    def text(self, value: str, *, isolated: bool = True) -> str:
+        """Archive text as HTML: escaped, unprintable characters marked, and bidi controls
+        kept inside it (``reader.bidi``): each marked visibly, the whole piece (``isolated``)
+        isolated with what it left open closed."""
+        value = _CONTROL.sub("\ufffd", value)
+        escaped = html.escape(value, quote=False)
         if self._missing is not None:
             escaped = self._missing.sub(
                 lambda m: f'<span class="missing">[U+{ord(m.group()):04X}]</span>', escaped
             )
+        if bidi.has_controls(value):
+            escaped = bidi.CONTROLS.sub(
+                lambda m: f'<span class="bidi">[{bidi.NAMES[m.group()]}]</span>{m.group()}',
+                escaped,
+            )
+            if isolated:
+                escaped = isolate_html(escaped, value)
         return escaped.replace("\n", "<br>\n")
 
     def attr(self, value: str) -> str:
         return html.escape(_CONTROL.sub("\ufffd", value), quote=True)
+
+
+def isolate_html(escaped: str, raw: str) -> str:
+    """``<bdi>`` for browsers, Unicode isolates for Qt, and what ``raw`` left open closed."""
+    return f"<bdi>{bidi.FSI}{escaped}{bidi.closers(raw)}{bidi.PDI}</bdi>"
 
 
 def _mark(number: int) -> str:
@@ -117,13 +134,17 @@ def _mark(number: int) -> str:
 
 
 def _segments(w: _Writer, segments: list[Segment]) -> str:
+    """One paragraph, isolated as a whole when it carries bidi controls (a highlight inside
+    it does not cut an override short, as it does not in the reading pane)."""
     parts = []
     for seg in segments:
-        body = w.text(seg.text)
+        body = w.text(seg.text, isolated=False)
         if seg.colour is not None and seg.text:
             body = f'<span style="background-color:{colour_rgb(seg.colour)}">{body}</span>'
         parts.append(body + "".join(_mark(n) for n in seg.marks))
-    return "".join(parts)
+    whole = "".join(seg.text for seg in segments)
+    text = "".join(parts)
+    return isolate_html(text, whole) if bidi.has_controls(whole) else text
 
 
 def _quote(text: str) -> str:
@@ -148,7 +169,8 @@ def note_html(w: _Writer, note: Note, *, with_place: bool) -> str:
             quote += ' <span class="flag">(passage no longer found in the text)</span>'
     text = f" — {w.text(note.text.strip())}" if note.text.strip() else ""
     return (
-        f'<p class="note" id="note-{note.number}"><b>[{note.number}]</b> {place}{quote}{text}</p>'
+        f'<p class="note" dir="auto" id="note-{note.number}"><b>[{note.number}]</b> {place}{quote}'
+        f"{text}</p>"
     )
 
 
@@ -181,7 +203,9 @@ def _item_head(w: _Writer, item: Item) -> str:
 
 def _item_body(w: _Writer, item: Item, *, endnotes: bool) -> str:
     css = ' class="removed"' if item.removed else ""
-    paragraphs = [f"<p{css}>{_segments(w, segs)}</p>" for segs in item.paragraphs if segs]
+    paragraphs = [
+        f'<p dir="auto"{css}>{_segments(w, segs)}</p>' for segs in item.paragraphs if segs
+    ]
     out = [_item_head(w, item), *paragraphs]
     if not endnotes:
         out.append(_notes_block(w, item.notes, with_place=False))

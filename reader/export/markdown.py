@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from reader import bidi
 from reader.export.html import format_date
 from reader.export.layout import Item, Note, Segment, ThreadLayout
 
@@ -18,8 +19,10 @@ _LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])", re.MULTILINE)
 QUOTE_LIMIT = 280
 
 
-def escape(text: str) -> str:
-    """``text`` as literal Markdown: every character that could start markup is escaped."""
+def escape(text: str, *, isolated: bool = True) -> str:
+    """``text`` as literal Markdown: every character that could start markup is escaped, and
+    bidi controls are marked and (``isolated``) kept inside it (``reader.bidi``)."""
+    text = bidi.shown(text) if isolated else bidi.marked(text)
 
     def inline(match: re.Match[str]) -> str:
         if match.group(2):
@@ -36,16 +39,22 @@ def _code(text: str) -> str:
 
 
 def _segments(segments: list[Segment]) -> str:
+    """One paragraph; isolated as a whole (a highlight inside it does not cut an override
+    short, as it does not in the reading pane)."""
     parts = []
     for seg in segments:
-        body = escape(seg.text)
+        body = escape(seg.text, isolated=False)
         if seg.colour is not None and seg.text.strip():
             lead = body[: len(body) - len(body.lstrip())]
             trail = body[len(body.rstrip()) :]
             body = f"{lead}=={body.strip()}=={trail}"
         parts.append(body + "".join(f"\\[{n}\\]" for n in seg.marks))
     # A single newline inside a paragraph is a hard line break: two spaces before it.
-    return "".join(parts).replace("\n", "  \n")
+    text = "".join(parts)
+    whole = "".join(seg.text for seg in segments)
+    if bidi.has_controls(whole):
+        text = bidi.FSI + text + bidi.closers(whole) + bidi.PDI
+    return text.replace("\n", "  \n")
 
 
 def _quote(text: str) -> str:

@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from reader import bidi
 from reader.model import Comment, Post
 
 INDENT_PX = 26
@@ -258,7 +259,12 @@ def _paragraphs(
 ) -> Iterable[str]:
     for start, end in paragraph_spans(text):
         inner = render_text(text, marks, palette, start, end)
-        yield f'<p style="{style}">{inner}</p>'
+        piece = text[start:end]
+        if bidi.has_controls(piece):
+            # each paragraph is its own block (so its own bidi paragraph in Qt); isolating it
+            # and closing what it leaves open keeps its controls out of any line after them
+            inner = f"{bidi.FSI}{inner}{bidi.closers(piece)}{bidi.PDI}"
+        yield f'<p dir="auto" style="{style}">{inner}</p>'
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -349,11 +355,21 @@ def _trim_url(url: str) -> str:
 
 
 def _esc(text: str) -> str:
-    return html.escape(text, quote=False)
+    """A title or heading: escaped, and isolated if it carries bidi controls."""
+    escaped = html.escape(text, quote=False)
+    if bidi.has_controls(text):
+        escaped = bidi.FSI + bidi.marked(escaped, _BIDI_MARK) + bidi.closers(text) + bidi.PDI
+    return escaped
+
+
+_BIDI_MARK = '<span style="color:#b03a2e; font-size:small;">[{name}]</span>'
 
 
 def _esc_lines(text: str) -> str:
-    return html.escape(text, quote=False).replace("\n", "<br />")
+    escaped = html.escape(text, quote=False)
+    if bidi.has_controls(text):  # where the dump carried an override, say so visibly
+        escaped = bidi.marked(escaped, _BIDI_MARK)
+    return escaped.replace("\n", "<br />")
 
 
 def term_marks(text: str, terms: Iterable[str]) -> list[Mark]:

@@ -116,7 +116,8 @@ def test_structure_numbers_paragraphs_and_nesting(kit) -> None:
     document = render_html(_sample(kit))
     for path in ("1", "1.1", "1.1.1", "2", "3"):
         assert f'<span class="num">{path}</span>' in document
-    assert "<p>Top" in document and "<p>Second paragraph<br>\nwith a line break.</p>" in document
+    assert '<p dir="auto">Top' in document
+    assert '<p dir="auto">Second paragraph<br>\nwith a line break.</p>' in document
     # 1.1.1 sits inside 1.1's replies, which sit inside 1's replies
     nested = re.search(
         r'id="c-1".*?class="replies".*?id="c-1-1".*?class="replies".*?id="c-1-1-1"', document, re.S
