@@ -31,7 +31,6 @@ def start(
     """Create the application and show the window on ``library`` (default: the user's)."""
     from PySide6.QtWidgets import QApplication
 
-    from reader.store import Library
     from reader.ui.mainwindow import MainWindow
     from reader.ui.settings import WindowSettings
 
@@ -41,7 +40,7 @@ def start(
     app.setApplicationName("Archive Reader")
     app.setApplicationDisplayName("Archive Reader")
     app.setDesktopFileName("archive-reader")
-    lib = Library.open(library)
+    lib = _open_or_repair(library)
     window = MainWindow(lib, settings=WindowSettings())
     window.show()
     restored = window.restore_position()
@@ -53,6 +52,22 @@ def start(
     # yet to strand: a full collection here finds none.)
     gc.freeze()
     return Started(app, window, lib)
+
+
+def _open_or_repair(library: str | None) -> object:
+    """The library, after offering a repair (with a dialog) if it is damaged."""
+    from reader.errors import LibraryDamaged
+    from reader.paths import LibraryPaths
+    from reader.store import Library
+
+    try:
+        return Library.open(library)
+    except LibraryDamaged as exc:
+        from reader.ui.damage_dialog import offer_repair
+
+        if not offer_repair(str(exc), LibraryPaths.resolve(library).root):
+            raise
+    return Library.open(library)
 
 
 def missing_display() -> str | None:

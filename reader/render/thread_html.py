@@ -215,11 +215,21 @@ def render_thread(
     return RenderedThread(post, marks or {}, palette)
 
 
+def _revisions_link(item_id: str, revision: int, palette: ThreadPalette) -> str:
+    """*edited* (the text shown is not the first one seen) or *another text kept aside*, as a
+    link the window opens the revisions view from (``reader.ui.revisions_view``)."""
+    label = "edited" if revision > 1 else "another text kept aside"
+    return f'<a href="revisions:{item_id}" style="color:{palette.link};">{label}</a>'
+
+
 def _post_piece(post: Post, marks: Sequence[Mark], palette: ThreadPalette) -> str:
+    edited = ""
+    if post.revisions > 1:
+        edited = " &middot; " + _revisions_link(post.id, post.revision, palette)
     out = [
         f'<h2 style="-qt-user-state:0;"><a name="{post.id}"></a>{_esc(post.title)}</h2>',
         f'<p style="-qt-user-state:0; color:{palette.muted};">{_esc(format_date(post.date))}'
-        f" &middot; {_esc(count_line(post))}</p>",
+        f" &middot; {_esc(count_line(post))}{edited}</p>",
     ]
     out.extend(_paragraphs(post.body, marks, palette, "-qt-user-state:0;"))
     return "\n".join(out)
@@ -250,6 +260,8 @@ def _comment_head(comment: Comment, style: str, palette: ThreadPalette) -> str:
         parts.append(f'<span style="color:{palette.removed};">removed</span>')
     if comment.vanished:
         parts.append(f'<span style="color:{palette.removed};">not in the latest dump</span>')
+    if comment.revisions > 1:
+        parts.append(_revisions_link(comment.id, comment.revision, palette))
     head = " &middot; ".join(parts)
     return f'<p style="{style} margin-top:{HEAD_MARGIN_TOP}px;">{head}</p>'
 

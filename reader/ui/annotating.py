@@ -80,7 +80,9 @@ class Annotating(QObject):
         super().__init__(window)
         self.window = window
         self.stack = QUndoStack(self)
-        self.writes = StoreWrites(window.runner, lambda: window.library.conn, self)
+        self.writes = StoreWrites(
+            window.runner, lambda: window.library.conn, self, read_only=window.library.read_only
+        )
         self.writes.failed.connect(self._on_write_failed)
         self._post: Post | None = None
         self._text_map: dict[str, str] | None = {}  # item id -> text, see ``_texts``

@@ -129,7 +129,10 @@ class ImportController(QObject):
                 after_done = f" · {done} file{'s' if done != 1 else ''} done" if done else ""
                 ctx.progress(fraction, f"{label} {name}{after_done}")
 
-            for result in ctx.library.import_paths(targets, progress=progress, cancel=ctx.cancel):
+            library = ctx.library
+            # another process importing into this library: say so while waiting for it
+            library.on_wait = lambda message: ctx.progress(None, message[:1].upper() + message[1:])
+            for result in library.import_paths(targets, progress=progress, cancel=ctx.cancel):
                 done += 1
                 outcome.results.append(result)
                 ctx.partial(result)
@@ -181,7 +184,7 @@ class ImportsMixin(_Base):
 
     def import_sample_if_empty(self) -> Task | None:
         """First run: import the shipped sample into an empty library, to show the reader."""
-        if not self.library.is_empty() or not sample_paths():
+        if self.library.read_only or not self.library.is_empty() or not sample_paths():
             return None
         task = self.import_paths(sample_paths(), label="Importing the sample archive")
         self._sample_task = task

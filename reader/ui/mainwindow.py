@@ -122,6 +122,10 @@ class MainWindow(CommandsMixin, ImportsMixin, QMainWindow):
         self.actions["export_thread"].setEnabled(False)  # until a thread is open
         self.thread_opened.connect(lambda _: self.actions["export_thread"].setEnabled(True))
         self._wire()
+        from reader.ui import library_state, revisions_view  # issue 14: read-only, revisions
+
+        library_state.install(self)
+        revisions_view.install(self)
         self._restore_preferences()
         self.reload_posts()
         self._attach_search()
@@ -555,11 +559,13 @@ class MainWindow(CommandsMixin, ImportsMixin, QMainWindow):
         if post.new_count:
             self.posts_model.set_new_count(post.id, 0)
             self._update_counts()
+        if self.library.read_only:
+            return
         post_id = post.id
         self.runner.submit(  # after the thread's first paint: nobody waits for this write
             "mark-read",
             lambda ctx: ctx.library.mark_thread_read(post_id),
-            writes=True,
+            user_data=True,
             defer=True,
         )
 

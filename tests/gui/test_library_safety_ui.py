@@ -1,0 +1,165 @@
+"""The window's side of issue 14: a read-only banner with writing switched off, the damage dialog
+with its Repair button, the *edited* mark with earlier texts and a word diff, and highlights
+that land at once while an import runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from reader.annotate import store as notes
+from reader.formats.blogtext_write import render_post
+from reader.model import ParsedComment, ParsedPost
+from reader.store import Library
+
+BODY = "The report is damning, and the board knew it.\n\nA second paragraph."
+
+
+def write_post(path: Path, body: str = BODY, title: str = "The Report", comments: int = 3):
+    tree = [ParsedComment(f"Comment {n} on the report.") for n in range(comments)]
+    post = ParsedPost(dt.date(2021, 5, 1), title, body, comments, tree)
+    path.write_text(render_post(post), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def window_on(qtbot):
+    from reader.ui.mainwindow import MainWindow
+
+    made = []
+
+    def make(library: Library):
+        window = MainWindow(library)
+        qtbot.addWidget(window)
+        made.append((window, library))
+        with qtbot.waitExposed(window):
+            window.show()
+        return window
+
+    yield make
+    for window, library in made:
+        window.close()
+        window.runner.shutdown()
+        library.close()
+
+
+def test_a_read_only_library_shows_a_banner_and_no_writing(
+    qtbot, window_on, library_dir: Path, tmp_path: Path
+) -> None:
+    with Library.open(library_dir) as lib:
+        lib.import_file(write_post(tmp_path / "a.txt"))
+    window = window_on(Library.open(library_dir, read_only=True))
+    banner = window.read_only_banner
+    assert banner.isVisible() and "read-only" in banner.label.text()
+    assert str(library_dir) in banner.label.text()
+    assert not window.actions["import_files"].isEnabled()
+    assert not window.acceptDrops()
+    ctl = window.annotating  # built after the banner: its writing actions are caught too
+    assert not ctl.menu.highlight.isEnabled() and not ctl.menu.bookmark.isEnabled()
+    failures: list[str] = []
+    ctl.writes.failed.connect(lambda _write, message: failures.append(message))
+    post_id = window.posts_model.summaries[0].id
+    ctl.writes.submit("bookmark", lambda conn: notes.add_bookmark(conn, post_id), None)
+    assert failures == ["the library is read-only"]
+    assert window.import_sample_if_empty() is None
+
+
+def test_the_damage_dialog_repairs_and_opens(qtbot, library_dir: Path, tmp_path: Path) -> None:
+    from reader.errors import LibraryDamaged
+    from reader.ui.damage_dialog import DamageDialog
+
+    with Library.open(library_dir) as lib:
+        lib.import_file(write_post(tmp_path / "a.txt", comments=40))
+        post_id = lib.post_summaries()[0].id
+        notes.add_annotation_by_quote(lib.conn, post_id, "damning", note="kept")
+        expected = list(lib.dump())
+    db = library_dir / "library.sqlite"
+    os.truncate(db, db.stat().st_size // 2)
+    with pytest.raises(LibraryDamaged) as raised:
+        Library.open(library_dir)
+    dialog = DamageDialog(str(raised.value), library_dir)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert "cut short" in dialog.message.text() and dialog.repair_button.isVisible()
+    with qtbot.waitSignal(dialog.repaired, timeout=60000):
+        qtbot.mouseClick(dialog.repair_button, qtbot_button())
+    assert dialog.open_button.isVisible() and "Recovered:" in dialog.report.toPlainText()
+    with Library.open(library_dir) as lib:
+        assert list(lib.dump()) == expected
+        assert [a.note for a in notes.list_annotations(lib.conn)] == ["kept"]
+
+
+def qtbot_button():
+    from PySide6.QtCore import Qt
+
+    return Qt.MouseButton.LeftButton
+
+
+def test_an_edited_post_is_marked_and_its_earlier_text_can_be_chosen(
+    qtbot, make_window, library_dir: Path, tmp_path: Path
+) -> None:
+    with Library.open(library_dir) as lib:
+        lib.import_file(write_post(tmp_path / "a.txt"))
+        lib.import_file(write_post(tmp_path / "b.txt", body=BODY.replace("knew", "denied")))
+    window = make_window(library_dir)
+    post_id = window.posts_model.summaries[0].id
+    window.open_post(post_id)
+    qtbot.waitUntil(lambda: window.current_post is not None)
+    assert f'href="revisions:{post_id}"' in window.reading.toHtml()
+    assert ">edited<" in window.reading.toHtml()
+    dialog = window.revisions.open(post_id)
+    assert dialog is not None and dialog.list.count() == 2
+    dialog.list.setCurrentRow(0)  # the first text
+    shown = dialog.text.toHtml()
+    assert "line-through" in shown and "underline" in shown  # a word diff: denied -> knew
+    assert "denied" in dialog.text.toPlainText() and "knew" in dialog.text.toPlainText()
+    qtbot.mouseClick(dialog.use, qtbot_button())
+    qtbot.waitUntil(lambda: window.current_post.body == BODY, timeout=10000)
+
+
+def test_a_bookmark_lands_at_once_while_a_long_import_runs(
+    qtbot, make_window, library_dir: Path, tmp_path: Path
+) -> None:
+    """Writes that never wait: the bookmark commits while the import still holds the library."""
+    with Library.open(library_dir) as lib:
+        lib.import_file(write_post(tmp_path / "a.txt"))
+    big = tmp_path / "big.txt"
+    posts = [
+        ParsedPost(dt.date(2010, 1, 1) + dt.timedelta(days=n), f"Post {n}", "Body. " * 40, 60,
+                   [ParsedComment(f"Comment {c} of {n}. " + "words " * 60) for c in range(60)])
+        for n in range(700)
+    ]  # fmt: skip
+    big.write_text("".join(render_post(p) for p in posts), encoding="utf-8")
+    window = make_window(library_dir)
+    ctl = window.annotating
+    post_id = window.posts_model.summaries[0].id
+    window.importer.import_paths([big])
+    probe = sqlite3.connect(library_dir / "library.sqlite", timeout=0, isolation_level=None)
+
+    def importing() -> bool:  # the import's transaction holds the library database
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            return True
+        probe.execute("ROLLBACK")
+        return False
+
+    qtbot.waitUntil(importing, timeout=20000)
+    started = time.perf_counter()
+    write = ctl.writes.submit(
+        "bookmark", lambda conn: notes.add_bookmark(conn, post_id, "during"), None
+    )
+    assert write.finished.wait(5) and not write.error
+    took = time.perf_counter() - started
+    assert importing(), "the import had finished: nothing was measured"
+    assert took < 0.1, f"the bookmark took {took * 1000:.0f} ms"
+    probe.close()
+    with Library.open(library_dir) as lib:
+        assert [b.label for b in notes.list_bookmarks(lib.conn)] == ["during"]
+    window.importer.cancel()
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=60000)
