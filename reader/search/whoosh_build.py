@@ -124,7 +124,13 @@ def _worker_main(argv: list[str]) -> int:
 
     try:
         tasks = [tuple(task) for task in args["tasks"]]
-        segments = build_segments(folder, Path(args["database"]), tasks, report)  # type: ignore[arg-type]
+        segments = build_segments(
+            folder,
+            Path(args["database"]),
+            tasks,  # type: ignore[arg-type]
+            report,
+            int(args.get("max_postings", MAX_SEGMENT_POSTINGS)),
+        )
         with open(args["output"], "wb") as handle:
             pickle.dump(segments, handle)
     except BuildCancelled:
@@ -222,6 +228,9 @@ def _build_parallel(
                 "database": str(database),
                 "tasks": share,
                 "output": str(output),
+                # the postings held in memory are a budget for the whole build, not for each
+                # worker: two workers each hold half (issue 14: <= 400 MB over all processes)
+                "max_postings": MAX_SEGMENT_POSTINGS // len(shares),
             }
         )
         try:
