@@ -75,6 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("archive-reader: interrupted", file=sys.stderr)
         return 130
     except sqlite3.DatabaseError as exc:
+        if "full" in str(exc):  # SQLITE_FULL: the write was rolled back
+            print(f"archive-reader: the disk is full ({exc}); nothing was changed", file=sys.stderr)
+            return 1
         if not _damage(exc):
             return _internal_error(exc)
         # a damaged page met mid-way: name the damaged file and the command that helps

@@ -168,7 +168,11 @@ def quick_check_file(path: Path, *, full: bool = False) -> str | None:
         conn.close()
     if rows == ["ok"]:
         return None
-    return "; ".join(rows[:3]) + (f" (and {len(rows) - 3} more problems)" if len(rows) > 3 else "")
+    # one line for the user: SQLite's rows may hold several lines each
+    lines = [line.strip() for row in rows for line in str(row).splitlines()]
+    lines = [line for line in lines if line and not line.startswith("***")]
+    more = f" and {len(lines) - 2} more problems" if len(lines) > 2 else ""
+    return "; ".join(lines[:2]) + more
 
 
 def open_read_only(path: Path, timeout: float = 5.0) -> sqlite3.Connection:

@@ -601,13 +601,22 @@ def import_file(
     except Cancelled:
         result.cancelled = True
         result.changed_post_ids.clear()
+        result.revised.clear()
     except DumpError as exc:
         result.error = str(exc)
         result.line = exc.line
         result.changed_post_ids.clear()
+        result.revised.clear()
     except (OSError, UnicodeError) as exc:
         result.error = f"{path}: cannot read ({exc})"
         result.changed_post_ids.clear()
+    except sqlite3.OperationalError as exc:
+        if "full" not in str(exc):
+            raise
+        # SQLITE_FULL: the transaction was rolled back, the library is as it was
+        result.error = f"{path}: not imported: the disk is full ({exc}); nothing was changed"
+        result.changed_post_ids.clear()
+        result.revised.clear()
     return result
 
 
