@@ -50,7 +50,10 @@ def make_dump(path: Path, posts: int, *, seed: int = 1, comments: int = 30) -> P
     from reader.model import ParsedComment, ParsedPost
 
     rng = random.Random(seed)
-    words = ["probation", "service", "officer", "report", "board", "plan", "inspection", "staff", "union", "court", "reader", "archive", "thread", "comment", "reply", "office", "manager", "change"]  # fmt: skip
+    words = [
+        "probation", "service", "officer", "report", "board", "plan", "inspection", "staff",
+        "union", "court", "reader", "archive", "thread", "comment", "reply", "office",
+    ]  # fmt: skip
 
     def sentence() -> str:
         return " ".join(rng.choice(words) for _ in range(rng.randint(6, 18))).capitalize() + "."
