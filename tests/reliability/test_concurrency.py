@@ -124,7 +124,9 @@ def test_readers_and_user_writes_never_wait_for_an_import(
     rel.COUNTS["reads and writes during an import"] += len(reads) + 3 * len(writes)
 
 
-def test_search_from_the_command_line_during_an_import(rel, dumps, busy_library, tmp_path) -> None:
+def test_search_from_the_command_line_during_an_import(
+    rel, dumps, busy_library, tmp_path, capsys
+) -> None:
     folder = tmp_path / "lib"
     shutil.copytree(busy_library, folder)
     alone_started = time.perf_counter()
@@ -136,9 +138,13 @@ def test_search_from_the_command_line_during_an_import(rel, dumps, busy_library,
         started = time.perf_counter()
         during = rel.cli(folder, "search", "probation", "--json")
         seconds = time.perf_counter() - started
-        assert holds_library(folder)
+        # decisive: the search finished while the import still held the library, so it did
+        # not wait for it (in 5.9 s the search had waited for the import to end)
+        assert holds_library(folder), "the import ended before the search did"
     finally:
         importer.communicate(timeout=300)
     assert during.returncode == 0 and json.loads(during.stdout) == json.loads(alone.stdout)
-    # a fresh interpreter each time: the search itself may not wait; allow for a busy machine
-    assert seconds < alone_seconds + 1.0, (seconds, alone_seconds)
+    # the time itself is a fresh interpreter's start-up on a machine the import keeps busy
+    assert seconds < alone_seconds + 5.0, (seconds, alone_seconds)
+    with capsys.disabled():
+        print(f"\nCLI search: {alone_seconds:.2f} s alone, {seconds:.2f} s during an import")

@@ -1,0 +1,33 @@
+"""Finding 7 (issue 14): the index build after an import stays within a memory budget summed
+over every process (the real figure comes from ``bench/import.py --rss-tree``)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reader.commands.library import release_memory
+from reader.search import whoosh_build
+from reader.search.whoosh_writer import MAX_SEGMENT_POSTINGS
+
+
+@pytest.mark.parametrize("workers", [1, 2, 4])
+def test_the_postings_budget_is_shared_by_the_workers(tmp_path, monkeypatch, workers) -> None:
+    started: list[dict] = []
+
+    def popen(command, **_kwargs):
+        started.append(json.loads(command[-1]))
+        raise OSError("not starting it in a test")
+
+    monkeypatch.setattr(whoosh_build.subprocess, "Popen", popen)
+    shares = [[("comments", n * 10, n * 10 + 9)] for n in range(workers)]
+    with pytest.raises(whoosh_build.BuildFailed):
+        whoosh_build._build_parallel(tmp_path, tmp_path / "db", shares, lambda _n: None)
+    assert started[0]["max_postings"] == MAX_SEGMENT_POSTINGS // workers
+
+
+def test_the_import_gives_its_page_cache_back_before_indexing(library) -> None:
+    library.post_summaries()
+    release_memory(library)
+    assert library.conn.execute("PRAGMA cache_size").fetchone()[0] == -2000
