@@ -207,7 +207,8 @@ class ImportsMixin(_Base):
 
     def _on_import_finished(self, outcome: ImportOutcome) -> None:
         self.status.message(outcome.summary(), 10000)
-        if outcome.problems or outcome.index_error:
+        revised = any(r.revised for r in outcome.results)  # issue 14: items whose text changed
+        if outcome.problems or outcome.index_error or revised:
             if self._report is None:
                 from reader.ui.report import ImportReport
 

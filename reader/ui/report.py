@@ -1,4 +1,5 @@
-"""The import report: a non-modal table of the files that could not be imported.
+"""The import report: a non-modal table of the files that could not be imported, and of the
+posts and comments to which an import brought a different text (see reader.store.revisions).
 
 Its own module so the window imports the table widgets only when a report is first shown.
 """
@@ -65,6 +66,8 @@ class ImportReport(QDialog):
     def set_outcome(self, outcome: ImportOutcome) -> None:
         self.summary.setText(outcome.summary())
         rows = [(r.path, r.line, _message(r)) for r in outcome.problems]
+        # items to which the import brought a different text: shown, or kept aside (issue 14)
+        rows += [(r.path, None, item.line().strip()) for r in outcome.results for item in r.revised]
         if outcome.index_error:
             rows.append((Path("search index"), None, outcome.index_error))
         self.set_rows(rows)

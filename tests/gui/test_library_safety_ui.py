@@ -163,3 +163,48 @@ def test_a_bookmark_lands_at_once_while_a_long_import_runs(
         assert [b.label for b in notes.list_bookmarks(lib.conn)] == ["during"]
     window.importer.cancel()
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=60000)
+
+
+def test_the_import_report_names_items_whose_text_changed(
+    qtbot, make_window, library_dir: Path, tmp_path: Path
+) -> None:
+    with Library.open(library_dir) as lib:
+        lib.import_file(write_post(tmp_path / "a.txt"))
+    window = make_window(library_dir)
+    damaged = tmp_path / "b.txt"
+    damaged.write_text(
+        (tmp_path / "a.txt").read_text(encoding="utf-8").replace("knew it.", "knew it.\x01")
+    )
+    with qtbot.waitSignal(window.import_finished, timeout=30000):
+        window.import_paths([damaged])
+    rows = window.report.rows()
+    assert len(rows) == 1 and "kept aside, not shown" in rows[0][2] and "control" in rows[0][2]
+
+
+def test_starting_on_a_damaged_library_offers_the_repair(
+    qtbot, monkeypatch, library_dir: Path, tmp_path: Path
+) -> None:
+    from reader import app
+    from reader.store.repair import repair
+    from reader.ui import damage_dialog
+
+    with Library.open(library_dir) as lib:
+        lib.import_file(write_post(tmp_path / "a.txt"))
+    (library_dir / "library.sqlite").write_bytes(b"")
+    offered: list[str] = []
+
+    def offer(message: str, library: Path, parent=None) -> bool:  # the dialog, answered
+        offered.append(message)
+        repair(library)
+        return True
+
+    monkeypatch.setattr(damage_dialog, "offer_repair", offer)
+    started = app.start(str(library_dir), first_run=False)
+    qtbot.addWidget(started.window)
+    try:
+        assert offered and "empty (0 bytes)" in offered[0]
+        assert started.window.posts_model.summaries[0].title == "The Report"
+    finally:
+        started.window.close()
+        started.window.runner.shutdown()
+        started.library.close()
