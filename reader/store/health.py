@@ -208,7 +208,10 @@ def check(paths: LibraryPaths, *, full: bool = False) -> CheckReport:
     for file in (paths.database, paths.user_data):
         if not file.exists():
             if file == paths.database and not evidence(paths):
-                continue
+                continue  # no library here yet
+            journal = paths.journal.exists() and paths.journal.stat().st_size > 0
+            if file == paths.user_data and not journal:
+                continue  # made when the library is next opened for writing
             report.problems.append(f"{file} is missing; " + repair_hint(paths))
             continue
         report.checked.append(str(file))
