@@ -71,7 +71,7 @@ def text_mb(conn: sqlite3.Connection) -> float:
 # -- phases, each in its own process ----------------------------------------------------------
 
 
-def phase_whoosh_build(work: Path, procs: int) -> dict:
+def phase_build(work: Path, procs: int) -> dict:
     from reader.search import open_index
     from reader.store import Library
 
@@ -100,7 +100,7 @@ def phase_fts_build(work: Path, _procs: int) -> dict:
     return {"docs": fts.execute("SELECT count(*) FROM fts").fetchone()[0]}
 
 
-PHASES = {"whoosh-build": phase_whoosh_build, "fts-build": phase_fts_build}
+PHASES = {"whoosh-build": phase_build, "fts-build": phase_fts_build}
 
 
 def run_phase(name: str, work: Path, procs: int) -> dict:
@@ -253,11 +253,11 @@ def main() -> None:
         print(json.dumps(run_phase(args.phase, args.work, args.procs)))
         return
 
-    from reader.search import open_index, whoosh_eval
+    from reader.search import open_index, evaluate
     from reader.store import Library
 
     if args.no_cache:
-        whoosh_eval.CACHE_POSTINGS = 0
+        evaluate.CACHE_POSTINGS = 0
     dump = args.dump or ensure_dump(args.posts)
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)

@@ -95,7 +95,7 @@ def set_item_info_provider(provider: ItemInfoProvider | None) -> None:
 
 def open_index(library: Any, *, procs: int | None = None) -> SearchIndex:
     """The search index of an open ``Library`` (nothing is read or built until asked)."""
-    from reader.search.whoosh_index import WhooshIndex
+    from reader.search.index import WhooshIndex
 
     if not _provider_chosen:
         _install_annotations_provider()
@@ -113,9 +113,9 @@ def _install_annotations_provider() -> None:
 
 def __getattr__(name: str) -> Any:
     if name in ("IndexBusy", "IndexCancelled"):
-        from reader.search import whoosh_index
+        from reader.search import index
 
-        return getattr(whoosh_index, name)
+        return getattr(index, name)
     raise AttributeError(name)
 
 
@@ -125,7 +125,7 @@ def update_after_import(library: Any, progress: Any = None, cancel: Any = None) 
     Never raises: the import already succeeded, so an indexing problem is reported in the
     returned status (``state`` and ``reason``) and fixed by the next ``ensure_fresh``.
     """
-    from reader.search.whoosh_index import IndexBusy, IndexCancelled
+    from reader.search.index import IndexBusy, IndexCancelled
 
     index = open_index(library)
     try:

@@ -15,7 +15,7 @@ A typing mistake (an unclosed quote or parenthesis, a dangling OR or NOT) never 
 query is searched as its plain words (filters kept) and a notice says so.  A filter that makes
 no sense (``date:2020-13``) is dropped with a notice.  ``parse_query`` never raises at all.
 
-The tree is compiled for the engine in ``whoosh_query``; ``MatchTerms`` (from ``match_terms``)
+The tree is compiled for the engine in ``expansion``; ``MatchTerms`` (from ``match_terms``)
 is what snippets and the reading pane highlight.
 """
 

@@ -1,6 +1,6 @@
 """The fast writer and evaluator against whoosh's own: same postings, same matches, same scores.
 
-``FastSegmentWriter`` and ``whoosh_eval`` replace whoosh's writer and searcher on the hot
+``FastSegmentWriter`` and ``evaluate`` replace whoosh's writer and searcher on the hot
 paths; whoosh's own code stays the reference.  The index here is small but has several
 segments, deleted documents, very common and rare words, and every field kind.
 """
@@ -18,17 +18,17 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.writing import SegmentWriter
 
-from reader.search import whoosh_eval
+from reader.search import evaluate
 from reader.search.query import parse_query
-from reader.search.whoosh_eval import Evaluator
-from reader.search.whoosh_query import compile_query, date_terms, expand
-from reader.search.whoosh_schema import (
+from reader.search.evaluate import Evaluator
+from reader.search.expansion import compile_query, date_terms, expand
+from reader.search.schema import (
     decode_positions,
     encode_positions,
     make_schema,
     position_mask,
 )
-from reader.search.whoosh_writer import (
+from reader.search.segment_writer import (
     FastSegmentWriter,
     documents_by_id,
     replace_documents,
@@ -222,8 +222,8 @@ def test_evaluator_matches_what_whoosh_matches(
     fast_index: Path, text: str, cached: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if cached:  # every term through the term cache, read twice
-        monkeypatch.setattr(whoosh_eval, "CACHE_MIN_DOCS", 1)
-        monkeypatch.setattr(whoosh_eval, "CACHE_MIN_DOCS_MASKS", 1)
+        monkeypatch.setattr(evaluate, "CACHE_MIN_DOCS", 1)
+        monkeypatch.setattr(evaluate, "CACHE_MIN_DOCS_MASKS", 1)
     searcher = whoosh_index.open_dir(str(fast_index)).searcher()
     parsed = parse_query(text)
     years = (2019, 2021)
@@ -240,8 +240,8 @@ def test_evaluator_matches_what_whoosh_matches(
 
 
 def test_frequent_terms_are_cached_and_shared(fast_index: Path, monkeypatch) -> None:
-    monkeypatch.setattr(whoosh_eval, "CACHE_MIN_DOCS", 100)
-    monkeypatch.setattr(whoosh_eval, "CACHE_MIN_DOCS_MASKS", 100)
+    monkeypatch.setattr(evaluate, "CACHE_MIN_DOCS", 100)
+    monkeypatch.setattr(evaluate, "CACHE_MIN_DOCS_MASKS", 100)
     searcher = whoosh_index.open_dir(str(fast_index)).searcher()
     evaluator = Evaluator(searcher)
     first = evaluator.run(parse_query("the").root, {}, None).as_dict()

@@ -13,7 +13,7 @@ import pytest
 
 from reader import search
 from reader.search import ItemInfo, open_index, update_after_import
-from reader.search.whoosh_index import META_FILE, IndexCancelled
+from reader.search.index import META_FILE, IndexCancelled
 
 
 @pytest.fixture
@@ -262,12 +262,12 @@ def test_imports_are_indexed_incrementally_and_staleness_is_said(index, seeded_l
 
 
 def test_update_after_import_never_raises(seeded_library, monkeypatch) -> None:
-    from reader.search import whoosh_index
+    from reader.search import index
 
     def broken(self, progress=None, cancel=None):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(whoosh_index.WhooshIndex, "ensure_fresh", broken)
+    monkeypatch.setattr(index.WhooshIndex, "ensure_fresh", broken)
     status = update_after_import(seeded_library)
     assert status.state == "corrupt" and "disk on fire" in status.reason
 
@@ -288,13 +288,13 @@ def test_progress_and_cancel(seeded_library) -> None:
 
 
 def test_a_parallel_build_equals_a_single_process_one(seeded_library, monkeypatch) -> None:
-    from reader.search import whoosh_build
+    from reader.search import build
 
     single = open_index(seeded_library, procs=1)
     single.rebuild()
     expected = {query: ids(single.search(query, limit=500)) for query in QUERIES}
     single.close()
-    monkeypatch.setattr(whoosh_build, "PARALLEL_MIN_DOCS", 0)
+    monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 0)
     parallel = open_index(seeded_library, procs=2)
     parallel.rebuild()
     assert len(parallel._open_searcher()._reader.readers) >= 2  # type: ignore[attr-defined]
@@ -303,10 +303,10 @@ def test_a_parallel_build_equals_a_single_process_one(seeded_library, monkeypatc
 
 
 def test_a_failing_parallel_build_falls_back_to_one_process(seeded_library, monkeypatch) -> None:
-    from reader.search import whoosh_build
+    from reader.search import build
 
-    monkeypatch.setattr(whoosh_build, "PARALLEL_MIN_DOCS", 0)
-    monkeypatch.setattr(whoosh_build.sys, "executable", "/nonexistent/python")
+    monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 0)
+    monkeypatch.setattr(build.sys, "executable", "/nonexistent/python")
     idx = open_index(seeded_library, procs=2)
     assert idx.rebuild().fresh
     assert idx.search('"London Bridge terror"').total == 1

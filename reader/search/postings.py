@@ -1,7 +1,7 @@
 """Reading posting lists from whoosh segments a block at a time, caching frequent terms, and
-holding a query's matches.  The pieces ``whoosh_eval.Evaluator`` is built from.
+holding a query's matches.  The pieces ``evaluate.Evaluator`` is built from.
 
-Blocks are read through the codec's own leaf matcher (``whoosh_codec.FastLeafMatcher``), but
+Blocks are read through the codec's own leaf matcher (``whoosh_storage.FastLeafMatcher``), but
 a block at a time rather than a posting at a time: the header of each block (its last
 document number) decides whether the block is read at all.
 """
@@ -20,7 +20,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN as _LENGTHS
 from whoosh.codec.whoosh3 import _lenfield
 from whoosh.reading import TermNotFound
 
-from reader.search.whoosh_codec import FastLeafMatcher, block_values, block_weights, unpack_ints
+from reader.search.whoosh_storage import FastLeafMatcher, block_values, block_weights, unpack_ints
 
 Scores = dict[int, float]
 
@@ -82,7 +82,7 @@ def values_of(raw: Any, count: int, wanted: list[int] | None = None) -> list:
 
 def _blocks(matcher: FastLeafMatcher, order: list[int] | None, values: bool):
     """Decoded blocks of a posting list, skipping blocks none of ``order`` can be in; values
-    come as the block's raw form (``whoosh_codec.block_values`` cuts them out)."""
+    come as the block's raw form (``whoosh_storage.block_values`` cuts them out)."""
     previous_max = -1
     while not matcher._atend:
         block_max = matcher._maxid

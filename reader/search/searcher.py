@@ -2,7 +2,7 @@
 
 A ``Searcher`` stays open between queries (opening segment files and term indexes, reading
 the length columns, is a large part of a cold query) and is replaced only when the index
-changes on disk.  Matching and ranking is ``whoosh_eval``'s.  The index gives
+changes on disk.  Matching and ranking is ``evaluate``'s.  The index gives
 document numbers and scores; everything shown (title, date, comment number, snippet) is read
 from the store for just the hits on the page, so it is never older than the library.
 """
@@ -19,10 +19,10 @@ from reader.search import source
 from reader.search.query import ParsedQuery, match_terms, parse_query
 from reader.search.results import Hit, SearchResults, ThreadGroup
 from reader.search.snippets import snippet_and_words
-from reader.search.whoosh_eval import Evaluator
-from reader.search.whoosh_postings import Matches
-from reader.search.whoosh_query import expand
-from reader.search.whoosh_schema import open_folder
+from reader.search.evaluate import Evaluator
+from reader.search.postings import Matches
+from reader.search.expansion import expand
+from reader.search.schema import open_folder
 
 
 class Searcher:

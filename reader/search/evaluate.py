@@ -17,7 +17,7 @@ dict operations that run in C:
 * the scores (and positions) of frequent words are kept between queries (``TermCache``).
 
 Matching equals whoosh's own and scores equal its BM25F (``tests/unit/search/test_engine.py``
-compares them on the same index); ``whoosh_query.compile_query`` remains the reference.  What
+compares them on the same index); ``expansion.compile_query`` remains the reference.  What
 remains slow is what is slow in Python at all: reading the 100,000+ postings of a word such
 as "the" costs some 50-100 ms the first time (see ``bench/search.py``).
 """
@@ -33,10 +33,10 @@ from whoosh.util.numeric import byte_to_length
 
 from reader.search import query as q
 from reader.search.analysis import pair_term
-from reader.search.whoosh_codec import BLOCK_LIMIT
-from reader.search.whoosh_postings import Matches, Scores, Segment, TermCache, values_of
-from reader.search.whoosh_query import date_terms
-from reader.search.whoosh_schema import SINGLE_MASKS, position_mask
+from reader.search.whoosh_storage import BLOCK_LIMIT
+from reader.search.postings import Matches, Scores, Segment, TermCache, values_of
+from reader.search.expansion import date_terms
+from reader.search.schema import SINGLE_MASKS, position_mask
 
 K1 = 1.2
 B = 0.75

@@ -11,7 +11,7 @@ Fields:
 * ``ref`` (a column, not indexed): "item-id post-id yyyy-mm-dd", for turning a hit into a
   store row, grouping by thread and sorting by date.  Item ids are deliberately not index
   terms: a term per document is a quarter of the build time; replacing a document finds it by
-  scanning this column instead (``whoosh_writer.replace_documents``);
+  scanning this column instead (``segment_writer.replace_documents``);
 * ``kind``: ``post``, or ``comment`` (plus ``reply`` for replies);
 * ``title`` (posts only) and ``body`` (a post's title and body, or a comment's text): word
   positions for phrases, Porter stems, no stored text; ``note``: annotation notes (empty until

@@ -8,11 +8,11 @@ assertions and a column lookup of the document's length) to the codec: ~20 µs p
 arrive (document numbers only grow, so nothing needs sorting but the distinct terms), encodes
 positions once at the end and hands the codec whole blocks.
 
-The segments are whoosh's, written through its codec objects (``whoosh_codec.FastCodec``, W3
+The segments are whoosh's, written through its codec objects (``whoosh_storage.FastCodec``, W3
 with compact posting blocks), so reading, merging and deleting are plain whoosh.  A test
 builds the same documents with whoosh's writer and with this one and compares every posting.
 
-Memory grows with the postings of one segment, so bulk builds (``whoosh_build``) start a new
+Memory grows with the postings of one segment, so bulk builds (``build``) start a new
 segment every ``MAX_SEGMENT_POSTINGS`` postings.
 """
 
@@ -29,8 +29,8 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from reader.search.analysis import term_slots
-from reader.search.whoosh_codec import FastCodec
-from reader.search.whoosh_schema import _SINGLE, FastText, encode_positions
+from reader.search.whoosh_storage import FastCodec
+from reader.search.schema import _SINGLE, FastText, encode_positions
 
 MAX_SEGMENT_POSTINGS = 2_000_000
 """About 150 MB of postings in memory before a bulk build starts a new segment."""

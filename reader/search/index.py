@@ -26,12 +26,12 @@ from typing import Any
 from whoosh.util.filelock import FileLock, try_for
 
 from reader.errors import ReaderError
-from reader.search import source, whoosh_build
+from reader.search import source, build
 from reader.search.analysis import ANALYSIS_VERSION
 from reader.search.results import IndexStatus, SearchResults
-from reader.search.whoosh_schema import SCHEMA_VERSION, open_folder
-from reader.search.whoosh_search import Searcher
-from reader.search.whoosh_writer import (
+from reader.search.schema import SCHEMA_VERSION, open_folder
+from reader.search.searcher import Searcher
+from reader.search.segment_writer import (
     FastSegmentWriter,
     merge_small_segments,
     replace_documents,
@@ -169,7 +169,7 @@ class WhooshIndex:
             total = source.item_count(self.conn)
             building.mkdir(parents=True)
             try:
-                whoosh_build.build(
+                build.build(
                     building,
                     self.library.paths.database,
                     total,
@@ -177,7 +177,7 @@ class WhooshIndex:
                     cancel=cancel,
                     procs=self.procs,
                 )
-            except whoosh_build.BuildCancelled:
+            except build.BuildCancelled:
                 raise IndexCancelled("indexing cancelled; the previous index is kept") from None
             ix = open_folder(str(building))
             if self.provider is not None:

@@ -29,8 +29,8 @@ from typing import Any
 from whoosh.filedb.filestore import FileStorage
 
 from reader.search import source
-from reader.search.whoosh_schema import make_schema, open_folder
-from reader.search.whoosh_writer import MAX_SEGMENT_POSTINGS, FastSegmentWriter
+from reader.search.schema import make_schema, open_folder
+from reader.search.segment_writer import MAX_SEGMENT_POSTINGS, FastSegmentWriter
 
 log = logging.getLogger(__name__)
 ProgressFn = Callable[[float | None, str], None]
@@ -107,7 +107,7 @@ def build_segments(
 
 
 def _worker_main(argv: list[str]) -> int:
-    """Entry point of a worker process (``python -m reader.search.whoosh_build ARGS``).
+    """Entry point of a worker process (``python -m reader.search.build ARGS``).
 
     Prints ``progress N`` lines on stdout as it goes, pickles its finished segments to the
     file named in its arguments, and exits 0; 3 when cancelled; 1 on error (traceback on
@@ -226,7 +226,7 @@ def _build_parallel(
         )
         try:
             worker = subprocess.Popen(
-                [sys.executable, "-m", "reader.search.whoosh_build", arguments],
+                [sys.executable, "-m", "reader.search.build", arguments],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 env=env,
