@@ -253,7 +253,7 @@ def main() -> None:
         print(json.dumps(run_phase(args.phase, args.work, args.procs)))
         return
 
-    from reader.search import open_index, evaluate
+    from reader.search import evaluate, open_index
     from reader.store import Library
 
     if args.no_cache:

@@ -33,10 +33,10 @@ from whoosh.util.numeric import byte_to_length
 
 from reader.search import query as q
 from reader.search.analysis import pair_term
-from reader.search.whoosh_storage import BLOCK_LIMIT
-from reader.search.postings import Matches, Scores, Segment, TermCache, values_of
 from reader.search.expansion import date_terms
+from reader.search.postings import Matches, Scores, Segment, TermCache, values_of
 from reader.search.schema import SINGLE_MASKS, position_mask
+from reader.search.whoosh_storage import BLOCK_LIMIT
 
 K1 = 1.2
 B = 0.75

@@ -26,7 +26,7 @@ from typing import Any
 from whoosh.util.filelock import FileLock, try_for
 
 from reader.errors import ReaderError
-from reader.search import source, build
+from reader.search import build, source
 from reader.search.analysis import ANALYSIS_VERSION
 from reader.search.results import IndexStatus, SearchResults
 from reader.search.schema import SCHEMA_VERSION, open_folder

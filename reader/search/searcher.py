@@ -16,13 +16,13 @@ from typing import Any
 
 from reader.search import query as q
 from reader.search import source
+from reader.search.evaluate import Evaluator
+from reader.search.expansion import expand
+from reader.search.postings import Matches
 from reader.search.query import ParsedQuery, match_terms, parse_query
 from reader.search.results import Hit, SearchResults, ThreadGroup
-from reader.search.snippets import snippet_and_words
-from reader.search.evaluate import Evaluator
-from reader.search.postings import Matches
-from reader.search.expansion import expand
 from reader.search.schema import open_folder
+from reader.search.snippets import snippet_and_words
 
 
 class Searcher:

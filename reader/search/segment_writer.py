@@ -29,8 +29,8 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from reader.search.analysis import term_slots
-from reader.search.whoosh_storage import FastCodec
 from reader.search.schema import _SINGLE, FastText, encode_positions
+from reader.search.whoosh_storage import FastCodec
 
 MAX_SEGMENT_POSTINGS = 2_000_000
 """About 150 MB of postings in memory before a bulk build starts a new segment."""

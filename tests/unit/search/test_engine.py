@@ -19,9 +19,9 @@ from whoosh import query as wq
 from whoosh.writing import SegmentWriter
 
 from reader.search import evaluate
-from reader.search.query import parse_query
 from reader.search.evaluate import Evaluator
 from reader.search.expansion import compile_query, date_terms, expand
+from reader.search.query import parse_query
 from reader.search.schema import (
     decode_positions,
     encode_positions,
