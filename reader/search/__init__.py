@@ -95,11 +95,11 @@ def set_item_info_provider(provider: ItemInfoProvider | None) -> None:
 
 def open_index(library: Any, *, procs: int | None = None) -> SearchIndex:
     """The search index of an open ``Library`` (nothing is read or built until asked)."""
-    from reader.search.index import WhooshIndex
+    from reader.search.index import LibraryIndex
 
     if not _provider_chosen:
         _install_annotations_provider()
-    return WhooshIndex(library, provider=_provider, procs=procs)
+    return LibraryIndex(library, provider=_provider, procs=procs)
 
 
 def _install_annotations_provider() -> None:

@@ -29,8 +29,9 @@ from typing import Any
 from whoosh.filedb.filestore import FileStorage
 
 from reader.search import source
-from reader.search.schema import make_schema, open_folder
+from reader.search.schema import make_schema
 from reader.search.segment_writer import MAX_SEGMENT_POSTINGS, FastSegmentWriter
+from reader.search.whoosh_storage import open_folder
 
 log = logging.getLogger(__name__)
 ProgressFn = Callable[[float | None, str], None]

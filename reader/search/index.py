@@ -1,20 +1,36 @@
-"""The whoosh index of a library: its freshness, full and incremental updates, and searching.
+"""The search index of a library: its health, full and incremental updates, merging, searching.
 
-The index is derived data in ``LibraryPaths.search_index``.  Beside whoosh's files it holds
-``reader-index.json``: the format it was built with, the store's change stamp and the number
-of documents it reflects (and the annotations provider's stamp).  ``check`` compares these
-with the store; anything unreadable or inconsistent means "rebuild", never a crash and never
-results silently served from an index that does not match the library.
+The index is derived data in ``LibraryPaths.search_index``: whoosh's files, one table of
+contents per generation, and beside each a description, ``reader-index-<generation>.json``
+(``whoosh_storage`` commits the two together, atomically).  The description holds the format
+it was built with, the store's change stamp, the number of documents, the annotations
+provider's stamp, and the size, time and checksum of every file.
 
-Writes (rebuild, update, update_items) hold ``search-index.lock`` beside the folder, so two
-processes or threads never write at once; a rebuild is made in a sibling folder and swapped in
-whole, so a reader always sees a complete index.  Reading needs no lock.  One ``WhooshIndex``
-belongs to one thread, like the ``Library`` it was opened with.
+**It heals itself.** ``check`` compares all of this with the folder and the store, cheaply (a
+``stat`` per file, the table of contents' checksum, two counts); a file missing, of the wrong
+size or rewritten, an index from another version or from whoosh itself, or one that failed
+while answering (a ``damaged.json`` note) means "rebuild", never a crash and never results
+silently served from a wrong index.  ``ensure_fresh`` then rebuilds before the query is
+answered (the CLI), or in the background with progress (the window).
+
+**It is never half-written.** A rebuild is made in a sibling folder and installed as a new
+generation; an incremental update adds a new small segment as a new generation.  A process
+killed at any moment leaves the previous generation or the new one, both answering correctly.
+
+**Imports wait only for what they add.** ``update`` writes the changed documents as one new
+segment and never merges; ``merge`` (run afterwards in the background) folds small segments
+together by a size-tiered policy, holding the lock only to commit.
+
+Writes hold ``search-index.lock`` beside the folder, so two processes or threads never write
+at once.  Reading needs no lock.  One ``LibraryIndex`` belongs to one thread, like the
+``Library`` it was opened with.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import os
 import shutil
 import time
@@ -29,19 +45,34 @@ from reader.errors import ReaderError
 from reader.search import build, source
 from reader.search.analysis import ANALYSIS_VERSION
 from reader.search.results import IndexStatus, SearchResults
-from reader.search.schema import SCHEMA_VERSION, open_folder
+from reader.search.schema import SCHEMA_VERSION, make_schema
 from reader.search.searcher import Searcher
-from reader.search.segment_writer import (
-    FastSegmentWriter,
-    merge_small_segments,
-    replace_documents,
+from reader.search.segment_writer import FastSegmentWriter, replace_documents
+from reader.search.whoosh_storage import (
+    commit_generation,
+    crash_point,
+    latest_generation,
+    open_folder,
+    read_meta,
+    read_segments,
+    verify_files,
 )
 
-META_FILE = "reader-index.json"
-FORMAT = f"whoosh-{SCHEMA_VERSION}.{ANALYSIS_VERSION}.3"
+FORMAT = f"archive-reader-search-{SCHEMA_VERSION}.{ANALYSIS_VERSION}.4"
+DAMAGED_FILE = "damaged.json"
 REBUILD_FRACTION = 0.3
 """When an import changed more than this share of the library, rebuild (on all cores) rather
 than update document by document."""
+
+MERGE_FACTOR = 4
+"""The size-tiered merge policy: segments fall in tiers by size (a factor of ``TIER_RATIO``
+apart); ``MERGE_FACTOR`` segments in one tier are merged into one of the next tier."""
+TIER_RATIO = 4
+MERGE_MIN_DOCS = 2_000
+"""Segments smaller than this are all in the lowest tier."""
+MERGE_MAX_DOCS = 150_000
+"""Segments this large are left alone (a full build's segments): merging them costs minutes
+and gains little."""
 
 
 class IndexBusy(ReaderError):
@@ -52,7 +83,24 @@ class IndexCancelled(ReaderError):
     """Indexing was cancelled; the index is as it was before."""
 
 
-class WhooshIndex:
+def merge_plan(sizes: list[int]) -> list[int]:
+    """Which segments (indices into ``sizes``, their live document counts) to merge now: the
+    smallest tier holding ``MERGE_FACTOR`` segments (at most ``2 * MERGE_FACTOR`` of them),
+    or none."""
+    tiers: dict[int, list[int]] = {}
+    for number, size in enumerate(sizes):
+        if size >= MERGE_MAX_DOCS:
+            continue
+        tier = 0 if size < MERGE_MIN_DOCS else 1 + int(math.log(size / MERGE_MIN_DOCS, TIER_RATIO))
+        tiers.setdefault(tier, []).append(number)
+    for tier in sorted(tiers):
+        members = sorted(tiers[tier], key=lambda n: sizes[n])
+        if len(members) >= MERGE_FACTOR:
+            return members[: 2 * MERGE_FACTOR]
+    return []
+
+
+class LibraryIndex:
     """``SearchIndex`` implemented with whoosh (see ``reader.search`` for the contract)."""
 
     def __init__(
@@ -68,7 +116,6 @@ class WhooshIndex:
         self.procs = procs
         self._lock_path = self.folder.with_name(self.folder.name + ".lock")
         self._searcher: Searcher | None = None
-        self._broken = False
 
     @property
     def conn(self):
@@ -76,54 +123,55 @@ class WhooshIndex:
 
     # -- state -------------------------------------------------------------------------------
 
-    def _read_meta(self) -> dict[str, Any] | None:
-        try:
-            meta = json.loads((self.folder / META_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        return meta if isinstance(meta, dict) else None
-
-    def _write_meta(self, folder: Path, stamp: int, docs: int, provider_stamp: Any) -> None:
-        meta = {
-            "format": FORMAT,
-            "stamp": stamp,
-            "docs": docs,
-            "provider": provider_stamp,
-            "written": time.strftime("%Y-%m-%dT%H:%M:%S"),
-            "id": uuid.uuid4().hex,
-        }
-        temp = folder / (META_FILE + ".tmp")
-        temp.write_text(json.dumps(meta), encoding="utf-8")
-        os.replace(temp, folder / META_FILE)
+    def _current(self) -> tuple[int, dict[str, Any] | None]:
+        generation = latest_generation(self.folder)
+        return generation, (read_meta(self.folder, generation) if generation >= 0 else None)
 
     def _provider_stamp(self) -> Any:
         if self.provider is None or not hasattr(self.provider, "stamp"):
             return None
         return self.provider.stamp(self.conn)
 
+    def _damage_note(self, generation: int) -> str | None:
+        try:
+            note = json.loads((self.folder / DAMAGED_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if isinstance(note, dict) and note.get("generation") == generation:
+            return str(note.get("reason") or "the index failed while searching")
+        return None
+
+    def _note_damage(self, generation: int, reason: str) -> None:
+        """Remember that this generation failed while answering, so every later check (in
+        this process or the next) rebuilds it instead of failing again."""
+        with contextlib.suppress(OSError):
+            (self.folder / DAMAGED_FILE).write_text(
+                json.dumps({"generation": generation, "reason": reason}), encoding="utf-8"
+            )
+
     def check(self) -> IndexStatus:
-        """Compare the index with the store (cheap: two counts and a few small files)."""
+        """Compare the index with its folder and the store (cheap: a ``stat`` per file, the
+        table of contents' checksum and two counts)."""
         store_stamp = source.change_stamp(self.conn)
         store_docs = source.item_count(self.conn)
         base = {"store_docs": store_docs, "store_stamp": store_stamp}
         if not self.folder.exists():
             return IndexStatus("missing", "there is no search index yet", **base)
-        meta = self._read_meta()
+        generation, meta = self._current()
+        if generation < 0:
+            if any(self.folder.iterdir()):
+                return IndexStatus("corrupt", "the index folder holds no usable index", **base)
+            return IndexStatus("missing", "there is no search index yet", **base)
         if meta is None:
-            return IndexStatus("corrupt", "the index's description is missing or damaged", **base)
+            reason = "the index was not written by this version of Archive Reader (or damaged)"
+            return IndexStatus("stale", reason, **base)
         if meta.get("format") != FORMAT:
             return IndexStatus("stale", "the index was built by another version", **base)
-        try:
-            ix = open_folder(str(self.folder))
-            index_docs = ix.doc_count()
-        except Exception as exc:
-            reason = f"the index cannot be read ({type(exc).__name__})"
-            return IndexStatus("corrupt", reason, **base)
+        problem = verify_files(self.folder, meta) or self._damage_note(generation)
+        if problem:
+            return IndexStatus("corrupt", problem, **base)
+        index_docs = int(meta.get("docs", -1))
         base.update(index_docs=index_docs, index_stamp=int(meta.get("stamp", -1)))
-        if self._broken:
-            return IndexStatus("corrupt", "the index failed while searching", **base)
-        if index_docs != meta.get("docs"):
-            return IndexStatus("corrupt", "the index does not match its description", **base)
         if base["index_stamp"] > store_stamp:
             return IndexStatus("stale", "the library is older than the index", **base)
         if base["index_stamp"] < store_stamp:
@@ -155,13 +203,13 @@ class WhooshIndex:
         return self.update(progress=progress, cancel=cancel)
 
     def rebuild(self, progress=None, cancel=None) -> IndexStatus:
-        """Build the whole index anew in a sibling folder and swap it in.
+        """Build the whole index anew in a sibling folder and install it as a new generation.
 
         Raises ``IndexCancelled`` (the old index is untouched) or ``IndexBusy``.
         """
         lock = self._lock(timeout=1.0)
         token = uuid.uuid4().hex[:8]
-        building = self.folder.with_name(f"{self.folder.name}.new-{token}")
+        building = self.folder.with_name(f"{self.folder.name}.build-{token}")
         try:
             self._clean_leftovers()
             stamp = source.change_stamp(self.conn)
@@ -179,27 +227,47 @@ class WhooshIndex:
                 )
             except build.BuildCancelled:
                 raise IndexCancelled("indexing cancelled; the previous index is kept") from None
-            ix = open_folder(str(building))
             if self.provider is not None:
+                ix = open_folder(building)
                 self._write_docs(ix, self.provider.annotated_items(self.conn), progress, cancel)
-            self._write_meta(building, stamp, ix.doc_count(), provider_stamp)
-            self._swap_in(building, token)
+            crash_point("built")
+            self._install(building, {"stamp": stamp, "provider": provider_stamp})
         finally:
             shutil.rmtree(building, ignore_errors=True)
             lock.release()
-        self._broken = False
         self._reset_searcher()
         return self.check()
 
-    def _swap_in(self, building: Path, token: str) -> None:
-        old = self.folder.with_name(f"{self.folder.name}.old-{token}")
-        if self._searcher is not None:
-            self._searcher.close()
-            self._searcher = None
-        if self.folder.exists():
-            os.replace(self.folder, old)
-        os.replace(building, self.folder)
-        shutil.rmtree(old, ignore_errors=True)
+    def _install(self, building: Path, meta: dict[str, Any]) -> None:
+        """Move a finished build's segment files into the index folder and commit them as the
+        next generation (the previous one stays whole until that commit)."""
+        from whoosh.filedb.filestore import FileStorage
+
+        _, segments, _built_generation = read_segments(building)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        generation = max(latest_generation(self.folder), 0) + 1
+        for name in os.listdir(building):
+            if name.startswith("MAIN_") and not name.endswith("WRITELOCK"):
+                os.replace(building / name, self.folder / name)
+        crash_point("installing")
+        docs = sum(segment.doc_count() for segment in segments)
+        commit_generation(
+            self.folder,
+            FileStorage(str(self.folder), supports_mmap=False),
+            make_schema(),
+            segments,
+            generation,
+            self._meta(meta, docs),
+        )
+
+    def _meta(self, meta: dict[str, Any], docs: int) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            **meta,
+            "docs": docs,
+            "written": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "id": uuid.uuid4().hex,
+        }
 
     def _clean_leftovers(self) -> None:
         """Folders left by an interrupted rebuild (or an open file on Windows)."""
@@ -208,8 +276,8 @@ class WhooshIndex:
                 shutil.rmtree(path, ignore_errors=True)
 
     def update(self, progress=None, cancel=None) -> IndexStatus:
-        """Index exactly what imports changed since the index's stamp (rebuilding instead when
-        the index is unusable or most of the library changed)."""
+        """Index exactly what imports changed since the index's stamp, as one new segment
+        (rebuilding instead when the index is unusable or most of the library changed)."""
         status = self.check()
         if status.fresh:
             return status
@@ -234,13 +302,19 @@ class WhooshIndex:
                 if conn.in_transaction:
                     conn.execute("COMMIT")
             ids = [doc["_id"] for doc in docs]
-            meta = self._read_meta() or {}
+            _, meta = self._current()
+            meta = meta or {}
             if self.provider is not None and meta.get("provider") != provider_stamp:
                 ids.extend(self._provided_ids())
                 ids.extend(self.provider.annotated_items(conn))
-            ix = open_folder(str(self.folder))
-            self._write_docs(ix, ids, progress, cancel, known={d["_id"]: d for d in docs})
-            self._write_meta(self.folder, stamp, ix.doc_count(), provider_stamp)
+            self._write_docs(
+                open_folder(self.folder),
+                ids,
+                progress,
+                cancel,
+                known={d["_id"]: d for d in docs},
+                meta={"stamp": stamp, "provider": provider_stamp},
+            )
         finally:
             if lock is not None:
                 lock.release()
@@ -258,15 +332,17 @@ class WhooshIndex:
         """Re-index these posts/comments now (after a note, bookmark or highlight changed);
         ids no longer in the library are removed.  Returns how many were written."""
         ids = list(dict.fromkeys(item_ids))
-        meta = self._read_meta()
+        _generation, meta = self._current()
         if not ids or meta is None or meta.get("format") != FORMAT:
             return 0
         lock = self._lock(timeout=10.0)
         try:
-            ix = open_folder(str(self.folder))
-            count = self._write_docs(ix, ids, None, None)
-            self._write_meta(
-                self.folder, int(meta.get("stamp", 0)), ix.doc_count(), meta.get("provider")
+            count = self._write_docs(
+                open_folder(self.folder),
+                ids,
+                None,
+                None,
+                meta={"stamp": meta.get("stamp", 0), "provider": meta.get("provider")},
             )
         finally:
             lock.release()
@@ -274,11 +350,18 @@ class WhooshIndex:
         return count
 
     def _write_docs(
-        self, ix, ids: Iterable[str], progress, cancel, known: dict[str, dict] | None = None
+        self,
+        ix,
+        ids: Iterable[str],
+        progress,
+        cancel,
+        known: dict[str, dict] | None = None,
+        meta: dict[str, Any] | None = None,
     ) -> int:
-        """Replace (or delete) the documents of ``ids`` in one commit."""
+        """Replace (or delete) the documents of ``ids`` in one new segment and commit it as a
+        new generation (described by ``meta`` when given: the live index; else a build)."""
         ids = list(dict.fromkeys(ids))
-        if not ids:
+        if not ids and meta is None:
             return 0
         known = dict(known or {})
         missing = [item for item in ids if item not in known]
@@ -287,7 +370,7 @@ class WhooshIndex:
         if self.provider is not None:
             for start in range(0, len(ids), source.BATCH):
                 infos.update(self.provider.item_info(self.conn, ids[start : start + source.BATCH]))
-        writer = FastSegmentWriter(ix, timeout=5.0)
+        writer = FastSegmentWriter(ix, _lk=False)
         docs = (
             (item, source.add_info(known[item], infos.get(item)) if item in known else None)
             for item in ids
@@ -298,13 +381,51 @@ class WhooshIndex:
                     raise IndexCancelled("indexing cancelled; the previous index is kept")
                 if progress is not None and done % 200 == 0:
                     progress(done / len(ids), "Updating the search index")
+            crash_point("updating")
+            if meta is None:
+                writer.commit(merge=False)
+            else:
+                _, current = self._current()
+                writer.commit_described(self.folder, self._meta(meta, 0), current)
         except BaseException:
-            writer.cancel()
+            if not writer.is_closed:
+                writer.cancel()
             raise
-        writer.commit(mergetype=merge_small_segments)
         if progress is not None:
             progress(1.0, "Updating the search index")
         return len(ids)
+
+    # -- merging -----------------------------------------------------------------------------
+
+    def merge_due(self) -> bool:
+        """Whether the size-tiered policy has segments to merge (cheap: reads the table of
+        contents)."""
+        try:
+            _, segments, _ = read_segments(self.folder)
+        except Exception:
+            return False
+        return bool(merge_plan([segment.doc_count() for segment in segments]))
+
+    def merge(self, cancel=None) -> bool:
+        """Merge what the size-tiered policy chooses, in the background: the merged segment is
+        written without the lock (searches and updates go on), and committed under it, with
+        deletions made meanwhile carried over.  Returns whether anything was merged."""
+        from reader.search.segment_writer import merge_segments
+
+        merged = merge_segments(self.folder, merge_plan, cancel=cancel)
+        if merged is None:
+            return False
+        lock = self._lock(timeout=30.0)
+        try:
+            _generation, meta = self._current()
+            if meta is None or meta.get("format") != FORMAT:
+                merged.discard()
+                return False
+            committed = merged.commit(self.folder, self._meta(meta, 0), meta)
+        finally:
+            lock.release()
+        self._reset_searcher()
+        return committed
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -315,23 +436,22 @@ class WhooshIndex:
 
     def _open_searcher(self) -> Searcher | None:
         """The open searcher, reopened when the index changed on disk; None if unusable."""
-        meta_path = self.folder / META_FILE
-        try:
-            stat = meta_path.stat()
-            signature = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-        except OSError:
-            self._reset_searcher()
-            return None
-        if self._searcher is not None and self._searcher.signature == signature:
+        generation, meta = (-1, None)
+        if self.folder.exists():
+            generation = latest_generation(self.folder)
+        if self._searcher is not None and self._searcher.generation == generation:
             return self._searcher
         self._reset_searcher()
-        meta = self._read_meta()
+        if generation < 0:
+            return None
+        meta = read_meta(self.folder, generation)
         if meta is None or meta.get("format") != FORMAT:
             return None
         try:
-            self._searcher = Searcher(self.folder, meta, signature)
-        except Exception:
-            self._broken = True
+            self._searcher = Searcher(self.folder, meta, generation)
+        except Exception as exc:
+            if latest_generation(self.folder) == generation:
+                self._note_damage(generation, f"the index cannot be opened ({type(exc).__name__})")
             return None
         return self._searcher
 
@@ -347,32 +467,42 @@ class WhooshIndex:
         """Run a query of the query language; never raises for bad input or a bad index.
 
         Does not update the index (reading never waits for indexing): when the index is behind
-        the library the results say so (``stale`` and a notice).
+        the library the results say so (``stale`` and a notice); when it is damaged, they say
+        that too (``damaged``): the caller rebuilds and asks again.
         """
         started = time.perf_counter()
-        searcher = self._open_searcher()
-        if searcher is None:
-            results = SearchResults(query=text, sort=sort, stale=True)
-            results.notices.append("The search index is not built yet; it is being built.")
-        else:
+        for attempt in (1, 2):
+            searcher = self._open_searcher()
+            if searcher is None:
+                results = SearchResults(query=text, sort=sort, stale=True)
+                if self._damage_note(latest_generation(self.folder)):
+                    results.damaged = True
+                    results.notices.append("The search index is damaged; it is being rebuilt.")
+                else:
+                    results.notices.append("The search index is not built yet; it is being built.")
+                break
             try:
                 results = searcher.search(
                     self.conn, text, limit=limit, offset=offset, sort=sort, group=group
                 )
             except Exception as exc:
-                self._broken = True
                 self._reset_searcher()
-                results = SearchResults(query=text, sort=sort, stale=True)
+                if attempt == 1 and latest_generation(self.folder) != searcher.generation:
+                    continue  # a newer generation replaced files under us: read that one
+                reason = f"the index failed while searching ({type(exc).__name__})"
+                self._note_damage(searcher.generation, reason)
+                results = SearchResults(query=text, sort=sort, stale=True, damaged=True)
                 results.notices.append(
-                    f"The search index is damaged ({type(exc).__name__}); it will be rebuilt."
+                    f"The search index is damaged ({type(exc).__name__}); it is being rebuilt."
                 )
-            else:
-                if source.change_stamp(self.conn) != searcher.stamp:
-                    results.stale = True
-                    results.notices.append(
-                        "The search index is catching up with recent imports;"
-                        " results may be incomplete."
-                    )
+                break
+            if source.change_stamp(self.conn) != searcher.stamp:
+                results.stale = True
+                results.notices.append(
+                    "The search index is catching up with recent imports; results may be"
+                    " incomplete."
+                )
+            break
         results.elapsed = time.perf_counter() - started
         return results
 

@@ -18,24 +18,30 @@ segment every ``MAX_SEGMENT_POSTINGS`` postings.
 
 from __future__ import annotations
 
+import os
+import shutil
+import uuid
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
-from whoosh import fields, formats
-from whoosh.system import pack_uint
+from whoosh import fields
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from reader.search.analysis import term_slots
-from reader.search.schema import _SINGLE, FastText, encode_positions
-from reader.search.whoosh_storage import FastCodec
+from reader.search.schema import FastText
+from reader.search.whoosh_storage import (
+    FastCodec,
+    commit_generation,
+    fill_counted_postings,
+    fill_positional_postings,
+    read_segments,
+)
 
 MAX_SEGMENT_POSTINGS = 2_000_000
 """About 150 MB of postings in memory before a bulk build starts a new segment."""
-
-SMALL_SEGMENT_DOCS = 5_000
 
 
 def _lossy(length: int) -> int:
@@ -46,14 +52,14 @@ def _lossy(length: int) -> int:
 class FastSegmentWriter(SegmentWriter):
     """``SegmentWriter`` with ``add_document`` and segment flushing rewritten for speed.
 
-    Supports what this package uses: unstored fields, ``FastText`` and whoosh's ID/KEYWORD
-    fields, columns, ``update_document``/``delete_by_term`` and merging (``add_reader``); not
-    term vectors or spelling fields.
+    Supports what this package uses: unstored fields, ``FastText`` (with its words and grams
+    fields) and whoosh's ID/KEYWORD fields, columns, deletions and merging (``add_reader``);
+    not term vectors or spelling fields.
 
-    Each term's postings are one flat list ``[doc, payload, doc, payload, ...]`` where the
-    payload is the word position (an int when the word occurs once, else a list; encoded at
-    flush) for ``FastText`` fields, or a ``(weight, value bytes)`` pair (other fields, merged
-    segments).
+    Each term's postings are one flat list ``[doc, payload, doc, payload, ...]``.  In a
+    positional field (``FastText``) the payload is the word position (an int while the word
+    occurs once, else a list; encoded at flush) or, for postings merged from an older segment,
+    ``(weight, encoded positions)``; in every other field it is the term's count.
     """
 
     def __init__(self, ix: Any, *, shared_temp: bool = False, **kwargs: Any) -> None:
@@ -65,7 +71,8 @@ class FastSegmentWriter(SegmentWriter):
         super().__init__(ix, **kwargs)
         if self.docbase:
             raise ValueError("FastSegmentWriter does not support docbase")
-        self._postings: dict[str, dict[str, list]] = {}
+        self._positional: dict[str, dict[str, list]] = {}
+        self._counted: dict[str, dict[str, list]] = {}
         self._lengths: dict[str, array] = {
             name: array("I") for name, obj in self.schema.items() if obj.scorable
         }
@@ -92,16 +99,16 @@ class FastSegmentWriter(SegmentWriter):
                 if value is None:
                     continue
                 fieldobj = schema[name]
-                length = 0
                 if fieldobj.indexed:
                     if isinstance(fieldobj, FastText):
-                        length = self._add_text(name, value, docnum, fieldobj.pairs_field)
+                        length = self._add_text(name, fieldobj, value, docnum)
                     else:
                         length = self._add_other(name, fieldobj, value, docnum)
-                    if name in lengths:
+                    if name in lengths and length:
                         lengths[name] = length
-                if length or fieldobj.stored:  # (W3PerDocWriter.add_field does nothing else)
-                    perdoc.add_field(name, fieldobj, value if fieldobj.stored else None, length)
+                        perdoc.add_field(name, fieldobj, None, length)
+                if fieldobj.stored:
+                    perdoc.add_field(name, fieldobj, value, 0)
                 if fieldobj.column_type:
                     perdoc.add_column_value(
                         name, fieldobj.column_type, fieldobj.to_column_value(value)
@@ -115,69 +122,64 @@ class FastSegmentWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
-    def _field_postings(self, name: str) -> dict[str, list]:
-        found = self._postings.get(name)
+    def _terms_of(self, table: dict[str, dict[str, list]], name: str) -> dict[str, list]:
+        found = table.get(name)
         if found is None:
-            found = self._postings[name] = {}
+            found = table[name] = {}
         return found
 
-    def _add_text(self, name: str, value: str, docnum: int, pairs_field: str | None) -> int:
-        """The hot loop: one dict lookup and two appends per distinct term of the text."""
-        field_postings = self._field_postings(name)
-        get = field_postings.get
-        pairs: dict[str, int] | None = {} if pairs_field else None
-        slots, length = term_slots(value, pairs)
-        if pairs:
-            pair_postings = self._field_postings(pairs_field)  # type: ignore[arg-type]
-            for pair, freq in pairs.items():
-                payload = (float(freq), pack_uint(freq))
-                found = pair_postings.get(pair)
-                if found is None:
-                    pair_postings[pair] = [docnum, payload]
-                else:
-                    found.append(docnum)
-                    found.append(payload)
-            self.posting_count += len(pairs)
+    def _add_text(self, name: str, fieldobj: FastText, value: Any, docnum: int) -> int:
+        """The hot loop: per distinct term, word and gram, one dict lookup and two appends."""
+        slots, words, grams, length = fieldobj.analyse(value)
+        postings = self._terms_of(self._positional, name)
+        get = postings.get
         for term, found in slots.items():
-            postings = get(term)
-            if postings is None:
-                field_postings[term] = [docnum, found]
+            existing = get(term)
+            if existing is None:
+                postings[term] = [docnum, found]
             else:
-                postings.append(docnum)
-                postings.append(found)
-        self.posting_count += len(slots)
+                existing.append(docnum)
+                existing.append(found)
+        count = len(slots)
+        for extra, field_name in ((words, fieldobj.words_field), (grams, fieldobj.grams_field)):
+            if extra:
+                counted = self._terms_of(self._counted, field_name)  # type: ignore[arg-type]
+                get = counted.get
+                for term, freq in extra.items():
+                    existing = get(term)
+                    if existing is None:
+                        counted[term] = [docnum, freq]
+                    else:
+                        existing.append(docnum)
+                        existing.append(freq)
+                count += len(extra)
+        self.posting_count += count
         return length
 
     def _add_other(self, name: str, fieldobj: Any, value: Any, docnum: int) -> int:
         """ID and KEYWORD fields without whoosh's analyzer chain (their values here are plain
-        ids and space-separated words); anything else through ``fieldobj.index``."""
-        field_postings = self._field_postings(name)
-        fmt = type(fieldobj.format)
-        if isinstance(fieldobj, fields.ID) and fmt is formats.Existence:
-            items = [(value, 1)]
-        elif isinstance(fieldobj, fields.KEYWORD) and fmt is formats.Frequency:
-            items = list(Counter(value.split()).items())
+        ids and space-separated words): each term with its count, no stored value bytes."""
+        if isinstance(fieldobj, fields.ID):
+            items: Any = ((value, 1),)
+        elif isinstance(fieldobj, fields.KEYWORD):
+            split = value.split()
+            items = (
+                ((w, 1) for w in split) if len(set(split)) == len(split) else Counter(split).items()
+            )
         else:
-            length = 0
-            for btext, freq, weight, vbytes in fieldobj.index(value):
-                field_postings.setdefault(btext.decode("utf-8"), []).extend(
-                    (docnum, (weight, vbytes))
-                )
-                length += freq
-                self.posting_count += 1
-            return length
-        boost = fieldobj.format.field_boost
-        frequency = fmt is formats.Frequency
+            raise TypeError(f"field {name!r}: {type(fieldobj).__name__} is not supported")
+        counted = self._terms_of(self._counted, name)
+        length = 0
         for term, freq in items:
-            payload = (freq * boost, pack_uint(freq) if frequency else b"")
-            postings = field_postings.get(term)
-            if postings is None:
-                field_postings[term] = [docnum, payload]
+            existing = counted.get(term)
+            if existing is None:
+                counted[term] = [docnum, freq]
             else:
-                postings.append(docnum)
-                postings.append(payload)
-        self.posting_count += len(items)
-        return sum(freq for _, freq in items)
+                existing.append(docnum)
+                existing.append(freq)
+            length += freq
+            self.posting_count += 1
+        return length
 
     def add_postings_to_pool(self, reader, startdoc: int, docmap: Mapping | None) -> None:
         """Called by ``add_reader`` (merging) after the per-document data was copied."""
@@ -187,15 +189,50 @@ class FastSegmentWriter(SegmentWriter):
         for name, btext, docnum, weight, vbytes in reader.iter_postings():
             if name not in self.schema:
                 continue
+            fieldobj = self.schema[name]
             new = docmap.get(docnum) if docmap is not None else startdoc + docnum
             if new is None:  # a deleted document
                 continue
-            self._field_postings(name).setdefault(btext.decode("utf-8"), []).extend(
-                (new, (weight, vbytes))
-            )
+            if isinstance(fieldobj, FastText):
+                payload: Any = (weight, vbytes)
+                table = self._positional
+            else:
+                payload = int(weight)
+                table = self._counted
+            self._terms_of(table, name).setdefault(btext.decode("utf-8"), []).extend((new, payload))
             self.posting_count += 1
 
+    def add_reader_mapped(self, reader: Any) -> tuple[int, Mapping | None]:
+        """``add_reader`` that returns (the first new document number, the map of old to new
+        document numbers, or None when it is ``first + old``), for carrying deletions."""
+        self._check_state()
+        base = self.docnum
+        names = {name for name in reader.indexed_field_names() if name in self.schema}
+        docmap = self.write_per_doc(set(self.schema.names()) | names, reader)
+        self.add_postings_to_pool(reader, base, docmap)
+        self._added = True
+        return base, docmap
+
     # -- writing -----------------------------------------------------------------------------
+
+    def commit_described(
+        self, folder: Path, meta: dict[str, Any], previous: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        """Commit the index's segments plus this writer's new one (no merging: an import
+        waits only for what it adds) as the next generation, described by ``meta``."""
+        self._check_state()
+        segments = list(self.segments)
+        if self._added:
+            segments.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        meta = {**meta, "docs": sum(segment.doc_count() for segment in segments)}
+        known = previous.get("files") if previous else None
+        described = commit_generation(
+            folder, self.storage, self.schema, segments, self.generation, meta, known
+        )
+        self._finish()
+        return described
 
     def _finish(self) -> None:
         if self._shared_temp:
@@ -205,77 +242,25 @@ class FastSegmentWriter(SegmentWriter):
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         writer = self.fieldwriter
-        for name in sorted(self._postings):
+        names = sorted(set(self._positional) | set(self._counted))
+        for name in names:
             fieldobj = self.schema[name]
             lengths = self._lengths.get(name)
             writer.start_field(name, fieldobj)
-            terms = self._postings[name]
-            for term in sorted(terms):
-                writer.start_term(term.encode("utf-8"))
-                _fill_postings(writer._postwriter, terms.pop(term), lengths)
-                writer.finish_term()
+            if name in self._positional:
+                terms = self._positional.pop(name)
+                for term in sorted(terms):
+                    writer.start_term(term.encode("utf-8"))
+                    fill_positional_postings(writer._postwriter, terms.pop(term), lengths)
+                    writer.finish_term()
+            else:
+                terms = self._counted.pop(name)
+                for term in sorted(terms):
+                    writer.start_term(term.encode("utf-8"))
+                    fill_counted_postings(writer._postwriter, terms.pop(term))
+                    writer.finish_term()
             writer.finish_field()
         self.fieldwriter.close()
-        self._postings = {}
-
-
-def _weight(found: Any) -> float:
-    if type(found) is tuple:
-        return found[0]
-    return 1 if type(found) is int else len(found)
-
-
-def _encoded(found: Any) -> bytes:
-    if type(found) is tuple:
-        return found[1]
-    return encode_positions([found] if type(found) is int else found)
-
-
-def _fill_postings(postwriter: Any, postings: list, lengths: array | None) -> None:
-    """Hand one term's postings to the W3 postings writer a block at a time.
-
-    Mirrors ``W3PostingsWriter.add_posting``: the same blocks, the same block statistics
-    (largest weight, shortest and longest non-zero document length), every block but the last
-    written here and the last left buffered for ``finish_postings``.
-    """
-    docs = array("I", postings[0::2])
-    payloads = postings[1::2]
-    kinds = set(map(type, payloads))
-    if tuple not in kinds:  # word positions from _add_text
-        weights = array("f", [1 if type(found) is int else len(found) for found in payloads])
-        single = _SINGLE
-        values = [
-            (single[found] if found < 256 else encode_positions([found]))
-            if type(found) is int
-            else encode_positions(found)
-            for found in payloads
-        ]
-    elif len(kinds) > 1:  # merged old postings (weight, bytes) beside new positions
-        weights = array("f", [_weight(found) for found in payloads])
-        values = [_encoded(found) for found in payloads]
-    else:
-        weights = array("f", [payload[0] for payload in payloads])
-        values = [payload[1] for payload in payloads if payload[1]]
-    count = len(docs)
-    limit = postwriter._blocklimit
-    for start in range(0, count, limit):
-        end = min(start + limit, count)
-        ids = docs[start:end]
-        block_weights = weights[start:end]
-        postwriter._ids = ids
-        postwriter._weights = block_weights
-        postwriter._values = values[start:end] if values else []
-        postwriter._maxweight = max(block_weights)
-        if lengths is not None:
-            found = [lengths[doc] for doc in ids]
-            nonzero = [length for length in found if length]
-            postwriter._minlength = min(nonzero) if nonzero else None
-            postwriter._maxlength = max(found)
-        else:
-            postwriter._minlength = None
-            postwriter._maxlength = 0
-        if end < count:
-            postwriter._write_block()
 
 
 def documents_by_id(reader: Any) -> dict[str, list[int]]:
@@ -312,22 +297,93 @@ def replace_documents(
         yield count
 
 
-def merge_small_segments(writer: SegmentWriter, segments: list) -> list:
-    """Merge policy for incremental commits: fold small segments (one per earlier import)
-    together once there are four of them, so an import never waits on a big merge; past 16
-    segments, also fold the smallest ones."""
+class MergedSegment:
+    """A segment merged from others in a folder of its own, not yet part of the index."""
+
+    def __init__(
+        self,
+        workdir: Path,
+        segment: Any,
+        sources: dict[str, tuple[int, Mapping | None, set[int]]],
+    ) -> None:
+        self.workdir = workdir
+        self.segment = segment
+        self.sources = sources  # segment id → (first new docnum, docmap, deleted at start)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def commit(self, folder: Path, meta: dict[str, Any], previous: dict[str, Any]) -> bool:
+        """Under the index lock: replace the merged segments by this one in a new generation,
+        deleting here what was deleted there while the merge ran.  False (and nothing done) if
+        a merged segment is gone meanwhile (a rebuild, another merge)."""
+        from whoosh.filedb.filestore import FileStorage
+
+        try:
+            schema, current, generation = read_segments(folder)
+            by_id = {segment.segment_id(): segment for segment in current}
+            if any(source not in by_id for source in self.sources):
+                return False
+            for source, (base, docmap, deleted_before) in self.sources.items():
+                for old in set(by_id[source].deleted_docs()) - deleted_before:
+                    new = docmap.get(old) if docmap is not None else base + old
+                    if new is not None:
+                        self.segment.delete_document(new)
+            for name in os.listdir(self.workdir):
+                if name.startswith("MAIN_") and not name.endswith("WRITELOCK"):
+                    os.replace(self.workdir / name, folder / name)
+            kept = [segment for segment in current if segment.segment_id() not in self.sources]
+            segments = [*kept, self.segment]
+            meta = {**meta, "docs": sum(segment.doc_count() for segment in segments)}
+            meta.update({k: previous[k] for k in ("stamp", "provider") if k in previous})
+            commit_generation(
+                folder,
+                FileStorage(str(folder), supports_mmap=False),
+                schema,
+                segments,
+                generation + 1,
+                meta,
+                previous.get("files"),
+            )
+            return True
+        finally:
+            self.discard()
+
+
+def merge_segments(folder: Path, plan: Any, cancel: Any = None) -> MergedSegment | None:
+    """Merge the segments ``plan`` chooses (from their live document counts) into a new
+    segment written in a sibling work folder, without any lock: the index's files are
+    immutable once written, so searches and updates go on meanwhile.  None when there is
+    nothing to merge or ``cancel`` was set."""
+    from whoosh.filedb.filestore import FileStorage
     from whoosh.reading import SegmentReader
 
-    small = [s for s in segments if s.doc_count_all() < SMALL_SEGMENT_DOCS]
-    if len(small) < 4 and len(segments) <= 16:
-        return segments
-    if len(small) < 4:
-        small = sorted(segments, key=lambda s: s.doc_count_all())[: len(segments) - 12]
-    keep = [s for s in segments if s not in small]
-    for segment in small:
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        try:
-            writer.add_reader(reader)
-        finally:
-            reader.close()
-    return keep
+    schema, segments, _ = read_segments(folder)
+    chosen = [segments[n] for n in plan([segment.doc_count() for segment in segments])]
+    if len(chosen) < 2:
+        return None
+    workdir = folder.with_name(f"{folder.name}.merge-{uuid.uuid4().hex[:8]}")
+    workdir.mkdir()
+    live = FileStorage(str(folder), supports_mmap=False)
+    try:
+        ix = FileStorage(str(workdir), supports_mmap=False).create_index(schema)
+        writer = FastSegmentWriter(ix, _lk=False)
+        sources: dict[str, tuple[int, Mapping | None, set[int]]] = {}
+        for segment in chosen:
+            deleted_before = set(segment.deleted_docs())
+            reader = SegmentReader(live, schema, segment)
+            try:
+                base, docmap = writer.add_reader_mapped(reader)
+            finally:
+                reader.close()
+            sources[segment.segment_id()] = (base, docmap, deleted_before)
+            if cancel is not None and cancel.is_set():
+                writer.cancel()
+                shutil.rmtree(workdir, ignore_errors=True)
+                return None
+        merged = writer._finalize_segment()
+        writer._finish()
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
+    return MergedSegment(workdir, merged, sources)

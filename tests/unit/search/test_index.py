@@ -267,7 +267,7 @@ def test_update_after_import_never_raises(seeded_library, monkeypatch) -> None:
     def broken(self, progress=None, cancel=None):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(index.WhooshIndex, "ensure_fresh", broken)
+    monkeypatch.setattr(index.LibraryIndex, "ensure_fresh", broken)
     status = update_after_import(seeded_library)
     assert status.state == "corrupt" and "disk on fire" in status.reason
 
