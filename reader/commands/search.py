@@ -100,7 +100,6 @@ def split_query_arguments(
     return options, words
 
 
-
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "search",

@@ -5,8 +5,9 @@ A prefix is expanded over the *words* fields (folded, unstemmed: ``officer*`` is
 "officers", never "office"), completely: no word is left out however many there are.  When a
 prefix stands for more than ``SCORED_WORDS`` words, its documents are found as one
 constant-score union (ranking by the other words of the query) and a notice says so; the hit
-set is the same either way.  Fuzzy words keep their ``FUZZY_LIMIT`` most frequent spellings,
-with a notice when some were left out.
+set is the same either way.  Fuzzy words are the words within that many edits
+(Levenshtein, first letter kept) and keep their ``FUZZY_LIMIT`` most frequent spellings, with a
+notice when some were left out.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from reader.search.analysis import term_for
 from reader.search.query import Fuzzy, ParsedQuery, Prefix, expandable
 from reader.search.schema import WORDS_FIELDS
 
@@ -57,9 +57,8 @@ def expand_prefix(reader: Any, node: Prefix) -> tuple[Expansion, list[str]]:
 def expand_fuzzy(reader: Any, node: Fuzzy) -> tuple[Expansion, list[str]]:
     fieldname = words_field(node)
     found: set[str] = set()
-    for word in {node.word, term_for(node.word)}:
-        for term in reader.terms_within(fieldname, word, node.maxdist, prefix=1):
-            found.add(term.decode("utf-8") if isinstance(term, bytes) else term)
+    for term in reader.terms_within(fieldname, node.word, node.maxdist, prefix=1):
+        found.add(term.decode("utf-8") if isinstance(term, bytes) else term)
     ranked = sorted(found, key=lambda t: (-reader.doc_frequency(fieldname, t), t))
     notices: list[str] = []
     if len(ranked) > FUZZY_LIMIT:
