@@ -29,6 +29,7 @@ Notes and flags (``note:``, ``is:bookmarked``, ``is:annotated``, ``color:``) com
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any, Protocol
 
 from reader.search.query import MatchTerms, ParsedQuery, parse_query
@@ -123,13 +124,18 @@ def update_after_import(library: Any, progress: Any = None, cancel: Any = None) 
     """Catch the index up after an import committed (the store first, the index after).
 
     Never raises: the import already succeeded, so an indexing problem is reported in the
-    returned status (``state`` and ``reason``) and fixed by the next ``ensure_fresh``.
+    returned status (``state`` and ``reason``) and fixed by the next ``ensure_fresh``.  The
+    update adds one small segment; merging small segments is started afterwards in the
+    background (``index.schedule_merge``).
     """
-    from reader.search.index import IndexBusy, IndexCancelled
+    from reader.search.index import IndexBusy, IndexCancelled, schedule_merge
 
     index = open_index(library)
     try:
-        return index.ensure_fresh(progress=progress, cancel=cancel)
+        status = index.ensure_fresh(progress=progress, cancel=cancel)
+        with contextlib.suppress(Exception):
+            schedule_merge(library.paths.search_index)  # after the wait, never inside it
+        return status
     except IndexBusy as exc:
         return IndexStatus("behind", str(exc))
     except IndexCancelled as exc:

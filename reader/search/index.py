@@ -33,6 +33,9 @@ import json
 import math
 import os
 import shutil
+import subprocess
+import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterable
@@ -98,6 +101,91 @@ def merge_plan(sizes: list[int]) -> list[int]:
         if len(members) >= MERGE_FACTOR:
             return members[: 2 * MERGE_FACTOR]
     return []
+
+
+def _folder_lock(folder: Path, timeout: float) -> FileLock:
+    lock_path = folder.with_name(folder.name + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(lock_path))
+    if not try_for(lock.acquire, timeout=timeout, delay=0.05):
+        raise IndexBusy("the search index is being updated by another task; try again soon")
+    return lock
+
+
+def merge_folder(folder: Path, cancel: Any = None) -> bool:
+    """Merge the segments the size-tiered policy chooses: the merged segment is written
+    without the lock (searches and updates go on), then committed under it with deletions
+    made meanwhile carried over.  Returns whether anything was merged."""
+    from reader.search.segment_writer import merge_segments
+
+    merged = merge_segments(folder, merge_plan, cancel=cancel)
+    if merged is None:
+        return False
+    try:
+        lock = _folder_lock(folder, timeout=30.0)
+    except IndexBusy:
+        merged.discard()
+        return False
+    try:
+        meta = read_meta(folder, latest_generation(folder))
+        if meta is None or meta.get("format") != FORMAT:
+            merged.discard()
+            return False
+        described = {
+            "format": FORMAT,
+            "written": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "id": uuid.uuid4().hex,
+        }
+        return merged.commit(folder, described, meta)
+    finally:
+        lock.release()
+
+
+def merge_due(folder: Path) -> bool:
+    """Whether the size-tiered policy has segments to merge (reads the table of contents)."""
+    try:
+        _, segments, _ = read_segments(folder)
+    except Exception:
+        return False
+    return bool(merge_plan([segment.doc_count() for segment in segments]))
+
+
+def schedule_merge(folder: Path) -> str:
+    """Start a merge if one is due, without waiting for it (an import's wait ends before).
+
+    ``ARCHIVE_READER_INDEX_MERGE``: ``background`` (default: a detached process, like ``git gc
+    --auto``; a thread where no process can be started), ``inline`` (now, in this thread:
+    tests) or ``off``.  Returns what was done: "none", "started", "merged"."""
+    mode = os.environ.get("ARCHIVE_READER_INDEX_MERGE", "background")
+    if mode == "off" or not merge_due(folder):
+        return "none"
+    if mode == "inline":
+        merge_folder(folder)
+        return "merged"
+    if not getattr(sys, "frozen", False):
+        env = dict(os.environ)
+        root = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        try:
+            subprocess.Popen(
+                [sys.executable, "-m", "reader.search.index", "merge", str(folder)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                start_new_session=True,
+            )
+            return "started"
+        except OSError:
+            pass
+    threading.Thread(target=_merge_quietly, args=(folder,), daemon=True).start()
+    return "started"
+
+
+def _merge_quietly(folder: Path) -> None:
+    """A background merge never reports: the index stays valid whatever happens to it."""
+    with contextlib.suppress(Exception):
+        merge_folder(folder)
 
 
 class LibraryIndex:
@@ -187,11 +275,7 @@ class LibraryIndex:
     # -- writing -----------------------------------------------------------------------------
 
     def _lock(self, timeout: float) -> FileLock:
-        self._lock_path.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self._lock_path))
-        if not try_for(lock.acquire, timeout=timeout, delay=0.05):
-            raise IndexBusy("the search index is being updated by another task; try again soon")
-        return lock
+        return _folder_lock(self.folder, timeout)
 
     def ensure_fresh(self, progress=None, cancel=None) -> IndexStatus:
         """Bring the index up to date however is cheapest: nothing, an update or a rebuild."""
@@ -398,34 +482,13 @@ class LibraryIndex:
     # -- merging -----------------------------------------------------------------------------
 
     def merge_due(self) -> bool:
-        """Whether the size-tiered policy has segments to merge (cheap: reads the table of
-        contents)."""
-        try:
-            _, segments, _ = read_segments(self.folder)
-        except Exception:
-            return False
-        return bool(merge_plan([segment.doc_count() for segment in segments]))
+        return merge_due(self.folder)
 
     def merge(self, cancel=None) -> bool:
-        """Merge what the size-tiered policy chooses, in the background: the merged segment is
-        written without the lock (searches and updates go on), and committed under it, with
-        deletions made meanwhile carried over.  Returns whether anything was merged."""
-        from reader.search.segment_writer import merge_segments
-
-        merged = merge_segments(self.folder, merge_plan, cancel=cancel)
-        if merged is None:
-            return False
-        lock = self._lock(timeout=30.0)
-        try:
-            _generation, meta = self._current()
-            if meta is None or meta.get("format") != FORMAT:
-                merged.discard()
-                return False
-            committed = merged.commit(self.folder, self._meta(meta, 0), meta)
-        finally:
-            lock.release()
+        """Merge what the size-tiered policy chooses (see ``merge_folder``)."""
+        merged = merge_folder(self.folder, cancel=cancel)
         self._reset_searcher()
-        return committed
+        return merged
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -508,3 +571,8 @@ class LibraryIndex:
 
     def close(self) -> None:
         self._reset_searcher()
+
+
+if __name__ == "__main__":  # python -m reader.search.index merge FOLDER (see schedule_merge)
+    if len(sys.argv) == 3 and sys.argv[1] == "merge":
+        _merge_quietly(Path(sys.argv[2]))

@@ -9,11 +9,13 @@ import re
 from pathlib import Path
 
 import pytest
-
-from reader.search.query import parse_query
 from unit.search.searchlib import BruteForce, make_library
 
-HOSTILE = "Hostile \x1b[31mred\x1b[0m text, a bell\x07, a C1 \x9b31m and \u202egnirts\u202c [napo] here"
+from reader.search.query import parse_query
+
+HOSTILE = (
+    "Hostile \x1b[31mred\x1b[0m text, a bell\x07, a C1 \x9b31m and \u202egnirts\u202c [napo] here"
+)
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +30,10 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
         " VALUES ('chostile', ?, 999, '999', ?, 'now', ?)",
         [post, HOSTILE, stamp],
     )
-    lib.conn.execute("UPDATE posts SET title = ?, stamp = ? WHERE id = ?",
-                     ["Title \x1b]0;owned\x07 here", stamp, post])
+    lib.conn.execute(
+        "UPDATE posts SET title = ?, stamp = ? WHERE id = ?",
+        ["Title \x1b]0;owned\x07 here", stamp, post],
+    )
     lib.conn.execute("UPDATE meta SET value = ? WHERE key = 'change_stamp'", [str(stamp)])
     lib.conn.execute("COMMIT")
     lib.close()
@@ -70,7 +74,7 @@ def test_unknown_options_are_still_errors_and_help_lists_the_options(cli, librar
 def test_control_characters_never_reach_the_terminal(cli, library: Path) -> None:
     for colour in ("never", "always"):
         out = cli(library, "search", "hostile", "--color", colour).stdout
-        assert "Hostile" in out and "owned" not in out or "Title" in out
+        assert ("Hostile" in out and "owned" not in out) or "Title" in out
         ours = out.replace("\x1b[1;7m", "").replace("\x1b[0m", "")
         assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", ours), repr(out)
     raw = cli(library, "search", "hostile", "--json").stdout
@@ -119,7 +123,9 @@ def test_a_damaged_biggest_file_is_rebuilt_before_the_answer(
     expected = brute.search(parse_query("probation"))
     assert found(cli, copy, "probation") == expected  # builds the index
     folder = copy / "search-index"
-    biggest = max((p for p in folder.iterdir() if p.suffix == ".pst"), key=lambda p: p.stat().st_size)
+    biggest = max(
+        (p for p in folder.iterdir() if p.suffix == ".pst"), key=lambda p: p.stat().st_size
+    )
     data = biggest.read_bytes()
     if damage == "half":
         biggest.write_bytes(data[: len(data) // 2])

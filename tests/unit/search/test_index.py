@@ -13,7 +13,14 @@ import pytest
 
 from reader import search
 from reader.search import ItemInfo, open_index, update_after_import
-from reader.search.index import META_FILE, IndexCancelled
+from reader.search.index import IndexCancelled
+
+
+def current_meta(folder):
+    """The description of the generation the index reads now."""
+    from reader.search.whoosh_storage import latest_generation, meta_name
+
+    return folder / meta_name(latest_generation(folder))
 
 
 @pytest.fixture
@@ -154,6 +161,7 @@ def test_json_hit_shape(index) -> None:
         "path",
         "snippet",
         "score",
+        "excerpt",
     }
     post = index.search("title:manifesto in:post").to_json()[0]
     assert post["kind"] == "post" and post["comment_id"] is None and post["path"] == ""
@@ -192,7 +200,7 @@ def test_a_corrupt_index_is_noticed_and_rebuilt(index, seeded_library, damage) -
     index.close()  # damage found at the next start (files rewritten under an open reader: below)
     folder = seeded_library.paths.search_index
     if damage == "meta":
-        (folder / META_FILE).write_text("{not json", encoding="utf-8")
+        current_meta(folder).write_text("{not json", encoding="utf-8")
     elif damage == "toc":
         for toc in folder.glob("*.toc"):
             toc.write_bytes(b"garbage")
@@ -221,7 +229,7 @@ def test_files_damaged_under_an_open_searcher_give_a_notice(index, seeded_librar
 
 
 def test_an_index_from_another_version_is_rebuilt(index, seeded_library) -> None:
-    meta_path = seeded_library.paths.search_index / META_FILE
+    meta_path = current_meta(seeded_library.paths.search_index)
     meta = json.loads(meta_path.read_text())
     meta_path.write_text(json.dumps({**meta, "format": "whoosh-0"}))
     assert index.check().state == "stale"

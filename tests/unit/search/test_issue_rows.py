@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from unit.search.searchlib import BruteForce, make_library
 
 from reader.search import open_index
 from reader.search.query import parse_query
-from unit.search.searchlib import BruteForce, make_library
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,6 @@ def truth(engine, text: str) -> set[str]:
 
 
 def holding_word_starting(engine, prefix: str) -> set[str]:
-    from unit.search.searchlib import units
 
     found = set()
     for item in engine[1].items:
@@ -123,11 +122,15 @@ def test_two_word_snippets_show_both_words(engine) -> None:
         assert results.hits
         for hit in results.hits:
             keys = {m.lower() for m in hit.snippet.marked()}
-            text = engine[2].conn.execute(
-                "SELECT coalesce((SELECT text FROM comments WHERE id = ?),"
-                " (SELECT body FROM posts WHERE id = ?))",
-                [hit.item_id, hit.item_id],
-            ).fetchone()[0]
+            text = (
+                engine[2]
+                .conn.execute(
+                    "SELECT coalesce((SELECT text FROM comments WHERE id = ?),"
+                    " (SELECT body FROM posts WHERE id = ?))",
+                    [hit.item_id, hit.item_id],
+                )
+                .fetchone()[0]
+            )
             if _within_reach(text, query.split()):
                 words = query.split()
                 assert all(any(m.startswith(w[:4]) for m in keys) for w in words), (query, hit)
