@@ -9,6 +9,7 @@ documents, so merging and deletions are exercised too.
 
 from __future__ import annotations
 
+import itertools
 import random
 from pathlib import Path
 
@@ -208,14 +209,14 @@ def test_cjk_text_is_found_by_any_stretch_of_characters(engine, text: str) -> No
 
 def test_random_words_from_every_item_find_it(engine) -> None:
     """Every item is found by a phrase of two words taken from its own text."""
-    index, brute, library = engine
+    index, _, library = engine
     rnd = random.Random(3)
     rows = library.conn.execute("SELECT id, text FROM comments ORDER BY random() LIMIT 60")
     for item, text in rows:
         tokens = text.split()
         pairs = [
             (a, b)
-            for a, b in zip(tokens, tokens[1:], strict=False)
+            for a, b in itertools.pairwise(tokens)
             if a.isalpha() and b.isalpha() and a.isascii() and b.isascii()
         ]
         if not pairs:
