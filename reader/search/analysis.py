@@ -181,15 +181,39 @@ COMMON_WORDS = (
     "with",
     "you",
 )
-"""The most frequent English words: every adjacent pair of terms with one of them is also
-indexed as one "common gram" term (see the module docstring)."""
+"""The most frequent English words: the common words of an index built from too little text
+to measure its own (see ``choose_common``)."""
 
 COMMON = frozenset(term_for(word) for word in COMMON_WORDS)
+COMMON_LIMIT = 12
+"""How many common words an index has.  Every distinct gram is a term, and a term costs the
+build far more than a posting does, so only the words that would make a phrase read most of
+the index are common; a phrase of less frequent words is fast by its positions."""
+COMMON_SHARE = 0.15
+"""A common word is in at least this share of documents."""
 
 
-def gram(first: str, second: str) -> str | None:
+def choose_common(texts: list[str]) -> frozenset[str]:
+    """The common words of an index: the ``COMMON_LIMIT`` terms found in the most of ``texts``
+    (a sample of the library), each in at least ``COMMON_SHARE`` of them.  Measured, not
+    listed, so an archive in another language gets its own ("der", "und"); CJK terms are never
+    common (grams join words only)."""
+    if len(texts) < 200:
+        return COMMON
+    counts: dict[str, int] = {}
+    for text in texts:
+        for token in set(TOKEN.findall(prepare(text))):
+            if not is_cjk(token):
+                term = term_for(token)
+                counts[term] = counts.get(term, 0) + 1
+    least = COMMON_SHARE * len(texts)
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return frozenset(term for term, count in ranked[:COMMON_LIMIT] if count >= least)
+
+
+def gram(first: str, second: str, common: frozenset[str] = COMMON) -> str | None:
     """The common-gram term of two adjacent terms, when one of them is common (else None)."""
-    if first in COMMON or second in COMMON:
+    if first in common or second in common:
         return first + " " + second
     return None
 
@@ -208,21 +232,21 @@ def analyse(
     words: dict[str, int] | None,
     grams: dict[str, int] | None,
     start: int = 0,
+    common: frozenset[str] = COMMON,
 ) -> int:
     """The indexing hot path: add the terms of ``text`` to ``slots`` (term → its position, an
     int while it occurs once, else a list), the folded words to ``words`` (word → count) and
-    the common grams to ``grams`` (gram → count); positions count from ``start``.  Returns the
-    position after the last term.
+    the common grams (of ``common`` words) to ``grams`` (gram → count); positions count from
+    ``start``.  Returns the position after the last term.
 
     One ``findall``, then one cached lookup and a few dict operations per word.
     """
     text = prepare(text)
     tokens = TOKEN.findall(text)
     if HAS_CJK.search(text) is not None:
-        return _analyse_mixed(tokens, slots, words, grams, start)
+        return _analyse_mixed(tokens, slots, words, grams, start, common)
     get = slots.get
     info = _word_info
-    common = COMMON
     position = start - 1
     previous = ""
     previous_common = False
@@ -253,6 +277,7 @@ def _analyse_mixed(
     words: dict[str, int] | None,
     grams: dict[str, int] | None,
     start: int,
+    common: frozenset[str],
 ) -> int:
     """``analyse`` for text with CJK runs (see ``cjk_terms``).  Grams join two adjacent words
     only, never a CJK term."""
@@ -268,7 +293,7 @@ def _analyse_mixed(
         term, folded = _word_info(token)
         _add_slot(slots, term, position)
         if grams is not None and previous:
-            pair = gram(previous, term)
+            pair = gram(previous, term, common)
             if pair is not None:
                 grams[pair] = grams.get(pair, 0) + 1
         if words is not None:

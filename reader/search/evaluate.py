@@ -75,6 +75,8 @@ class Evaluator:
                 Segment(r, o) for r, o in zip(subreaders, reader.doc_offsets, strict=True)
             ]
         self.schema = searcher.schema
+        body = self.schema["body"] if "body" in self.schema.names() else None
+        self.common: frozenset[str] = getattr(body, "common", frozenset())
         self.doc_count_all = searcher.doc_count_all()
         self._norms: dict[str, list[float]] = {}
         self._idf: dict[tuple[str, str], float] = {}
@@ -243,7 +245,7 @@ class Evaluator:
         if isinstance(node, q.Words):
             fieldname = node.field or "body"
             sizes = [self.doc_frequency(fieldname, t) for t in node.terms]
-            sizes += [self.doc_frequency(GRAMS, g) for g in _grams(node)]
+            sizes += [self.doc_frequency(GRAMS, g) for g in _grams(node, self.common)]
             return min(sizes)
         if isinstance(node, q.And):
             parts = [self.estimate(i) for i in node.items if not isinstance(i, q.Not)]
@@ -322,7 +324,7 @@ class Evaluator:
         fieldname = node.field or "body"
         if len(node.terms) == 1:
             return self.term_scores(fieldname, node.terms[0], within)
-        grams = _grams(node)
+        grams = _grams(node, self.common)
         if len(node.terms) == 2 and grams:  # "the wheel": the gram is the phrase
             return self.term_scores(GRAMS, grams[0], within, length_field=fieldname)
         return self.phrase(fieldname, node, grams, within)
@@ -475,7 +477,7 @@ _FILTERS = (q.DateRange, q.Kind, q.Flag, q.Colour)
 GRAMS = "grams"
 
 
-def _grams(node: q.Words) -> list[str]:
+def _grams(node: q.Words, common: frozenset[str]) -> list[str]:
     """The common grams of a phrase in the default or body field: adjacent words (never CJK
     terms), one of them very common."""
     if node.field not in (None, "body") or len(node.terms) < 2:
@@ -486,7 +488,7 @@ def _grams(node: q.Words) -> list[str]:
         a, b = node.terms[i], node.terms[i + 1]
         if offsets[i + 1] != offsets[i] + 1 or is_cjk(a) or is_cjk(b):
             continue
-        pair = gram(a, b)
+        pair = gram(a, b, common)
         if pair is not None:
             found.append(pair)
     return list(dict.fromkeys(found))

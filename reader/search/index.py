@@ -48,7 +48,7 @@ from reader.errors import ReaderError
 from reader.search import build, source
 from reader.search.analysis import ANALYSIS_VERSION
 from reader.search.results import IndexStatus, SearchResults
-from reader.search.schema import SCHEMA_VERSION, make_schema
+from reader.search.schema import SCHEMA_VERSION
 from reader.search.searcher import Searcher
 from reader.search.segment_writer import FastSegmentWriter, replace_documents
 from reader.search.whoosh_storage import (
@@ -327,7 +327,7 @@ class LibraryIndex:
         next generation (the previous one stays whole until that commit)."""
         from whoosh.filedb.filestore import FileStorage
 
-        _, segments, _built_generation = read_segments(building)
+        schema, segments, _ = read_segments(building)
         self.folder.mkdir(parents=True, exist_ok=True)
         generation = max(latest_generation(self.folder), 0) + 1
         for name in os.listdir(building):
@@ -338,7 +338,7 @@ class LibraryIndex:
         commit_generation(
             self.folder,
             FileStorage(str(self.folder), supports_mmap=False),
-            make_schema(),
+            schema,
             segments,
             generation,
             self._meta(meta, docs),

@@ -36,7 +36,7 @@ from collections.abc import Iterator
 from whoosh import columns, fields, formats
 from whoosh.analysis import Token, Tokenizer
 
-from reader.search.analysis import Slots, analyse, word_spans
+from reader.search.analysis import COMMON, Slots, analyse, word_spans
 
 SCHEMA_VERSION = 2
 
@@ -179,6 +179,7 @@ class FastText(fields.TEXT):
         field_boost: float = 1.0,
         words_field: str | None = None,
         grams_field: str | None = None,
+        common: frozenset[str] = COMMON,
     ) -> None:
         super().__init__(
             analyzer=FastAnalyzer(), phrase=True, stored=False, field_boost=field_boost
@@ -186,6 +187,9 @@ class FastText(fields.TEXT):
         self.format = CompactPositions(field_boost=field_boost)
         self.words_field = words_field
         self.grams_field = grams_field
+        self.common = frozenset(common)
+        """The index's common words (``analysis.choose_common``): saved with the schema in the
+        table of contents, so updates, merges and queries use the words the build chose."""
 
     def analyse(
         self, value: str | tuple[str, ...], words: bool = True, grams: bool = True
@@ -198,7 +202,7 @@ class FastText(fields.TEXT):
         for number, part in enumerate(text_parts(value)):
             if number:
                 position += 1
-            position = analyse(part, slots, found_words, found_grams, position)
+            position = analyse(part, slots, found_words, found_grams, position, self.common)
         length = sum(1 if type(p) is int else len(p) for p in slots.values())  # type: ignore[arg-type]
         return slots, found_words, found_grams, length
 
@@ -222,13 +226,14 @@ def _words() -> fields.KEYWORD:
     return fields.KEYWORD(scorable=False)
 
 
-def make_schema() -> fields.Schema:
+def make_schema(common: frozenset[str] = COMMON) -> fields.Schema:
+    """The schema; ``common``: the words whose pairs the body's grams index."""
     return fields.Schema(
         ref=fields.COLUMN(columns.VarBytesColumn()),
         kind=fields.KEYWORD(scorable=False),
         title=FastText(words_field="title_words"),
         title_words=_words(),
-        body=FastText(words_field="words", grams_field="grams"),
+        body=FastText(words_field="words", grams_field="grams", common=common),
         words=_words(),
         grams=_words(),
         note=FastText(words_field="note_words"),

@@ -33,15 +33,19 @@ from whoosh.writing import SegmentWriter
 
 from reader.search.schema import FastText
 from reader.search.whoosh_storage import (
+    INLINE_LIMIT,
     FastCodec,
     commit_generation,
     fill_counted_postings,
     fill_positional_postings,
+    positional_payloads,
     read_segments,
+    write_inlined_term,
 )
 
-MAX_SEGMENT_POSTINGS = 2_000_000
-"""About 150 MB of postings in memory before a bulk build starts a new segment."""
+MAX_SEGMENT_POSTINGS = 5_000_000
+"""Postings held in memory (about 50 bytes each) before a bulk build starts a new segment:
+fewer, larger segments mean fewer copies of each term and faster queries."""
 
 
 def _lossy(length: int) -> int:
@@ -138,8 +142,7 @@ class FastSegmentWriter(SegmentWriter):
             if existing is None:
                 postings[term] = [docnum, found]
             else:
-                existing.append(docnum)
-                existing.append(found)
+                existing += (docnum, found)
         count = len(slots)
         for extra, field_name in ((words, fieldobj.words_field), (grams, fieldobj.grams_field)):
             if extra:
@@ -150,8 +153,7 @@ class FastSegmentWriter(SegmentWriter):
                     if existing is None:
                         counted[term] = [docnum, freq]
                     else:
-                        existing.append(docnum)
-                        existing.append(freq)
+                        existing += (docnum, freq)
                 count += len(extra)
         self.posting_count += count
         return length
@@ -247,18 +249,26 @@ class FastSegmentWriter(SegmentWriter):
             fieldobj = self.schema[name]
             lengths = self._lengths.get(name)
             writer.start_field(name, fieldobj)
-            if name in self._positional:
-                terms = self._positional.pop(name)
-                for term in sorted(terms):
-                    writer.start_term(term.encode("utf-8"))
-                    fill_positional_postings(writer._postwriter, terms.pop(term), lengths)
-                    writer.finish_term()
-            else:
-                terms = self._counted.pop(name)
-                for term in sorted(terms):
-                    writer.start_term(term.encode("utf-8"))
-                    fill_counted_postings(writer._postwriter, terms.pop(term))
-                    writer.finish_term()
+            positional = name in self._positional
+            terms = self._positional.pop(name) if positional else self._counted.pop(name)
+            short = 2 * INLINE_LIMIT
+            for term in sorted(terms):
+                postings = terms.pop(term)
+                btext = term.encode("utf-8")
+                if len(postings) < short:
+                    docs = postings[0::2]
+                    if positional:
+                        weights, values = positional_payloads(postings[1::2])
+                    else:
+                        weights, values = [float(c) for c in postings[1::2]], None
+                    write_inlined_term(writer, btext, docs, weights, values, lengths)
+                    continue
+                writer.start_term(btext)
+                if positional:
+                    fill_positional_postings(writer._postwriter, postings, lengths)
+                else:
+                    fill_counted_postings(writer._postwriter, postings)
+                writer.finish_term()
             writer.finish_field()
         self.fieldwriter.close()
 

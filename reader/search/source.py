@@ -143,6 +143,29 @@ def rowid_ranges(conn: sqlite3.Connection, table: str, parts: int) -> list[tuple
     return ranges
 
 
+def sample_texts(conn: sqlite3.Connection, count: int, seed: int = 1) -> list[str]:
+    """About ``count`` texts of posts and comments picked evenly at random, by rowid lookups
+    (no scan of the whole library)."""
+    import random
+
+    rnd = random.Random(seed)
+    texts: list[str] = []
+    for table, column in (("posts", "title || ' ' || body"), ("comments", "text")):
+        low, high, rows = conn.execute(
+            f"SELECT min(rowid), max(rowid), count(*) FROM {table}"
+        ).fetchone()
+        if not rows:
+            continue
+        share = max(1, count * rows // max(1, item_count(conn)))
+        picks = sorted({rnd.randint(low, high) for _ in range(min(share, rows))})
+        for start in range(0, len(picks), BATCH):
+            chunk = picks[start : start + BATCH]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT {column} FROM {table} WHERE rowid IN ({marks})"
+            texts.extend(row[0] for row in conn.execute(sql, chunk))
+    return texts
+
+
 def docs_in_range(
     conn: sqlite3.Connection, table: str, start: int, end: int
 ) -> Iterator[dict[str, Any]]:

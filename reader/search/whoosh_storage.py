@@ -73,7 +73,8 @@ BLOCK_LIMIT = 512
 """Postings per block (whoosh: 128).  Larger blocks cost less per posting to decode and were
 faster on every query class of ``bench/search.py``; skipping is coarser, which costs little
 when the rare side of an AND holds few documents."""
-INLINE_LIMIT = 4
+INLINE_LIMIT = 16
+"""Posting lists shorter than this live in the term index itself (no block to seek to)."""
 COMPRESS_OVER = 200
 """Blocks smaller than this many bytes are stored as they are: zlib cannot shrink them."""
 COMPRESSION = 1
@@ -284,37 +285,39 @@ def _fill_blocks(
 _SINGLE: list[bytes] = [b"\x01" + bytes([p]) for p in range(256)]
 
 
-def fill_positional_postings(postwriter: Any, postings: list, lengths: array | None) -> None:
-    """A positional term's postings ``[doc, payload, ...]`` (see ``FastSegmentWriter``)."""
+def positional_payloads(payloads: list) -> tuple[list[float], list[bytes]]:
+    """(weights, encoded positions) of a positional term's payloads (see
+    ``FastSegmentWriter``): a position, a list of them, or a merged ``(weight, bytes)``."""
     from reader.search.schema import encode_positions
 
-    docs = array("I", postings[0::2])
-    payloads = postings[1::2]
     kinds = set(map(type, payloads))
     if tuple not in kinds:  # word positions from the analysis
-        weights = array("f", [1 if type(found) is int else len(found) for found in payloads])
         single = _SINGLE
+        weights = [1.0 if type(found) is int else float(len(found)) for found in payloads]
         values = [
             (single[found] if found < 256 else encode_positions([found]))
             if type(found) is int
             else encode_positions(found)
             for found in payloads
         ]
-    else:  # merged postings (weight, bytes), maybe beside new positions
-        weights = array(
-            "f",
-            [
-                found[0] if type(found) is tuple else 1 if type(found) is int else len(found)
-                for found in payloads
-            ],
-        )
-        values = [
-            found[1]
-            if type(found) is tuple
-            else encode_positions([found] if type(found) is int else found)
-            for found in payloads
-        ]
-    _fill_blocks(postwriter, docs, weights, values, lengths)
+        return weights, values
+    weights = [
+        found[0] if type(found) is tuple else 1.0 if type(found) is int else float(len(found))
+        for found in payloads
+    ]
+    values = [
+        found[1]
+        if type(found) is tuple
+        else encode_positions([found] if type(found) is int else found)
+        for found in payloads
+    ]
+    return weights, values
+
+
+def fill_positional_postings(postwriter: Any, postings: list, lengths: array | None) -> None:
+    """A positional term's postings ``[doc, payload, ...]`` (see ``FastSegmentWriter``)."""
+    weights, values = positional_payloads(postings[1::2])
+    _fill_blocks(postwriter, array("I", postings[0::2]), array("f", weights), values, lengths)
 
 
 def fill_counted_postings(postwriter: Any, postings: list) -> None:
@@ -645,3 +648,44 @@ def open_generation(folder: Path, generation: int, expected_schema: Any) -> Any:
         raise ValueError(problem)
     reader = FileIndex._reader(storage, toc.schema, toc.segments, toc.generation)
     return Searcher(reader)
+
+
+def write_inlined_term(
+    fieldwriter: Any,
+    btext: bytes,
+    ids: list[int],
+    weights: list[float],
+    values: Any,
+    lengths: array | None,
+) -> None:
+    """Write a short posting list straight into the term index, as ``W3TermInfo.to_bytes``
+    lays out an inlined list, without whoosh's per-term objects: most terms of an index (rare
+    words, grams) have a handful of postings, and this path is most of a build's flush."""
+    if lengths is not None:
+        found = [lengths[doc] for doc in ids]
+        nonzero = [length for length in found if length]
+        minlength = length_to_byte(min(nonzero)) if nonzero else 0
+        maxlength = length_to_byte(max(found))
+    else:
+        minlength = maxlength = 0
+    head = _TERMINFO.pack(
+        1, sum(weights), len(ids), minlength, maxlength, max(weights), ids[0], ids[-1]
+    )
+    inlined = (tuple(ids), tuple(weights), tuple(values) if values else None)
+    fieldwriter._tindex.add(_FIELD_ID(fieldwriter._fieldid) + btext, head + dumps(inlined, 2))
+
+
+def _field_id_packer() -> Any:
+    from whoosh.system import pack_ushort
+
+    return pack_ushort
+
+
+def _terminfo_struct() -> Any:
+    from whoosh.codec.whoosh3 import W3TermInfo
+
+    return W3TermInfo._struct
+
+
+_FIELD_ID = _field_id_packer()
+_TERMINFO = _terminfo_struct()
