@@ -21,7 +21,16 @@ Contract of ``SearchIndex`` (one instance per thread, like ``Library``):
   bookmark or highlight changes);
 * ``search(text, limit=, offset=, sort="relevance"|"date", group=False)`` → ``SearchResults``;
   never raises for a malformed query or a damaged index (notices say what happened) and never
-  waits for indexing (``results.stale`` when the index is behind the library).
+  waits for indexing (``results.stale`` when the index is behind the library;
+  ``results.damaged`` when it failed while answering: rebuild, then ask again);
+* ``merge()``: fold small segments together (after imports, in the background).
+
+Modules, by job: ``analysis`` (words, stems, CJK bigrams, grams), ``query`` (the language),
+``expansion`` (prefixes, fuzzy words, dates → terms), ``evaluate`` and ``postings`` (matching
+and BM25F scoring a block at a time), ``snippets``, ``searcher`` (queries → hits), ``index``
+(health, updates, merges), ``build`` (full rebuilds on all cores), ``schema`` and
+``segment_writer`` (what is indexed, and writing it), ``source`` (the store's side), and
+``whoosh_storage``: the one seam onto whoosh's files and internals.
 
 Notes and flags (``note:``, ``is:bookmarked``, ``is:annotated``, ``color:``) come from an
 ``ItemInfoProvider`` registered with ``set_item_info_provider`` (see ``source.py``).

@@ -323,6 +323,12 @@ def word_spans(text: str) -> list[tuple[int, int, int, str, str]]:
     the raw text is tokenised instead so the offsets stay true (a decomposed accent may then
     split a word; nothing else differs).
     """
+    if HAS_CJK.search(text) is None:  # the common case, in one comprehension
+        info = _word_info
+        return [
+            (position, match.start(), match.end(), *info(match.group()))
+            for position, match in enumerate(TOKEN.finditer(text))
+        ]
     spans: list[tuple[int, int, int, str, str]] = []
     position = 0
     for match in TOKEN.finditer(text):

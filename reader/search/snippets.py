@@ -122,8 +122,10 @@ def _mark(spans: list[Span], match: MatchTerms) -> _Marked:
     "the wheel" does not light up every "the"."""
     flags = [False] * len(spans)
     keys: list[str | None] = [None] * len(spans)
-    for index, (_, _, _, term, folded) in enumerate(spans):
-        if match.matches(term, folded):
+    terms, words, prefixes = match.terms, match.words, match.prefixes
+    for index, span in enumerate(spans):
+        term, folded = span[3], span[4]
+        if term in terms or folded in words or (prefixes and folded.startswith(prefixes)):
             flags[index] = True
             keys[index] = match.key(term, folded)
     joined: set[int] = set()
