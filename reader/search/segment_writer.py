@@ -40,6 +40,7 @@ from reader.search.whoosh_storage import (
     fill_positional_postings,
     positional_payloads,
     read_segments,
+    segment_item_ids,
     write_inlined_term,
 )
 
@@ -273,21 +274,29 @@ class FastSegmentWriter(SegmentWriter):
         self.fieldwriter.close()
 
 
-def documents_by_id(reader: Any) -> dict[str, list[int]]:
-    """Index-wide document numbers of every live document, by item id (from ``ref``)."""
+def documents_by_id(reader: Any, wanted: set[str] | None = None) -> dict[str, list[int]]:
+    """Index-wide document numbers of live documents by item id (from ``ref``): all of them,
+    or those of the ``wanted`` ids."""
     subreaders = getattr(reader, "readers", None)
     pairs = list(zip(subreaders, reader.doc_offsets, strict=True)) if subreaders else [(reader, 0)]
     found: dict[str, list[int]] = {}
+    want = None if wanted is None else {item.encode() for item in wanted}
     for segment, offset in pairs:
         if not segment.has_column("ref"):
             continue
-        column = segment.column_reader("ref", translate=False)
         live = set(segment.all_doc_ids()) if segment.has_deletions() else None
-        for docnum, value in enumerate(column):
+        ids = segment_item_ids(segment)
+        if ids is None:
+            column = segment.column_reader("ref", translate=False)
+            ids = [value.split(b" ", 1)[0] for value in column]
+        if want is not None:
+            hits = [(docnum, item) for docnum, item in enumerate(ids) if item in want]
+        else:
+            hits = list(enumerate(ids))
+        for docnum, item in hits:
             if live is not None and docnum not in live:
                 continue
-            item = value.split(b" ", 1)[0].decode()
-            found.setdefault(item, []).append(offset + docnum)
+            found.setdefault(item.decode(), []).append(offset + docnum)
     return found
 
 
@@ -298,7 +307,8 @@ def replace_documents(
     delete only), yielding after each so the caller can report progress or stop.
 
     Finds the old documents through the ``ref`` column (ids are not index terms)."""
-    existing = documents_by_id(writer.reader())
+    docs = list(docs)
+    existing = documents_by_id(writer.reader(), {item for item, _ in docs})
     for count, (item, doc) in enumerate(docs, 1):
         for docnum in existing.get(item, ()):
             writer.delete_document(docnum)
