@@ -185,7 +185,7 @@ COMMON_WORDS = (
 to measure its own (see ``choose_common``)."""
 
 COMMON = frozenset(term_for(word) for word in COMMON_WORDS)
-COMMON_LIMIT = 12
+COMMON_LIMIT = 24
 """How many common words an index has.  Every distinct gram is a term, and a term costs the
 build far more than a posting does, so only the words that would make a phrase read most of
 the index are common; a phrase of less frequent words is fast by its positions."""

@@ -73,9 +73,9 @@ apart); ``MERGE_FACTOR`` segments in one tier are merged into one of the next ti
 TIER_RATIO = 4
 MERGE_MIN_DOCS = 2_000
 """Segments smaller than this are all in the lowest tier."""
-MERGE_MAX_DOCS = 150_000
-"""Segments this large are left alone (a full build's segments): merging them costs minutes
-and gains little."""
+MERGE_MAX_DOCS = 25_000
+"""Segments this large are left alone (a full build writes segments of tens of thousands of
+documents): merging them costs minutes and gains little.  Only what imports add is merged."""
 
 
 class IndexBusy(ReaderError):
