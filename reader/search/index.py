@@ -141,13 +141,24 @@ def merge_folder(folder: Path, cancel: Any = None) -> bool:
         lock.release()
 
 
+def mergeable_sizes(folder: Path, segments: list[Any]) -> list[int]:
+    """The live document counts the merge policy sees: a full build's own segments (listed in
+    the description as ``built``) count as too big to merge, whatever their size."""
+    meta = read_meta(folder, latest_generation(folder)) or {}
+    built = set(meta.get("built") or ())
+    return [
+        MERGE_MAX_DOCS if segment.segment_id() in built else segment.doc_count()
+        for segment in segments
+    ]
+
+
 def merge_due(folder: Path) -> bool:
     """Whether the size-tiered policy has segments to merge (reads the table of contents)."""
     try:
         _, segments, _ = read_segments(folder)
     except Exception:
         return False
-    return bool(merge_plan([segment.doc_count() for segment in segments]))
+    return bool(merge_plan(mergeable_sizes(folder, segments)))
 
 
 def schedule_merge(folder: Path) -> str:
@@ -335,6 +346,7 @@ class LibraryIndex:
                 os.replace(building / name, self.folder / name)
         crash_point("installing")
         docs = sum(segment.doc_count() for segment in segments)
+        meta = {**meta, "built": [segment.segment_id() for segment in segments]}
         commit_generation(
             self.folder,
             FileStorage(str(self.folder), supports_mmap=False),

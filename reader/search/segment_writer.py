@@ -230,6 +230,8 @@ class FastSegmentWriter(SegmentWriter):
         else:
             self._close_segment()
         meta = {**meta, "docs": sum(segment.doc_count() for segment in segments)}
+        if previous and "built" in previous:
+            meta.setdefault("built", previous["built"])
         known = previous.get("files") if previous else None
         described = commit_generation(
             folder, self.storage, self.schema, segments, self.generation, meta, known
@@ -355,7 +357,7 @@ class MergedSegment:
             kept = [segment for segment in current if segment.segment_id() not in self.sources]
             segments = [*kept, self.segment]
             meta = {**meta, "docs": sum(segment.doc_count() for segment in segments)}
-            meta.update({k: previous[k] for k in ("stamp", "provider") if k in previous})
+            meta.update({k: previous[k] for k in ("stamp", "provider", "built") if k in previous})
             commit_generation(
                 folder,
                 FileStorage(str(folder), supports_mmap=False),
@@ -378,8 +380,10 @@ def merge_segments(folder: Path, plan: Any, cancel: Any = None) -> MergedSegment
     from whoosh.filedb.filestore import FileStorage
     from whoosh.reading import SegmentReader
 
+    from reader.search.index import mergeable_sizes
+
     schema, segments, _ = read_segments(folder)
-    chosen = [segments[n] for n in plan([segment.doc_count() for segment in segments])]
+    chosen = [segments[n] for n in plan(mergeable_sizes(folder, segments))]
     if len(chosen) < 2:
         return None
     workdir = folder.with_name(f"{folder.name}.merge-{uuid.uuid4().hex[:8]}")
