@@ -27,13 +27,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 
 from helpers import dumpgen, seeds
-from helpers.timeouts import pytest_timeout_set_timer  # noqa: F401  (a hook: names stuck tests)
+from helpers.timeouts import (
+    SLOW_TIMEOUT,
+    pytest_timeout_set_timer,  # noqa: F401  (a hook: names stuck tests)
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SEEDS_DIR = seeds.SEEDS_DIR
 TEST_DATA = Path(__file__).resolve().parent / "data"
 OUTPUT_DIR = REPO_ROOT / "test-output"
-SLOW_TIMEOUT = 600  # seconds, for tests marked ``slow`` (the default limit is in pyproject)
 
 
 # --- seeds: the real dumps, when they are beside the checkout ---------------------------------

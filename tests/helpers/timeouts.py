@@ -12,6 +12,8 @@ import threading
 
 import pytest
 
+SLOW_TIMEOUT = 600  # seconds, for tests marked ``slow`` (the default limit is in pyproject)
+
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_timeout_set_timer(item: pytest.Item, settings) -> bool | None:

@@ -112,6 +112,44 @@ def test_sniff_accepts_every_generated_file(dumps) -> None:
         assert blogtext.sniff(path.read_bytes()[:65536]), path.name
 
 
+# --- hand-written edge cases in tests/data/blogtext ------------------------------------------
+
+EDGE_CASES = sorted((REPO / "tests" / "data" / "blogtext").glob("*.txt"))
+
+
+def as_json(comment: ParsedComment) -> dict:
+    return {
+        "text": comment.text,
+        "removed": comment.removed,
+        "replies": [as_json(r) for r in comment.replies],
+    }
+
+
+@pytest.mark.parametrize("path", EDGE_CASES, ids=lambda p: p.stem)
+def test_edge_case_files_parse_as_written_down(path: Path) -> None:
+    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    report = ParseReport()
+    posts = [
+        {
+            "line": p.line,
+            "date": p.date.isoformat(),
+            "title": p.title,
+            "body": p.body,
+            "declared_comments": p.declared_comments,
+            "more_comments": p.more_comments,
+            "comments": None if p.comments is None else [as_json(c) for c in p.comments],
+        }
+        for p in blogtext.parse(path, report)
+    ]
+    assert posts == expected["posts"]
+    assert (report.encoding, report.warnings) == (expected["encoding"], expected["warnings"])
+
+
+def test_every_edge_case_has_its_expected_result() -> None:
+    assert len(EDGE_CASES) >= 6
+    assert all(p.with_suffix(".json").is_file() for p in EDGE_CASES)
+
+
 # --- the real seeds ---------------------------------------------------------------------------
 
 
