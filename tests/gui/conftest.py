@@ -1,5 +1,9 @@
 """Fixtures for window tests: a window on a private library, waits that never sleep.
 
+``make_window`` and ``make_runner`` own their worker threads: at teardown, whatever the test's
+outcome, the ``gates`` are released, the workers cancelled and joined, and a worker that will
+not stop fails the test there instead of running on into the next test.
+
 Qt warnings fail tests (``qt_log_level_fail = WARNING``); the offscreen platform itself warns
 that it cannot propagate size hints or raise windows, which says nothing about our code, so
 those two messages (and only those) are ignored for the tests in this folder.
