@@ -32,6 +32,8 @@ class ParsedPost:
 
     ``comments is None`` means the page had no comment section at all (a listing page): the
     count is unknown, which is different from a post that declares "No comments".
+    ``more_comments`` means the page showed only the first comments (Blogger's "Load more..."):
+    the dump says nothing about the comments after them.
     """
 
     date: dt.date
@@ -41,6 +43,7 @@ class ParsedPost:
     comments: list[ParsedComment] | None
     line: int = 0
     author: str | None = None
+    more_comments: bool = False
 
 
 @dataclass(slots=True)

@@ -56,6 +56,9 @@ Ambiguities, resolved leniently rather than refusing real data:
   real close marker then no longer fits, which leaves a warning).
 * A missing close marker (the last comment cut off) is not an error; a declared count that
   differs from the comments found is a warning.
+* A ``Load more...`` line in a comment section (less indented than comment text) is Blogger's
+  link to the next page of comments: it is not text, and it sets ``more_comments`` (the
+  comments after the last one shown are not in this dump).
 * Any other line that does not fit (wrong indentation, text at column 0 inside the comment
   section) is appended to the most recent comment with its leading spaces removed (warning).
 * Warnings are capped at 200 per file, then counted in one last line.
@@ -103,6 +106,8 @@ TOP_CLOSE = "ReplyDelete"
 TOP_CLOSE_ALT = "Reply"
 REPLIES = "Replies"
 REPLY_CLOSE = "Delete"
+# Where Blogger cut a long comment section (200 comments a page); a later dump may hold the rest.
+_LOAD_MORE = frozenset({"Load more...", "Load more…"})
 
 _WD = "|".join(WEEKDAYS)
 _MO = "|".join(MONTHS)
@@ -502,6 +507,9 @@ def _parse_lines(blocks: Iterator[list[str]], path: Path, warn: _Warnings) -> It
                         closed_tail.append(line if line.startswith("    ") else "")
                     elif cs == c_reply_done:
                         closed_tail.append(line if line.startswith("      ") else "")
+                    continue
+                if line.strip(" \t\xa0") in _LOAD_MORE:
+                    post.more_comments = True  # Blogger's link to the next page of comments
                     continue
                 if cs != c_start:
                     warn(lineno, "line does not fit the comment layout; added to the comment above")

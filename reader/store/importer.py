@@ -4,8 +4,9 @@ Every file is one transaction.  Posts are matched by their stable id (date + nor
 comments by theirs (post, parent, normalised text, rank among identical siblings), so importing
 the same file twice writes nothing, a listing page and a post's own page become one post, and a
 later dump of a post adds exactly the comments that are new.  Comments a later dump no longer
-shows are flagged ``vanished`` and kept; a comment later replaced by Blogger's deletion
-placeholder keeps its id and its text and is flagged ``removed``.
+shows are flagged ``vanished`` and kept (a page cut at "Load more..." flags none: it shows only
+the first comments); a comment later replaced by Blogger's deletion placeholder keeps its id
+and its text and is flagged ``removed``.
 
 Each import bumps the library's change stamp and writes it on every row it touches, so the
 search index can catch up on exactly what changed.  A comment's stamp never runs ahead of its
@@ -220,7 +221,9 @@ class _Importer:
         result.posts_merged += 1
         changed = self._merge_post_fields(pid, post, row)
         if has:
-            changed |= self._merge_comments(pid, post.comments or [], had_comments=bool(row[2]))
+            changed |= self._merge_comments(
+                pid, post.comments or [], had_comments=bool(row[2]), partial=post.more_comments
+            )
         if changed:
             result.posts_updated += 1
             result.changed_post_ids.append(pid)
@@ -246,8 +249,10 @@ class _Importer:
         return True
 
     def _merge_comments(
-        self, pid: str, incoming: list[ParsedComment], *, had_comments: bool
+        self, pid: str, incoming: list[ParsedComment], *, had_comments: bool, partial: bool
     ) -> bool:
+        """Add what is new; flag what vanished, unless the page showed only the first comments
+        (``partial``: a "Load more..." page says nothing about the rest)."""
         old_rows = self.conn.execute(
             "SELECT id, parent_id, position, path, removed, vanished FROM comments"
             " WHERE post_id = ? ORDER BY position",
@@ -298,7 +303,7 @@ class _Importer:
         # Flag what vanished, clear the flag on what came back, mark later removals.
         for cid, row in old_by_id.items():
             present = cid in resolved
-            if present == bool(row[5]):
+            if present == bool(row[5]) and (present or not partial):
                 self.conn.execute(
                     "UPDATE comments SET vanished = ?, stamp = ? WHERE id = ?",
                     [int(not present), self.stamp, cid],
