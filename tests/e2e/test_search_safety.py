@@ -9,9 +9,9 @@ import re
 from pathlib import Path
 
 import pytest
-from unit.search.searchlib import BruteForce, make_library
 
 from reader.search.query import parse_query
+from unit.search.searchlib import BruteForce, make_library
 
 HOSTILE = (
     "Hostile \x1b[31mred\x1b[0m text, a bell\x07, a C1 \x9b31m and \u202egnirts\u202c [napo] here"

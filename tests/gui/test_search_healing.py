@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 
 import pytest
-from unit.search.searchlib import make_library
 
 from reader.search import open_index
+from unit.search.searchlib import make_library
 
 
 @pytest.fixture

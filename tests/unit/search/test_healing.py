@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from unit.search.searchlib import BruteForce, make_library
 
 from reader import cli
 from reader.search import open_index
@@ -21,6 +20,7 @@ from reader.search.whoosh_storage import (
     latest_generation,
     whoosh_version,
 )
+from unit.search.searchlib import BruteForce, make_library
 
 REPO = Path(__file__).resolve().parents[3]
 QUERY = "probation OR officer*"

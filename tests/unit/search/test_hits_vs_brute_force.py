@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from unit.search.searchlib import CJK_TEXTS, COMMON, TRAPS, VOCAB, BruteForce, make_library
 
 from reader.search import open_index
 from reader.search.query import parse_query
+from unit.search.searchlib import CJK_TEXTS, COMMON, TRAPS, VOCAB, BruteForce, make_library
 
 
 @pytest.fixture(scope="module")

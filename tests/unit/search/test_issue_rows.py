@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from unit.search.searchlib import BruteForce, make_library
 
 from reader.search import open_index
 from reader.search.query import parse_query
+from unit.search.searchlib import BruteForce, make_library
 
 
 @pytest.fixture(scope="module")
