@@ -90,7 +90,9 @@ def test_main_installs_the_handler_for_the_window_and_removes_it(
 
     def during() -> int:
         seen["hook"] = sys.excepthook
-        window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "main")
+        window = next(
+            w for w in QApplication.topLevelWidgets() if w.objectName() == "main" and w.isVisible()
+        )
         shown = []
         monkeypatch.setattr(crash, "present", lambda *args: shown.append(args))
         QTimer.singleShot(0, boom)
