@@ -58,6 +58,9 @@ _RE_PREFIX = re.compile(
     r"^\s*(?:(?:re|aw|sv|antw|fwd?|fw)\s*(?:\[\d+\]|\(\d+\))?\s*:\s*|\[[^\]]{1,40}\]\s*)",
     re.I,
 )
+_ENVELOPE_DATE = re.compile(
+    r"([A-Z][a-z]{2}) +([A-Z][a-z]{2}) +(\d{1,2}) +(\d{1,2}:\d\d(?::\d\d)?) +(\d{4})(?: +(\S+))?"
+)
 _ZONE = re.compile(r"\d{1,2}:\d\d(?::\d\d)?\s+([A-Za-z]{1,5}|[+-]\d{1,2}:?\d\d)\b")
 _ZONES = {
     "UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "BST": 60, "IST": 60, "WEST": 60,
@@ -191,7 +194,12 @@ def _header(message: Message, name: str) -> str:
 
 def _date(value: str, separator: bytes) -> dt.datetime | None:
     """The Date header's moment with its offset (see the module docstring)."""
-    for text in (value, separator.decode("latin-1")[5:].partition(" ")[2]):
+    envelope = _ENVELOPE_DATE.search(separator.decode("latin-1"))
+    fallback = ""
+    if envelope:  # "Thu Sep 21 17:39:53 1995 CDT" -> "Thu, 21 Sep 1995 17:39:53 CDT"
+        weekday, month, day, clock, year, zone = envelope.groups()
+        fallback = f"{weekday}, {day} {month} {year} {clock} {zone or ''}".strip()
+    for text in (value, fallback):
         parsed = parsedate_tz(text) if text else None
         if parsed is None:
             continue

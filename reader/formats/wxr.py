@@ -10,6 +10,8 @@
   and marked, never dropped.
 * ``content:encoded`` and ``comment_content`` are HTML without paragraphs (WordPress adds them
   when showing: ``wpautop``), so blank lines become paragraphs, then the HTML is sanitised.
+* Titles are plain text holding HTML character references as WordPress stores them
+  ("Fish &amp; chips", "it&#8217;s"): those are decoded.
 * Times: ``wp:post_date`` is local time and ``wp:post_date_gmt`` the same moment in UTC; their
   difference is the site's offset, so ``published`` carries it (2015-01-27T14:56:00+01:00).
   A draft's zero GMT date ("0000-00-00 00:00:00") leaves the local time without an offset.
@@ -21,6 +23,7 @@ memory is bounded by the largest item.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -172,7 +175,7 @@ def _item(
     flats = [_comment(c, site, report) for c in comments]
     return ParsedPost(
         date=published.date() if published is not None else dt.date.min,
-        title=one_line(fields.get("title")) or "(no title)",
+        title=one_line(html.unescape(fields.get("title") or "")) or "(no title)",
         body=safe.text,
         declared_comments=None,
         comments=build(flats, report),
