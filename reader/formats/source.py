@@ -58,16 +58,20 @@ class SourceFile(io.RawIOBase):
             while chunk := self.read(_CHUNK):
                 chunks.append(chunk)
             return b"".join(chunks)
+        replay = b""
         if self._pos < len(self.head):
-            data = self.head[self._pos : self._pos + size]
-            self._pos += len(data)
-            return data
+            replay = self.head[self._pos : self._pos + size]
+            self._pos += len(replay)
+            size -= len(replay)
+            if not size:
+                return replay
+            self._raw.seek(self._pos)
         data = self._raw.read(size)
         if self._sequential and self._pos == self._hashed:
             self._digest.update(data)
             self._hashed += len(data)
         self._pos += len(data)
-        return data
+        return replay + data if replay else data
 
     def tell(self) -> int:
         return self._pos
@@ -115,9 +119,8 @@ class SourceFile(io.RawIOBase):
                 while chunk := handle.read(_CHUNK):
                     digest.update(chunk)
             return digest.hexdigest()
-        if self._hashed >= len(self.head):
-            self._raw.seek(self._hashed)
-            while chunk := self._raw.read(_CHUNK):
-                self._digest.update(chunk)
-                self._hashed += len(chunk)
+        self._raw.seek(self._hashed)
+        while chunk := self._raw.read(_CHUNK):
+            self._digest.update(chunk)
+            self._hashed += len(chunk)
         return self._digest.hexdigest()

@@ -2,8 +2,10 @@
 
 lxml's pull parser is fed the stream in 1 MiB chunks and yields elements as they end, so a
 500 MB export is read in bounded memory as long as the caller clears what it has used
-(``release``).  Safety settings: no DTD loading, no network, entities not resolved, libxml2's
-size limits left on (``huge_tree`` off).  On top of that a document type declaration with an
+(``release``).  Safety settings: no DTD loading, no network, external entities never resolved
+(``resolve_entities="internal"``: with ``False`` libxml2 silently stops at an undefined entity
+such as ``&nbsp;`` instead of naming its line), libxml2's size limits left on (``huge_tree``
+off).  On top of that a document type declaration with an
 internal subset (where entities are declared: the billion-laughs bomb, an external entity
 naming ``/etc/passwd``) is refused outright — no export from Blogger, WordPress or Disqus has
 one.  Every syntax error becomes a ``DumpError`` with the file and line.
@@ -47,7 +49,7 @@ def events(
     """("end", element) — and ("start", element) when ``start`` — for the whole document."""
     parser = etree.XMLPullParser(
         events=("start", "end") if start else ("end",),
-        resolve_entities=False,
+        resolve_entities="internal",
         load_dtd=False,
         no_network=True,
         huge_tree=False,
@@ -56,23 +58,29 @@ def events(
         dtd_validation=False,
         attribute_defaults=False,
     )
-    first = True
+    prolog: bytearray | None = bytearray()  # until the first element: where a DTD can be
+    lines = 1  # lines fed so far, for errors libxml2 reports without one (at the end)
     try:
         while True:
             chunk = stream.read(_CHUNK)
-            if first:
-                _check_prolog(chunk, report)
-                first = False
+            if prolog is not None:
+                prolog += chunk
+                _check_prolog(bytes(prolog), report)
             report.bytes_read += len(chunk)
             if not chunk:
                 parser.close()
                 yield from parser.read_events()
                 return
+            lines += chunk.count(b"\n")
             parser.feed(chunk)
-            yield from parser.read_events()
+            for event in parser.read_events():
+                prolog = None
+                yield event
     except etree.XMLSyntaxError as exc:
-        line = exc.lineno if isinstance(exc.lineno, int) and exc.lineno > 0 else None
+        line = exc.lineno if isinstance(exc.lineno, int) and exc.lineno > 0 else lines
         message = str(exc.msg or exc).split(", line ")[0].strip()
+        if line == lines and ("no element found" in message or "end of" in message.lower()):
+            message += " (the file ends too early)"
         raise DumpError(report.path, f"malformed XML: {message}", line) from None
 
 
