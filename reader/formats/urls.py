@@ -3,8 +3,10 @@
 A Disqus export holds one thread per address a page was ever opened at: the same article as
 ``http://localhost:27850/p/x``, ``https://blog.example.com/p/x/`` and ``…/p/%E7%AC%AC`` in
 lower case.  ``url_key`` keeps only the path (percent-escapes decoded, so their case does not
-matter; no trailing slash) and the query without tracking parameters; scheme, host, port and
-fragment are dropped.  Phase 2 stores it beside each post so a Disqus thread can attach to the
+matter; letters in lower case, as one article is also opened as ``…/whats-new-in-Python3-4``;
+no trailing slash) and only those query parameters that name an article (WordPress's
+``?p=12``, ``?page_id=3``); scheme, host, port, fragment and every other parameter (tracking,
+``?page=2`` of the comments, a translation proxy's ``?_x_tr_sl=``) are dropped.  Phase 2 stores it beside each post so a Disqus thread can attach to the
 WordPress or Blogger post of the same article.
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
-_TRACKING = ("utm_", "fbclid", "gclid", "ref", "source")
+_ARTICLE_PARAMETERS = frozenset({"p", "page_id", "post", "post_id", "postid", "id", "article"})
 
 
 def url_key(url: str | None) -> str | None:
@@ -26,7 +28,7 @@ def url_key(url: str | None) -> str | None:
         parts = urlsplit(text)
     except ValueError:
         return None
-    path = unquote(parts.path or "/", errors="replace")
+    path = unquote(parts.path or "/", errors="replace").lower()
     while "//" in path:
         path = path.replace("//", "/")
     path = path.rstrip("/") or "/"
@@ -36,7 +38,7 @@ def url_key(url: str | None) -> str | None:
     query = [
         (name, value)
         for name, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not name.lower().startswith(_TRACKING)
+        if name.lower() in _ARTICLE_PARAMETERS
     ]
     if query:
         return f"{path}?{urlencode(sorted(query))}"
