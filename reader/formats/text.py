@@ -23,6 +23,8 @@ def clean(text: str | None) -> str:
     """``text`` with CRLF/CR as LF and control characters removed (never shown as codes)."""
     if not text:
         return ""
+    if text.isprintable():
+        return text
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", text)
@@ -30,7 +32,9 @@ def clean(text: str | None) -> str:
 
 def one_line(text: str | None) -> str:
     """A title or a name: cleaned, white space collapsed to single spaces, trimmed."""
-    return " ".join(clean(text).split())
+    if not text:
+        return ""
+    return " ".join((text if text.isprintable() else clean(text)).split())
 
 
 def _latin1_fallback(error: UnicodeError) -> tuple[str, int]:

@@ -6,8 +6,9 @@ lower case.  ``url_key`` keeps only the path (percent-escapes decoded, so their 
 matter; letters in lower case, as one article is also opened as ``…/whats-new-in-Python3-4``;
 no trailing slash) and only those query parameters that name an article (WordPress's
 ``?p=12``, ``?page_id=3``); scheme, host, port, fragment and every other parameter (tracking,
-``?page=2`` of the comments, a translation proxy's ``?_x_tr_sl=``) are dropped.  Phase 2 stores it beside each post so a Disqus thread can attach to the
-WordPress or Blogger post of the same article.
+``?page=2`` of the comments, a translation proxy's ``?_x_tr_sl=``) are dropped.  Phase 2
+stores it beside each post so a Disqus thread can attach to the WordPress or Blogger post of
+the same article.
 """
 
 from __future__ import annotations

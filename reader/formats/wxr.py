@@ -33,7 +33,7 @@ from lxml import etree
 from reader.errors import DumpError
 from reader.formats import xmlsafe
 from reader.formats.base import ParseReport
-from reader.formats.html import autop, sanitise
+from reader.formats.html import sanitise_paragraphs
 from reader.formats.text import one_line, parse_iso
 from reader.formats.threads import Flat, build
 from reader.formats.urls import site_key, url_key
@@ -52,6 +52,11 @@ _SKIP_TYPES = frozenset(
         "wp_global_styles", "wp_navigation", "wp_font_family", "wp_font_face", "scheduled-action",
     }
 )  # fmt: skip
+# The elements parse() looks at (any namespace); the fields inside an item are read from it.
+_TAGS = tuple(
+    "{*}" + name
+    for name in ("rss", "channel", "item", "author", "base_blog_url", "base_site_url", "link")
+)
 _DRAFT = frozenset({"draft", "pending", "future", "private", "auto-draft"})
 
 
@@ -77,7 +82,7 @@ def parse(stream: BinaryIO, report: ParseReport) -> Iterator[ParsedPost]:
     authors: dict[str, str] = {}
     site = ""
     channel_seen = items = 0
-    for _event, element in xmlsafe.events(stream, report):
+    for _event, element in xmlsafe.events(stream, report, tags=_TAGS):
         parent = element.getparent()
         if parent is None:
             if xmlsafe.local(element.tag) != "rss":
@@ -168,7 +173,7 @@ def _item(
     else:
         mark = "page" if post_type == "page" else "published"
     published = _time(fields.get("post_date"), fields.get("post_date_gmt"), fields.get("pubDate"))
-    safe = sanitise(autop(fields.get("encoded", "")))
+    safe = sanitise_paragraphs(fields.get("encoded", ""))
     creator = (fields.get("creator") or "").strip()
     site = site_key(site)
     link = (fields.get("link") or "").strip() or None
@@ -208,7 +213,7 @@ def _comment(element: etree._Element, site: str, report: ParseReport) -> Flat:
     else:
         status = "published"
     content = fields.get("comment_content", "")
-    safe = sanitise(autop(content))
+    safe = sanitise_paragraphs(content)
     url = (fields.get("comment_author_url") or "").strip()
     line = element.sourceline or 0
     comment = ParsedComment(

@@ -44,11 +44,13 @@ def _check_prolog(first: bytes, report: ParseReport) -> None:
 
 
 def events(
-    stream: BinaryIO, report: ParseReport, *, start: bool = False
+    stream: BinaryIO, report: ParseReport, *, tags: tuple[str, ...] | None = None
 ) -> Iterator[tuple[str, etree._Element]]:
-    """("end", element) — and ("start", element) when ``start`` — for the whole document."""
+    """("end", element) for the whole document, or only for elements named in ``tags``
+    (``"{*}item"``: any namespace) — far fewer Python-level events on a big export."""
     parser = etree.XMLPullParser(
-        events=("start", "end") if start else ("end",),
+        events=("end",),
+        tag=list(tags) if tags else None,
         resolve_entities="internal",
         load_dtd=False,
         no_network=True,

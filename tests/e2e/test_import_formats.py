@@ -35,27 +35,47 @@ def texts(comments: list[dict]) -> list[str]:
 def write_exports(folder: Path) -> None:
     folder.mkdir()
     (folder / "wordpress.xml").write_bytes(
-        wxr([WpItem(1, "From WordPress", comments=[WpComment(2, "wp top"),
-                                                   WpComment(3, "wp reply", parent=2)])])
-    )  # fmt: skip
+        wxr(
+            [
+                WpItem(
+                    1,
+                    "From WordPress",
+                    comments=[WpComment(2, "wp top"), WpComment(3, "wp reply", parent=2)],
+                )
+            ]
+        )
+    )
     (folder / "blog-backup.xml").write_bytes(
-        blogger_feed([blogger_entry("1", "post", title="From Blogger", content="b"),
-                      blogger_entry("2", "comment", content="blogger comment", post="1")])
-    )  # fmt: skip
+        blogger_feed(
+            [
+                blogger_entry("1", "post", title="From Blogger", content="b"),
+                blogger_entry("2", "comment", content="blogger comment", post="1"),
+            ]
+        )
+    )
     (folder / "comments.disqus").write_bytes(
-        disqus([("9", "https://e.org/p/d", "From Disqus", "2020-01-01T00:00:00Z")],
-               [{"id": "1", "thread": "9", "message": "<p>disqus comment</p>"}])
-    )  # fmt: skip
+        disqus(
+            [("9", "https://e.org/p/d", "From Disqus", "2020-01-01T00:00:00Z")],
+            [{"id": "1", "thread": "9", "message": "<p>disqus comment</p>"}],
+        )
+    )
     (folder / "list.mbox").write_bytes(
         message("a@x", "From the list", "root mail")
         + message("b@x", "Re: From the list", "mail reply", in_reply_to="a@x")
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("Takeout/Blogger/Blogs/x/feed.atom", takeout([
-            takeout_entry("post-5", "POST", title="From Takeout", content="t"),
-            takeout_entry("comment-6", "COMMENT", content="takeout comment", parent="post-5"),
-        ]))  # fmt: skip
+        archive.writestr(
+            "Takeout/Blogger/Blogs/x/feed.atom",
+            takeout(
+                [
+                    takeout_entry("post-5", "POST", title="From Takeout", content="t"),
+                    takeout_entry(
+                        "comment-6", "COMMENT", content="takeout comment", parent="post-5"
+                    ),
+                ]
+            ),
+        )
         archive.writestr("Takeout/Blogger/Blogs/x/theme.html", "<html></html>")
     (folder / "takeout.zip").write_bytes(buffer.getvalue())
     (folder / "README.txt").write_text("not an archive\n")
@@ -68,8 +88,13 @@ def test_every_format_from_one_folder(cli, tmp_path: Path) -> None:
     out = cli(library, "import", str(exports)).stdout
     assert "5 file(s) imported, 0 failed" in out
     posts = {p["title"]: p for p in cli.json(library, "dump", "--json")}
-    assert set(posts) == {"From WordPress", "From Blogger", "From Disqus", "From the list",
-                          "From Takeout"}  # fmt: skip
+    assert set(posts) == {
+        "From WordPress",
+        "From Blogger",
+        "From Disqus",
+        "From the list",
+        "From Takeout",
+    }
     assert texts(posts["From WordPress"]["comments"]) == ["wp top", "wp reply"]
     assert posts["From WordPress"]["comments"][0]["replies"][0]["text"] == "wp reply"
     assert texts(posts["From Blogger"]["comments"]) == ["blogger comment"]

@@ -48,6 +48,7 @@ def replies(posts: list[ParsedPost]) -> int:
 
 def reply_depth(posts: list[ParsedPost]) -> int:
     """How many levels of replies below the top-level comments (SOURCES.md's "depth")."""
+
     def depth(comment: ParsedComment) -> int:
         return 1 + max((depth(r) for r in comment.replies), default=0)
 
@@ -63,8 +64,9 @@ def test_blogger_legacy_backup() -> None:
     assert len(found) == 1 and reply_depth(posts) == 0
     only = found[0]
     assert only.author == "J.Dub"
-    assert only.published == dt.datetime(2011, 7, 13, 22, 22, 37, 508000,
-                                         tzinfo=dt.timezone(dt.timedelta(hours=-4)))  # fmt: skip
+    assert only.published == dt.datetime(
+        2011, 7, 13, 22, 22, 37, 508000, tzinfo=dt.timezone(dt.timedelta(hours=-4))
+    )
     assert sum(p.declared_comments or 0 for p in posts) == 10  # declared, though trimmed
     owner = next(p for p in posts if p.comments)
     assert owner.source_key and owner.source_key.endswith("post-6564295019642347867")
@@ -114,7 +116,10 @@ def test_disqus_export() -> None:
     assert marks["deleted"] == 4 and marks["spam"] == 1
     # 736 threads, 280 without an identifier, collapse by address
     text = (CORPUS / DISQUS).read_text("utf-8")
-    links = [html.unescape(link) for link in re.findall(r"<thread dsq:id=\"\d+\">.*?<link>(.*?)</link>", text, re.S)]
+    links = [
+        html.unescape(link)
+        for link in re.findall(r"<thread dsq:id=\"\d+\">.*?<link>(.*?)</link>", text, re.S)
+    ]
     assert len(links) == 736
     assert len({url_key(link) for link in links}) == 466
     # the 61 threads that hold comments are fewer articles, each one post
@@ -156,7 +161,7 @@ def test_mbox_1995_list_month() -> None:
 
 
 def test_mbox_b4_thread() -> None:
-    posts, report = parse(MBOXRD)
+    posts, _report = parse(MBOXRD)
     assert len(posts) == 1
     post = posts[0]
     assert len(comments(posts)) == 6 and reply_depth(posts) == 1  # depth 2 counting the post

@@ -30,15 +30,25 @@ def test_threads_of_one_article_become_one_post(parse_bytes) -> None:
     ]
     posts_in = [
         # replies before their parents, across the two threads of one article
-        {"id": "13", "thread": "2", "parent": "12", "message": "<p>deepest</p>",
-         "created": "2015-04-03T00:00:00Z"},
-        {"id": "12", "thread": "1", "parent": "11", "message": "<p>reply</p>",
-         "created": "2015-04-02T00:00:00Z"},
+        {
+            "id": "13",
+            "thread": "2",
+            "parent": "12",
+            "message": "<p>deepest</p>",
+            "created": "2015-04-03T00:00:00Z",
+        },
+        {
+            "id": "12",
+            "thread": "1",
+            "parent": "11",
+            "message": "<p>reply</p>",
+            "created": "2015-04-02T00:00:00Z",
+        },
         {"id": "11", "thread": "1", "message": "<p>first</p>", "created": "2015-04-01T00:00:00Z"},
         {"id": "14", "thread": "2", "message": "<p>removed</p>", "deleted": True},
         {"id": "15", "thread": "2", "message": "<p>cheap pills</p>", "spam": True},
         {"id": "20", "thread": "4", "message": "<b>other</b> article", "author": "Zed"},
-    ]  # fmt: skip
+    ]
     data = build(threads, posts_in)
     assert disqus.sniff(data[:65536]) == 1.0
     posts, report = parse_bytes(data, "comments.xml")
@@ -48,7 +58,9 @@ def test_threads_of_one_article_become_one_post(parse_bytes) -> None:
     assert hello.url == "https://blog.example.com/p/hello/"  # a public address beats localhost
     assert hello.url_key == "/p/hello"
     assert hello.source_key == "disqus:test:/p/hello"
-    assert hello.published is not None and hello.published.isoformat() == "2015-03-25T14:09:50+00:00"
+    assert (
+        hello.published is not None and hello.published.isoformat() == "2015-03-25T14:09:50+00:00"
+    )
     first = next(c for c in hello.comments if c.text == "first")
     assert first.text == "first"
     assert first.replies[0].text == "reply"
@@ -57,7 +69,11 @@ def test_threads_of_one_article_become_one_post(parse_bytes) -> None:
     assert statuses["removed"] == ("deleted", True)
     assert statuses["cheap pills"] == ("spam", False)
     other = posts[1].comments[0]
-    assert (other.author, other.text, other.source_key) == ("Zed", "other article", "disqus:post/20")
+    assert (other.author, other.text, other.source_key) == (
+        "Zed",
+        "other article",
+        "disqus:post/20",
+    )
     assert other.html == "<b>other</b> article"
 
 

@@ -26,25 +26,58 @@ from tests.unit.formats.samples import disqus as disqus_export
 from tests.unit.formats.samples import wxr as wxr_export
 
 BASES = {
-    "wxr": (wxr, wxr_export([WpItem(1, "A <b>t</b>", content="<p>x</p>\n\ny", comments=[
-        WpComment(1, "a"), WpComment(2, "b", parent=1), WpComment(3, "c", parent=2,
-                                                               approved="spam")])])),
-    "blogger": (blogger, blogger_feed([
-        blogger_entry("1", "post", title="P", content="<p>x</p>", total=2),
-        blogger_entry("2", "comment", content="c", post="1"),
-        blogger_entry("3", "comment", content="r", post="1", parent="2"),
-    ])),
-    "takeout": (blogger, takeout([
-        takeout_entry("post-1", "POST", title="P", content="x"),
-        takeout_entry("comment-2", "COMMENT", content="c", parent="post-1"),
-    ])),
-    "disqus": (disqus, disqus_export(
-        [("1", "https://e.org/p/x", "T", "2020-01-01T00:00:00Z")],
-        [{"id": "5", "thread": "1", "message": "<p>a</p>"},
-         {"id": "6", "thread": "1", "message": "b", "parent": "5"}])),
-    "mbox": (mbox, message("a@x", "=?utf-8?q?S=C3=BC?=", "body\n>From x")
-             + message("b@x", "Re: Sü", "reply", in_reply_to="a@x")),
-}  # fmt: skip
+    "wxr": (
+        wxr,
+        wxr_export(
+            [
+                WpItem(
+                    1,
+                    "A <b>t</b>",
+                    content="<p>x</p>\n\ny",
+                    comments=[
+                        WpComment(1, "a"),
+                        WpComment(2, "b", parent=1),
+                        WpComment(3, "c", parent=2, approved="spam"),
+                    ],
+                )
+            ]
+        ),
+    ),
+    "blogger": (
+        blogger,
+        blogger_feed(
+            [
+                blogger_entry("1", "post", title="P", content="<p>x</p>", total=2),
+                blogger_entry("2", "comment", content="c", post="1"),
+                blogger_entry("3", "comment", content="r", post="1", parent="2"),
+            ]
+        ),
+    ),
+    "takeout": (
+        blogger,
+        takeout(
+            [
+                takeout_entry("post-1", "POST", title="P", content="x"),
+                takeout_entry("comment-2", "COMMENT", content="c", parent="post-1"),
+            ]
+        ),
+    ),
+    "disqus": (
+        disqus,
+        disqus_export(
+            [("1", "https://e.org/p/x", "T", "2020-01-01T00:00:00Z")],
+            [
+                {"id": "5", "thread": "1", "message": "<p>a</p>"},
+                {"id": "6", "thread": "1", "message": "b", "parent": "5"},
+            ],
+        ),
+    ),
+    "mbox": (
+        mbox,
+        message("a@x", "=?utf-8?q?S=C3=BC?=", "body\n>From x")
+        + message("b@x", "Re: Sü", "reply", in_reply_to="a@x"),
+    ),
+}
 
 mutations = st.lists(
     st.tuples(
@@ -81,7 +114,9 @@ def check(posts) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(BASES))
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(steps=mutations)
 def test_damaged_exports_fail_cleanly(name: str, steps) -> None:
     module, base = BASES[name]

@@ -65,7 +65,9 @@ def test_undeclared_entity_is_a_syntax_error_with_its_line(parse_bytes) -> None:
     assert "malformed XML" in str(caught.value) and caught.value.line
 
 
-def test_hostile_xml_through_import_changes_nothing(library, tmp_path: Path, secret_file: Path) -> None:
+def test_hostile_xml_through_import_changes_nothing(
+    library, tmp_path: Path, secret_file: Path
+) -> None:
     path = tmp_path / "evil.xml"
     path.write_text(XXE.format(path=secret_file))
     result = library.import_file(path)
@@ -91,8 +93,17 @@ def test_hostile_html_in_a_post_and_comment(parse_bytes) -> None:
     post = parse_bytes(wxr([item]))[0][0]
     for html, text in ((post.html, post.body), (post.comments[0].html, post.comments[0].text)):
         assert html is not None
-        for bad in ("<script", "document.cookie", "onerror", "javascript:", "<iframe", "<form",
-                    "<input", "style=", "<img"):  # fmt: skip
+        for bad in (
+            "<script",
+            "document.cookie",
+            "onerror",
+            "javascript:",
+            "<iframe",
+            "<form",
+            "<input",
+            "style=",
+            "<img",
+        ):
             assert bad not in html and bad not in text
         assert 'data-src="https://tracker.example/pixel.gif"' in html  # a placeholder, not a load
         assert "Hello" in text and "styled" in text and "[image]" in text
@@ -100,8 +111,9 @@ def test_hostile_html_in_a_post_and_comment(parse_bytes) -> None:
 
 def test_hostile_html_never_reaches_the_store_as_markup(library, tmp_path: Path) -> None:
     path = tmp_path / "export.xml"
-    path.write_bytes(wxr([WpItem(1, "Evil", content=HOSTILE_HTML,
-                                 comments=[WpComment(2, HOSTILE_HTML)])]))  # fmt: skip
+    path.write_bytes(
+        wxr([WpItem(1, "Evil", content=HOSTILE_HTML, comments=[WpComment(2, HOSTILE_HTML)])])
+    )
     assert library.import_file(path).ok
     rows = library.conn.execute("SELECT body FROM posts UNION ALL SELECT text FROM comments")
     for (text,) in rows:

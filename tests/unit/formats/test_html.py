@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from reader.formats.html import autop, sanitise
+from reader.formats.html import autop, sanitise, sanitise_paragraphs
 
 
 @pytest.mark.parametrize(
@@ -20,7 +22,7 @@ from reader.formats.html import autop, sanitise
         ('<style>@import "https://evil.example/x.css";</style>ok', ["<style", "@import"]),
         ('<link rel="stylesheet" href="https://evil.example/x.css">ok', ["<link", "evil"]),
         ('<object data="https://evil.example/x.swf"></object>ok', ["<object", "evil"]),
-        ('<svg><script>alert(1)</script></svg>ok', ["<svg", "alert"]),
+        ("<svg><script>alert(1)</script></svg>ok", ["<svg", "alert"]),
         ('<div onclick="steal()">x</div>', ["onclick", "steal"]),
     ],
 )
@@ -38,8 +40,16 @@ def test_reading_markup_is_kept() -> None:
         "<p>line<br>break</p>"
     )
     safe = sanitise(source)
-    for kept in ("<p>", "<em>two</em>", "<strong>", 'href="https://example.org/a"',
-                 "<blockquote>", "<ul><li>", "<pre><code>", "<br>"):  # fmt: skip
+    for kept in (
+        "<p>",
+        "<em>two</em>",
+        "<strong>",
+        'href="https://example.org/a"',
+        "<blockquote>",
+        "<ul><li>",
+        "<pre><code>",
+        "<br>",
+    ):
         assert kept in safe.html
     assert 'rel="noopener noreferrer nofollow"' in safe.html
 
@@ -81,3 +91,9 @@ def test_autop_makes_paragraphs_like_wordpress() -> None:
     assert autop("one\ntwo\n\nthree") == "<p>one<br>\ntwo</p>\n<p>three</p>"
     assert autop("<ul>\n<li>x</li>\n</ul>\n\npara") == "<ul>\n<li>x</li>\n</ul>\n<p>para</p>"
     assert autop("single line") == "single line"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab é\t\n\r\xa0\x07>\"'\u2028")), max_size=60))
+def test_fast_paragraphs_give_the_same_text_as_the_full_path(text: str) -> None:
+    assert sanitise_paragraphs(text).text == sanitise(autop(text)).text

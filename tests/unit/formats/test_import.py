@@ -33,16 +33,18 @@ def test_mbox_thread_imports_with_authors(library, tmp_path: Path) -> None:
     path = tmp_path / "list.mbox"
     path.write_bytes(
         message("a@x", "Question", "How?", sender="Ann <ann@example.org>")
-        + message("b@x", "Re: Question", "Like this.", sender="Bob <bob@example.org>",
-                  in_reply_to="a@x")  # fmt: skip
+        + message(
+            "b@x", "Re: Question", "Like this.", sender="Bob <bob@example.org>", in_reply_to="a@x"
+        )
     )
     result = library.import_file(path)
     assert result.ok and result.format == "mbox" and result.comments_new == 1
     post = library.conn.execute("SELECT title, body, author FROM posts").fetchone()
     assert post == ("Question", "How?", "Ann")
     assert library.conn.execute("SELECT text, author FROM comments").fetchone() == (
-        "Like this.", "Bob",
-    )  # fmt: skip
+        "Like this.",
+        "Bob",
+    )
 
 
 def test_bad_export_changes_nothing(library, tmp_path: Path) -> None:

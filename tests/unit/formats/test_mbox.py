@@ -18,11 +18,17 @@ def tree(post) -> list:
 def test_references_and_in_reply_to(parse_bytes) -> None:
     data = (
         message("a@x", "Topic", "root", date="Mon, 18 Sep 1995 10:00:00 -0500")
-        + message("c@x", "Re: Topic", "grandchild", references="<a@x> <b@x>",
-                  date="Mon, 18 Sep 1995 12:00:00 -0500")
-        + message("b@x", "Re: Topic", "child", in_reply_to="a@x",
-                  date="Mon, 18 Sep 1995 11:00:00 -0500")
-    )  # fmt: skip
+        + message(
+            "c@x",
+            "Re: Topic",
+            "grandchild",
+            references="<a@x> <b@x>",
+            date="Mon, 18 Sep 1995 12:00:00 -0500",
+        )
+        + message(
+            "b@x", "Re: Topic", "child", in_reply_to="a@x", date="Mon, 18 Sep 1995 11:00:00 -0500"
+        )
+    )
     assert mbox.sniff(data[:65536]) == 1.0
     posts, report = parse_bytes(data, "list.txt")
     assert report.format == "mbox"
@@ -36,10 +42,11 @@ def test_subject_fallback_without_references(parse_bytes) -> None:
     data = (
         message("1@x", "Polywell machines", "original", date="Fri, 22 Sep 95 12:57 PDT")
         + message("2@x", "Re: Polywell machines", "answer", date="Fri, 22 Sep 95 22:16:17 -0500")
-        + message("3@x", "RE: [list] polywell   MACHINES", "another",
-                  date="Sun, 24 Sep 95 00:07:44 -0500")
+        + message(
+            "3@x", "RE: [list] polywell   MACHINES", "another", date="Sun, 24 Sep 95 00:07:44 -0500"
+        )
         + message("4@x", "Something else", "unrelated", date="Sat, 23 Sep 95 00:00:00 -0500")
-    )  # fmt: skip
+    )
     posts, _ = parse_bytes(data)
     assert [p.title for p in posts] == ["Polywell machines", "Something else"]
     assert tree(posts[0]) == [("answer", []), ("another", [])]
@@ -79,26 +86,34 @@ def test_a_from_line_of_prose_after_a_blank_line_does_not_split(parse_bytes) -> 
 
 def test_encoded_headers_charsets_and_multipart(parse_bytes) -> None:
     latin = message(
-        "l@x", "=?ISO-8859-1?Q?Caf=E9?=", "na\xefve caf\xe9".encode("latin-1"),
+        "l@x",
+        "=?ISO-8859-1?Q?Caf=E9?=",
+        "na\xefve caf\xe9".encode("latin-1"),
         sender="=?utf-8?B?SsO8cmdlbg==?= <j@example.org>",
         headers="Content-Type: text/plain; charset=iso-8859-1\n",
-    )  # fmt: skip
+    )
     undeclared = message("u@x", "8bit", "smart “quotes”".encode("cp1252"))
     koi = message(
-        "k@x", "=?koi8-r?B?8NLJ18XU?=", "привет".encode("koi8-r"),
+        "k@x",
+        "=?koi8-r?B?8NLJ18XU?=",
+        "привет".encode("koi8-r"),
         headers="Content-Type: text/plain; charset=koi8-r\n",
-    )  # fmt: skip
+    )
     multipart = message(
-        "m@x", "Both", (
+        "m@x",
+        "Both",
+        (
             "--B\nContent-Type: text/html; charset=utf-8\n\n<p>html <b>part</b></p>\n"
             "--B\nContent-Type: text/plain; charset=utf-8\n\nplain part\n--B--\n"
         ),
         headers='MIME-Version: 1.0\nContent-Type: multipart/alternative; boundary="B"\n',
-    )  # fmt: skip
+    )
     html_only = message(
-        "h@x", "Html", "<p>only <script>x()</script>html</p>",
+        "h@x",
+        "Html",
+        "<p>only <script>x()</script>html</p>",
         headers="Content-Type: text/html; charset=utf-8\n",
-    )  # fmt: skip
+    )
     posts, _ = parse_bytes(latin + undeclared + koi + multipart + html_only)
     by_title = {p.title: p for p in posts}
     assert by_title["Café"].body == "naïve café"
@@ -128,15 +143,23 @@ def test_dates_two_digit_years_and_odd_zones(parse_bytes) -> None:
 
 
 def test_missing_date_falls_back_to_the_from_line(parse_bytes) -> None:
-    data = message("a@x", "Dateless", "x", date="garbage",
-                   envelope="From (no email) Thu Sep 21 17:39:53 1995 CDT")  # fmt: skip
+    data = message(
+        "a@x",
+        "Dateless",
+        "x",
+        date="garbage",
+        envelope="From (no email) Thu Sep 21 17:39:53 1995 CDT",
+    )
     post = parse_bytes(data)[0][0]
-    assert post.published == dt.datetime(1995, 9, 21, 17, 39, 53, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+    assert post.published == dt.datetime(
+        1995, 9, 21, 17, 39, 53, tzinfo=dt.timezone(dt.timedelta(hours=-5))
+    )
 
 
 def test_odd_from_headers() -> None:
     assert mbox._author("Bauer, Paul W <pbauer@example.org>") == (
-        "Bauer, Paul W", "mailto:pbauer@example.org",
-    )  # fmt: skip
+        "Bauer, Paul W",
+        "mailto:pbauer@example.org",
+    )
     assert mbox._author("(no name) <(no email)>") == ("no name", None)
     assert mbox._author("plain@example.org") == ("plain@example.org", "mailto:plain@example.org")

@@ -10,7 +10,7 @@ import pytest
 
 from reader import formats
 from reader.errors import DumpError
-from reader.formats import SourceFile, blogtext, blogger, disqus, mbox, wxr, ziparchive
+from reader.formats import SourceFile, blogger, blogtext, disqus, mbox, wxr, ziparchive
 from tests.unit.formats.samples import WpItem, blogger_entry, blogger_feed, message
 from tests.unit.formats.samples import disqus as disqus_export
 from tests.unit.formats.samples import wxr as wxr_export
@@ -29,7 +29,7 @@ SAMPLES = {
 def test_chosen_by_content_whatever_the_name(tmp_path: Path, name: str, filename: str) -> None:
     path = tmp_path / filename
     path.write_bytes(SAMPLES[name])
-    assert formats.detect(path).NAME == name
+    assert name == formats.detect(path).NAME
 
 
 def test_every_format_module_fits_the_protocol() -> None:
@@ -37,8 +37,13 @@ def test_every_format_module_fits_the_protocol() -> None:
         assert fmt.NAME and fmt.LABEL and fmt.HINT and fmt.KIND in ("text", "xml", "mbox", "zip")
         assert callable(fmt.sniff) and callable(fmt.parse)
     assert {f.NAME for f in formats.formats()} == {
-        blogtext.NAME, wxr.NAME, blogger.NAME, disqus.NAME, mbox.NAME, ziparchive.NAME,
-    }  # fmt: skip
+        blogtext.NAME,
+        wxr.NAME,
+        blogger.NAME,
+        disqus.NAME,
+        mbox.NAME,
+        ziparchive.NAME,
+    }
 
 
 @pytest.mark.parametrize(
@@ -47,14 +52,19 @@ def test_every_format_module_fits_the_protocol() -> None:
         (b"", "empty"),
         (b"\x00\x01binary\x00", "binary"),
         (b"\x1f\x8b\x08\x00gz", "gzip"),
-        (b"<?xml version='1.0'?>\n<rss version='2.0'><channel/></rss>", "XML with root element <rss>"),
+        (
+            b"<?xml version='1.0'?>\n<rss version='2.0'><channel/></rss>",
+            "XML with root element <rss>",
+        ),
         (b"<feed xmlns='http://www.w3.org/2005/Atom'><title>x</title></feed>", "<feed>"),
         (b"<!DOCTYPE html><html><body>x</body></html>", "HTML page"),
         (b'{"posts": []}', "JSON"),
         (b"just some notes\n", "plain text starting 'just some notes'"),
     ],
 )
-def test_unreadable_files_say_what_they_looked_like(tmp_path: Path, content: bytes, expected: str) -> None:
+def test_unreadable_files_say_what_they_looked_like(
+    tmp_path: Path, content: bytes, expected: str
+) -> None:
     path = tmp_path / "file.dat"
     path.write_bytes(content)
     with pytest.raises(DumpError) as caught:
@@ -90,13 +100,15 @@ def test_source_file_hash_covers_the_whole_file(tmp_path: Path, read: str) -> No
         assert source.sha256() == hashlib.sha256(data).hexdigest()
 
 
-def test_importer_opens_the_file_once(library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_importer_opens_the_file_once(
+    library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "export.xml"
     path.write_bytes(SAMPLES["wxr"])
     opened: list[str] = []
     real_open = open
 
-    def counting_open(file, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+    def counting_open(file, *args, **kwargs):
         if str(file) == str(path):
             opened.append(str(file))
         return real_open(file, *args, **kwargs)

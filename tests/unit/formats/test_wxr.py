@@ -14,16 +14,25 @@ from tests.unit.formats.samples import wxr as build
 def chain(length: int) -> list[WpComment]:
     """A reply chain 100 -> 101 -> ... listed deepest first (out of order on purpose)."""
     comments = [
-        WpComment(100 + i, f"level {i}", parent=(100 + i - 1) if i else 0,
-                  date=f"2020-01-02 10:{i:02d}:00", date_gmt=f"2020-01-02 09:{i:02d}:00")
+        WpComment(
+            100 + i,
+            f"level {i}",
+            parent=(100 + i - 1) if i else 0,
+            date=f"2020-01-02 10:{i:02d}:00",
+            date_gmt=f"2020-01-02 09:{i:02d}:00",
+        )
         for i in range(length)
-    ]  # fmt: skip
+    ]
     return list(reversed(comments))
 
 
-@pytest.mark.parametrize(("scheme", "version"), [("http", "1.0"), ("http", "1.1"), ("https", "1.2")])
+@pytest.mark.parametrize(
+    ("scheme", "version"), [("http", "1.0"), ("http", "1.1"), ("https", "1.2")]
+)
 def test_namespace_matched_loosely(parse_bytes, scheme: str, version: str) -> None:
-    data = build([WpItem(1, "Hello", comments=[WpComment(5, "hi")])], scheme=scheme, version=version)
+    data = build(
+        [WpItem(1, "Hello", comments=[WpComment(5, "hi")])], scheme=scheme, version=version
+    )
     assert wxr.sniff(data[:65536]) == 1.0
     posts, report = parse_bytes(data, "export.txt")  # the name does not matter
     assert report.format == "wxr"
@@ -55,9 +64,14 @@ def test_every_comment_kept_and_marked(parse_bytes) -> None:
     posts, _ = parse_bytes(build([WpItem(1, "All", comments=comments)]))
     statuses = {c.text: c.status for c in posts[0].walk_comments()}
     assert statuses == {
-        "fine": "published", "waiting": "unapproved", "buy pills": "spam", "binned": "deleted",
-        "linked you": "pingback", "tracked": "trackback", "typed": "published",
-    }  # fmt: skip
+        "fine": "published",
+        "waiting": "unapproved",
+        "buy pills": "spam",
+        "binned": "deleted",
+        "linked you": "pingback",
+        "tracked": "trackback",
+        "typed": "published",
+    }
     assert [c.removed for c in posts[0].walk_comments()].count(True) == 1
 
 
@@ -74,17 +88,25 @@ def test_post_types_and_statuses(parse_bytes) -> None:
     ]
     posts, _ = parse_bytes(build(items))
     assert {p.title: p.status for p in posts} == {
-        "Post": "published", "About": "page", "Later": "draft", "Unfinished": "draft",
-        "Gone": "deleted", "Recipe": "published",
-    }  # fmt: skip
+        "Post": "published",
+        "About": "page",
+        "Later": "draft",
+        "Unfinished": "draft",
+        "Gone": "deleted",
+        "Recipe": "published",
+    }
     draft = next(p for p in posts if p.title == "Unfinished")
     assert draft.published is not None and draft.published.tzinfo is None  # no GMT twin
 
 
 def test_times_carry_the_site_offset(parse_bytes) -> None:
-    item = WpItem(1, "T", date="2015-01-27 14:56:00", date_gmt="2015-01-27 13:56:00",
-                  comments=[WpComment(9, "c", date="2015-01-28 08:00:00",
-                                      date_gmt="2015-01-28 13:30:00")])  # fmt: skip
+    item = WpItem(
+        1,
+        "T",
+        date="2015-01-27 14:56:00",
+        date_gmt="2015-01-27 13:56:00",
+        comments=[WpComment(9, "c", date="2015-01-28 08:00:00", date_gmt="2015-01-28 13:30:00")],
+    )
     post = parse_bytes(build([item]))[0][0]
     assert post.published is not None
     assert post.published.isoformat() == "2015-01-27T14:56:00+01:00"
@@ -93,8 +115,12 @@ def test_times_carry_the_site_offset(parse_bytes) -> None:
 
 
 def test_fields(parse_bytes) -> None:
-    item = WpItem(7, "Fish &amp; chips", content="Para one\nline\n\n<b>Para</b> two",
-                  comments=[WpComment(3, "Nice\n\npost", author="Bo", url="https://bo.example")])  # fmt: skip
+    item = WpItem(
+        7,
+        "Fish &amp; chips",
+        content="Para one\nline\n\n<b>Para</b> two",
+        comments=[WpComment(3, "Nice\n\npost", author="Bo", url="https://bo.example")],
+    )
     post = parse_bytes(build([item]))[0][0]
     assert post.title == "Fish & chips"
     assert post.author == "Site Admin"  # dc:creator mapped to the display name

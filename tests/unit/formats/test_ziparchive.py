@@ -23,18 +23,22 @@ def make_zip(entries: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> b
 
 
 def test_takeout_zip_read_in_place(parse_bytes) -> None:
-    feed = takeout([
-        takeout_entry("post-1", "POST", title="From takeout", content="x"),
-        takeout_entry("comment-2", "COMMENT", content="hi", parent="post-1"),
-    ])  # fmt: skip
-    data = make_zip({
-        "Takeout/Blogger/Blogs/My blog/feed.atom": feed,
-        "Takeout/Blogger/Blogs/My blog/theme-classic.html": b"<html><body>theme</body></html>",
-        "Takeout/Blogger/Albums/x/photo.jpg": b"\xff\xd8\xff\xe0 not really",
-        "__MACOSX/Takeout/._feed.atom": b"mac",
-        "Takeout/other/export.xml": wxr([WpItem(3, "From WordPress")]),
-        "archive_browser.html": b"<!DOCTYPE html><html></html>",
-    })  # fmt: skip
+    feed = takeout(
+        [
+            takeout_entry("post-1", "POST", title="From takeout", content="x"),
+            takeout_entry("comment-2", "COMMENT", content="hi", parent="post-1"),
+        ]
+    )
+    data = make_zip(
+        {
+            "Takeout/Blogger/Blogs/My blog/feed.atom": feed,
+            "Takeout/Blogger/Blogs/My blog/theme-classic.html": b"<html><body>theme</body></html>",
+            "Takeout/Blogger/Albums/x/photo.jpg": b"\xff\xd8\xff\xe0 not really",
+            "__MACOSX/Takeout/._feed.atom": b"mac",
+            "Takeout/other/export.xml": wxr([WpItem(3, "From WordPress")]),
+            "archive_browser.html": b"<!DOCTYPE html><html></html>",
+        }
+    )
     assert ziparchive.sniff(data[:100]) == 1.0
     posts, report = parse_bytes(data, "takeout-2024.zip")
     assert sorted(p.title for p in posts) == ["From WordPress", "From takeout"]
@@ -81,9 +85,17 @@ def test_entry_count_and_total_size_limits(parse_bytes, monkeypatch: pytest.Monk
 
 def test_zip_imports_through_the_library(library, tmp_path: Path) -> None:
     path = tmp_path / "takeout.zip"
-    path.write_bytes(make_zip({"Blogs/b/feed.atom": takeout([
-        takeout_entry("post-1", "POST", title="Zipped", content="x"),
-    ])}))  # fmt: skip
+    path.write_bytes(
+        make_zip(
+            {
+                "Blogs/b/feed.atom": takeout(
+                    [
+                        takeout_entry("post-1", "POST", title="Zipped", content="x"),
+                    ]
+                )
+            }
+        )
+    )
     result = library.import_file(path)
     assert result.ok, result.error
     assert result.posts == 1
