@@ -427,47 +427,42 @@ def import_file(
     """
     path = Path(path)
     result = ImportResult(path=path)
+    source: formats.SourceFile | None = None
     try:
         size = path.stat().st_size
         # One read of the file: the first block picks the format, the parser streams the
         # rest, and the SHA-256 is taken as the bytes go by (reader.formats.source).
-        with formats.SourceFile(path) as source:
-            try:
-                fmt = formats.detect_head(source.head, path)
-            except DumpError as exc:
-                if found_in_folder:
-                    result.skipped, result.error = True, exc.message
-                    return result
-                raise
-            report = formats.ParseReport(format=fmt.NAME, path=path)
-            with transaction(conn):
-                stamp = (
-                    int(
-                        conn.execute(
-                            "SELECT value FROM meta WHERE key = 'change_stamp'"
-                        ).fetchone()[0]
-                    )
-                    + 1
-                )
-                source_id = _begin_source(conn, path, fmt.NAME)
-                importer = _Importer(conn, result, source_id, stamp)
-                for post in fmt.parse(source, report):
-                    if cancel is not None and cancel.is_set():
-                        raise Cancelled(f"{path}: cancelled")
-                    importer.add(post)
-                    if progress is not None:
-                        progress(source.position / size if size else None, str(path))
-                importer.flush()
-                report.close()
-                if result.posts == 0:
-                    raise DumpError(path, "no posts found")
-                result.stamp = stamp
-                if result.changed:
-                    conn.execute(
-                        "UPDATE meta SET value = ? WHERE key = 'change_stamp'", [str(stamp)]
-                    )
-                source_id = _settle_source(conn, source_id, source.sha256())
-                _finish_source(conn, source_id, result, report)
+        source = formats.SourceFile(path)
+        try:
+            fmt = formats.detect_head(source.head, path)
+        except DumpError as exc:
+            if found_in_folder:
+                result.skipped, result.error = True, exc.message
+                return result
+            raise
+        report = formats.ParseReport(format=fmt.NAME, path=path)
+        with transaction(conn):
+            stamp = (
+                int(conn.execute("SELECT value FROM meta WHERE key = 'change_stamp'").fetchone()[0])
+                + 1
+            )
+            source_id = _begin_source(conn, path, fmt.NAME)
+            importer = _Importer(conn, result, source_id, stamp)
+            for post in fmt.parse(source, report):
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled(f"{path}: cancelled")
+                importer.add(post)
+                if progress is not None:
+                    progress(source.position / size if size else None, str(path))
+            importer.flush()
+            report.close()
+            if result.posts == 0:
+                raise DumpError(path, "no posts found")
+            result.stamp = stamp
+            if result.changed:
+                conn.execute("UPDATE meta SET value = ? WHERE key = 'change_stamp'", [str(stamp)])
+            source_id = _settle_source(conn, source_id, source.sha256())
+            _finish_source(conn, source_id, result, report)
         result.ok = True
         result.format = report.format
         result.encoding = report.encoding
@@ -479,9 +474,12 @@ def import_file(
         result.error = str(exc)
         result.line = exc.line
         result.changed_post_ids.clear()
-    except (OSError, UnicodeError, RecursionError) as exc:
+    except (OSError, UnicodeError) as exc:
         result.error = f"{path}: cannot read ({exc})"
         result.changed_post_ids.clear()
+    finally:
+        if source is not None:
+            source.close()
     return result
 
 
@@ -514,11 +512,12 @@ def _finish_source(
     conn: sqlite3.Connection, source_id: int, result: ImportResult, report: formats.ParseReport
 ) -> None:
     conn.execute(
-        "UPDATE sources SET path = ?, encoding = ?, imported_at = ?, posts = ?, posts_new = ?,"
-        " posts_merged = ?, comments = ?, comments_new = ?, outcome = ?, message = ?"
-        " WHERE id = ?",
+        "UPDATE sources SET path = ?, format = ?, encoding = ?, imported_at = ?, posts = ?,"
+        " posts_new = ?, posts_merged = ?, comments = ?, comments_new = ?, outcome = ?,"
+        " message = ? WHERE id = ?",
         [
             str(result.path),
+            report.format,
             report.encoding,
             _now(),
             result.posts,
