@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -154,22 +155,13 @@ def parse(stream: BinaryIO, report: ParseReport) -> Iterator[ParsedPost]:
     """Stream one post per thread (see the module docstring)."""
     report.format = report.format or NAME
     headers: list[_Header] = []
-    seen_ids: set[str] = set()
     with Spill() as spill:
         for line, separator, raw in _split(stream, report):
             index = len(headers)
             header, comment, subject = _message(index, line, separator, raw, report)
-            if header.message_id in seen_ids:
-                report.warn(
-                    f"message at line {line}: Message-ID <{header.message_id}> used twice;"
-                    " both kept",
-                    line,
-                )
-                header.message_id = f"{header.message_id}#{index}"
-            seen_ids.add(header.message_id)
             headers.append(header)
             spill.add(str(index), (comment, subject))
-        for thread in _thread(headers):
+        for thread in _thread(headers, report):
             yield _post(thread, headers, spill, report)
 
 
@@ -302,8 +294,12 @@ def _message(
     )
     base = _base_subject(subject)
     reply = base != one_line(subject).lower()
-    references = [ref for ref in references if ref != message_id]
-    return _Header(index, message_id, references, base, reply, sort_key(when)), comment, subject
+    # Interned: a 500 MB archive repeats each thread's subject and ids thousands of times.
+    references = [sys.intern(ref) for ref in references if ref != message_id]
+    header = _Header(
+        index, sys.intern(message_id), references, sys.intern(base), reply, sort_key(when)
+    )
+    return header, comment, subject
 
 
 def _base_subject(subject: str) -> str:
@@ -317,7 +313,7 @@ def _base_subject(subject: str) -> str:
     return text.lower()
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _Container:
     """A node of the JWZ tree: a message (its index) or an empty placeholder."""
 
@@ -343,7 +339,7 @@ def _link(parent: _Container, child: _Container) -> None:
     parent.children.append(child)
 
 
-def _thread(headers: list[_Header]) -> list[list[tuple[int, int | None]]]:
+def _thread(headers: list[_Header], report: ParseReport) -> list[list[tuple[int, int | None]]]:
     """JWZ threading: each thread as (message index, parent index or None) in tree order."""
     table: dict[str, _Container] = {}
 
@@ -355,6 +351,10 @@ def _thread(headers: list[_Header]) -> list[list[tuple[int, int | None]]]:
 
     for header in headers:
         this = container(header.message_id)
+        if this.message is not None:  # the same Message-ID again: a message of its own
+            report.warn(f"Message-ID <{header.message_id}> used twice; both kept")
+            header.message_id = f"{header.message_id}#{header.index}"
+            this = container(header.message_id)
         this.message = header.index
         previous: _Container | None = None
         for ref in header.references:
@@ -429,10 +429,12 @@ def _group_by_subject(roots: list[_Container], headers: list[_Header]) -> list[_
         ):
             chosen[subject] = root
     kept: list[_Container] = []
+    position: dict[int, int] = {}  # id(container) -> its index in kept
     for root in roots:
         subject, reply = _subject_of(root, headers)
         target = chosen.get(subject) if subject else None
         if target is None or target is root:
+            position[id(root)] = len(kept)
             kept.append(root)
             continue
         if target.message is None and root.message is None:
@@ -447,12 +449,14 @@ def _group_by_subject(roots: list[_Container], headers: list[_Header]) -> list[_
         else:
             # Two originals (or two replies) with one subject: siblings under a new container.
             holder = _Container()
-            index = kept.index(target) if target in kept else -1
+            index = position.pop(id(target), None)
             _link(holder, target)
             _link(holder, root)
-            if index >= 0:
+            if index is not None:
                 kept[index] = holder
+                position[id(holder)] = index
             else:
+                position[id(holder)] = len(kept)
                 kept.append(holder)
             chosen[subject] = holder
     return [root for root in kept if root.parent is None]
