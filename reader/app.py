@@ -1,19 +1,26 @@
 """The only module that wires the core to the window: QApplication, Library, MainWindow.
 
-``main`` is what ``archive-reader`` with no command runs.  ``start`` does everything up to a
-shown window and is shared with the benchmark, so what it times is what users get.  The sample
-archive is imported here (through the window) and nowhere else: CLI commands never add it.
+``main`` is what ``archive-reader`` with no command runs: it hands the files it was given to a
+window already open on the same library, if there is one (``reader.ui.single_instance``), else
+opens the window, imports them as a drop would, and answers later launches.  It also sets up
+the log and the crash dialog (``reader.applog``, ``reader.ui.crash``).  ``start`` does
+everything up to a shown window and is shared with the benchmark, so what it times is what
+users get.  The sample archive is imported here (through the window) and nowhere else: CLI
+commands never add it, and a launch with files to open does not either.
 """
 
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from reader import __version__
 from reader.errors import ReaderError
+from reader.paths import APP_ID, LibraryPaths
 
 
 @dataclass
@@ -31,6 +38,7 @@ def start(
     """Create the application and show the window on ``library`` (default: the user's)."""
     from PySide6.QtWidgets import QApplication
 
+    from reader.ui import icons
     from reader.ui.mainwindow import MainWindow
     from reader.ui.settings import WindowSettings
 
@@ -39,7 +47,9 @@ def start(
         app = QApplication(list(argv) if argv is not None else sys.argv[:1])
     app.setApplicationName("Archive Reader")
     app.setApplicationDisplayName("Archive Reader")
-    app.setDesktopFileName("archive-reader")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)  # the Wayland app id: the .desktop entry's name
+    app.setWindowIcon(icons.app_icon())
     lib = _open_or_repair(library)
     window = MainWindow(lib, settings=WindowSettings())
     window.show()
@@ -57,7 +67,6 @@ def start(
 def _open_or_repair(library: str | None) -> object:
     """The library, after offering a repair (with a dialog) if it is damaged."""
     from reader.errors import LibraryDamaged
-    from reader.paths import LibraryPaths
     from reader.store import Library
 
     try:
@@ -84,24 +93,106 @@ def missing_display() -> str | None:
     )
 
 
-def main(library: str | None = None, argv: Sequence[str] | None = None) -> int:
-    """Run the reader window until it closes; returns the process exit status."""
+def open_paths(window: object, paths: Sequence[str], activation_token: str = "") -> None:
+    """What a launch with files (or a later launch handing them over) does to the window:
+    import them as a drop would (progress, report, merge), and come to the front."""
+    if paths:
+        window.import_paths(list(paths))  # type: ignore[attr-defined]
+    if activation_token:  # Qt's Wayland plugin reads it on the next activation request
+        os.environ["XDG_ACTIVATION_TOKEN"] = activation_token
+    if window.isMinimized():  # type: ignore[attr-defined]
+        window.showNormal()  # type: ignore[attr-defined]
+    window.raise_()  # type: ignore[attr-defined]
+    window.activateWindow()  # type: ignore[attr-defined]
+
+
+def _quit_after_import(started: Started, paths: Sequence[str]) -> None:
+    """``--quit-after-import``: print what the import did and end the event loop, with status
+    1 if a file could not be imported; without paths, once the window has nothing to do."""
+    app, window = started.app, started.window
+
+    def finished(outcome: object) -> None:
+        print(outcome.summary(), flush=True)  # type: ignore[attr-defined]
+        app.exit(1 if outcome.problems else 0)  # type: ignore[attr-defined]
+
+    if paths:
+        window.import_finished.connect(finished)  # type: ignore[attr-defined]
+        return
+
+    def when_idle() -> None:
+        if not window.runner.busy:  # type: ignore[attr-defined]
+            app.exit(0)  # type: ignore[attr-defined]
+
+    window.runner.busy_changed.connect(lambda busy: None if busy else when_idle())  # type: ignore[attr-defined]
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, when_idle)
+
+
+def main(
+    library: str | None = None,
+    argv: Sequence[str] | None = None,
+    *,
+    paths: Sequence[str] = (),
+    debug: bool = False,
+    quit_after_import: bool = False,
+) -> int:
+    """Run the reader window until it closes; returns the process exit status.
+
+    ``paths`` (absolute) are imported once the window shows; if a window is already open on
+    this library they are handed to it instead and this returns 0 at once.
+    """
     problem = missing_display()
     if problem:
         print(f"archive-reader: {problem}", file=sys.stderr)
         return 1
+    from reader.ui.single_instance import HandOver, SingleInstance
+
+    root = LibraryPaths.resolve(library).root
+    instance = SingleInstance(root)
+    handed = instance.hand_over(list(paths))
+    if handed == HandOver.DONE:
+        return 0
+    if handed == HandOver.NO_ANSWER:
+        print(
+            f"archive-reader: a window is open on {root} but did not answer; if it is stuck, "
+            "close it (or end its process) and start again",
+            file=sys.stderr,
+        )
+        return 1
+
+    from reader import applog
+
+    logs = applog.setup(debug=applog.debug_requested(debug))
+    log = logging.getLogger("reader.app")
+    log.info("starting Archive Reader %s on %s", __version__, root)
     try:
-        started = start(library, argv)
+        started = start(library, argv, first_run=not paths)
     except ReaderError as exc:
         print(f"archive-reader: {exc}", file=sys.stderr)
+        logs.close()
         return 1
+    from reader.ui import crash
+
+    crashes = crash.install(started.window, logs.file)  # type: ignore[arg-type]
+    if not instance.listen():  # another window got there in the same instant
+        log.warning("another window is answering for %s", root)
+    instance.paths_received.connect(lambda got, token: open_paths(started.window, got, token))
+    if quit_after_import:
+        _quit_after_import(started, paths)
+    if paths:
+        open_paths(started.window, paths)
     try:
         return int(started.app.exec())  # type: ignore[attr-defined]
     finally:
+        instance.close()
         window = started.window
         if window.isVisible():  # type: ignore[attr-defined]
             window.close()  # type: ignore[attr-defined]  # saves state, stops background work
         started.library.close()  # type: ignore[attr-defined]
+        crashes.uninstall()
+        log.info("closed")
+        logs.close()
 
 
 if __name__ == "__main__":

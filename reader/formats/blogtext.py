@@ -56,6 +56,9 @@ Ambiguities, resolved leniently rather than refusing real data:
   real close marker then no longer fits, which leaves a warning).
 * A missing close marker (the last comment cut off) is not an error; a declared count that
   differs from the comments found is a warning.
+* A ``Load more...`` line in a comment section (less indented than comment text) is Blogger's
+  link to the next page of comments: it is not text, and it sets ``more_comments`` (the
+  comments after the last one shown are not in this dump).
 * Any other line that does not fit (wrong indentation, text at column 0 inside the comment
   section) is appended to the most recent comment with its leading spaces removed (warning).
 * Warnings are capped at 200 per file, then counted in one last line.
@@ -77,10 +80,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from reader.errors import DumpError
-from reader.formats import ParseReport
+from reader.formats.base import ParseReport
 from reader.model import ParsedComment, ParsedPost
 
 NAME = "blogtext"
+LABEL = "plain-text blog dump"
+KIND = "text"
+HINT = "a plain-text dump starts with a date line such as 'Sunday, 7 March 2021'"
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = (
@@ -103,6 +109,8 @@ TOP_CLOSE = "ReplyDelete"
 TOP_CLOSE_ALT = "Reply"
 REPLIES = "Replies"
 REPLY_CLOSE = "Delete"
+# Where Blogger cut a long comment section (200 comments a page); a later dump may hold the rest.
+_LOAD_MORE = frozenset({"Load more...", "Load more…"})
 
 _WD = "|".join(WEEKDAYS)
 _MO = "|".join(MONTHS)
@@ -190,16 +198,16 @@ def normalise_text(text: str) -> str:
     return text
 
 
-def sniff(head: bytes) -> bool:
-    """Whether the file starts (after a BOM and blank lines) with a post date line."""
+def sniff(head: bytes, filename: str = "") -> float:
+    """1.0 if the file starts (after a BOM and blank lines) with a post date line, else 0."""
     if head.startswith(_BOM):
         head = head[3:]
     text = head.decode("utf-8", "replace")
     for raw in text.split("\n", _SNIFF_LINES)[:_SNIFF_LINES]:
         line = raw.lstrip("\ufeff").rstrip(" \t\r\xa0\ufffd")
         if line.strip():
-            return date_of(line) is not None
-    return False
+            return 1.0 if date_of(line) is not None else 0.0
+    return 0.0
 
 
 class _Warnings:
@@ -307,20 +315,25 @@ def _decode_mixed(block: bytes, lineno: int, warn: _Warnings) -> str:
     return "\n".join(out)
 
 
-def parse(path: Path, report: ParseReport) -> Iterator[ParsedPost]:
-    """Stream the posts of ``path``; see the module docstring for the text rules."""
-    path = Path(path)
+def parse(source: Path | str | BinaryIO, report: ParseReport) -> Iterator[ParsedPost]:
+    """Stream the posts of a file (a path, or a binary stream named by ``report.path``); see
+    the module docstring for the text rules."""
     if not report.format:
         report.format = NAME
     warn = _Warnings(report)
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below
-    except OSError as exc:
-        raise DumpError(path, f"cannot read file ({exc.strerror or exc})") from exc
+    if isinstance(source, str | Path):
+        path = report.path = Path(source)
+        try:
+            handle: BinaryIO = open(path, "rb")  # noqa: SIM115 - closed in the finally below
+        except OSError as exc:
+            raise DumpError(path, f"cannot read file ({exc.strerror or exc})") from exc
+    else:
+        path, handle = report.path, source
     try:
         yield from _parse_lines(_blocks(handle, path, report, warn), path, warn)
     finally:
-        handle.close()
+        if handle is not source:
+            handle.close()
         warn.close()
 
 
@@ -502,6 +515,9 @@ def _parse_lines(blocks: Iterator[list[str]], path: Path, warn: _Warnings) -> It
                         closed_tail.append(line if line.startswith("    ") else "")
                     elif cs == c_reply_done:
                         closed_tail.append(line if line.startswith("      ") else "")
+                    continue
+                if line.strip(" \t\xa0") in _LOAD_MORE:
+                    post.more_comments = True  # Blogger's link to the next page of comments
                     continue
                 if cs != c_start:
                     warn(lineno, "line does not fit the comment layout; added to the comment above")

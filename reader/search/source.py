@@ -79,11 +79,6 @@ _COMMENT_SQL = (
 )
 
 
-TITLE_END = "_"
-"""A word between a post's title and body in its ``body`` field, so no phrase matches across
-the two (the last words of the title and the first of the body are not adjacent)."""
-
-
 def post_doc(row: tuple) -> dict[str, Any]:
     pid, date, title, body = row
     return {
@@ -91,7 +86,9 @@ def post_doc(row: tuple) -> dict[str, Any]:
         "ref": _ref(pid, pid, date),
         "kind": "post",
         "title": title,
-        "body": f"{title}\n{TITLE_END}\n{body}",
+        # Two parts: the field leaves a position empty between them, so no phrase (or gram)
+        # joins the title's last word to the body's first.
+        "body": (title, body),
         "date": _dates(date),
     }
 
@@ -144,6 +141,29 @@ def rowid_ranges(conn: sqlite3.Connection, table: str, parts: int) -> list[tuple
         if end >= start:
             ranges.append((start, end))
     return ranges
+
+
+def sample_texts(conn: sqlite3.Connection, count: int, seed: int = 1) -> list[str]:
+    """About ``count`` texts of posts and comments picked evenly at random, by rowid lookups
+    (no scan of the whole library)."""
+    import random
+
+    rnd = random.Random(seed)
+    texts: list[str] = []
+    for table, column in (("posts", "title || ' ' || body"), ("comments", "text")):
+        low, high, rows = conn.execute(
+            f"SELECT min(rowid), max(rowid), count(*) FROM {table}"
+        ).fetchone()
+        if not rows:
+            continue
+        share = max(1, count * rows // max(1, item_count(conn)))
+        picks = sorted({rnd.randint(low, high) for _ in range(min(share, rows))})
+        for start in range(0, len(picks), BATCH):
+            chunk = picks[start : start + BATCH]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT {column} FROM {table} WHERE rowid IN ({marks})"
+            texts.extend(row[0] for row in conn.execute(sql, chunk))
+    return texts
 
 
 def docs_in_range(

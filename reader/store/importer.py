@@ -4,8 +4,9 @@ Every file is one transaction.  Posts are matched by their stable id (date + nor
 comments by theirs (post, parent, normalised text, rank among identical siblings), so importing
 the same file twice writes nothing, a listing page and a post's own page become one post, and a
 later dump of a post adds exactly the comments that are new.  Comments a later dump no longer
-shows are flagged ``vanished`` and kept; a comment later replaced by Blogger's deletion
-placeholder keeps its id and its text and is flagged ``removed``.
+shows are flagged ``vanished`` and kept (a page cut at "Load more..." flags none: it shows only
+the first comments); a comment later replaced by Blogger's deletion placeholder keeps its id
+and its text and is flagged ``removed``.
 
 Each import bumps the library's change stamp and writes it on every row it touches, so the
 search index can catch up on exactly what changed.  A comment's stamp never runs ahead of its
@@ -290,7 +291,9 @@ class _Importer:
         self.titles.setdefault(pid, post.title)
         changed = self._merge_post_fields(pid, post, row)
         if has:
-            changed |= self._merge_comments(pid, post.comments or [], had_comments=bool(row[2]))
+            changed |= self._merge_comments(
+                pid, post.comments or [], had_comments=bool(row[2]), partial=post.more_comments
+            )
         if changed:
             result.posts_updated += 1
             result.changed_post_ids.append(pid)
@@ -341,8 +344,10 @@ class _Importer:
         )
 
     def _merge_comments(
-        self, pid: str, incoming: list[ParsedComment], *, had_comments: bool
+        self, pid: str, incoming: list[ParsedComment], *, had_comments: bool, partial: bool
     ) -> bool:
+        """Add what is new; flag what vanished, unless the page showed only the first comments
+        (``partial``: a "Load more..." page says nothing about the rest)."""
         old_rows = self.conn.execute(
             "SELECT id, parent_id, position, path, removed, vanished, text, revisions"
             " FROM comments WHERE post_id = ? ORDER BY position",
@@ -401,7 +406,7 @@ class _Importer:
         # Flag what vanished, clear the flag on what came back, mark later removals.
         for cid, row in old_by_id.items():
             present = cid in resolved
-            if present == bool(row[5]):
+            if present == bool(row[5]) and (present or not partial):
                 self.conn.execute(
                     "UPDATE comments SET vanished = ?, stamp = ? WHERE id = ?",
                     [int(not present), self.stamp, cid],
@@ -563,36 +568,42 @@ def import_file(
     """
     path = Path(path)
     result = ImportResult(path=path)
+    source: formats.SourceFile | None = None
     try:
         size = path.stat().st_size
+        # One read of the file: the first block picks the format, the parser streams the
+        # rest, and the SHA-256 is taken as the bytes go by (reader.formats.source).
+        source = formats.SourceFile(path)
         try:
-            module = formats.detect(path)
+            fmt = formats.detect_head(source.head, path)
         except DumpError as exc:
             if found_in_folder:
                 result.skipped, result.error = True, exc.message
                 return result
             raise
-        sha = result.sha256 = file_sha256(path)
-        report = formats.ParseReport(format=module.NAME)
+        report = formats.ParseReport(format=fmt.NAME, path=path)
         with transaction(conn):
             stamp = (
                 int(conn.execute("SELECT value FROM meta WHERE key = 'change_stamp'").fetchone()[0])
                 + 1
             )
-            source_id = _upsert_source(conn, path, sha, module.NAME)
+            source_id = _begin_source(conn, path, fmt.NAME)
             importer = _Importer(conn, result, source_id, stamp)
-            for post in module.parse(path, report):
+            for post in fmt.parse(source, report):
                 if cancel is not None and cancel.is_set():
                     raise Cancelled(f"{path}: cancelled")
                 importer.add(post)
                 if progress is not None:
-                    progress(report.bytes_read / size if size else None, str(path))
+                    progress(source.position / size if size else None, str(path))
             importer.flush()
+            report.close()
             if result.posts == 0:
                 raise DumpError(path, "no posts found")
             result.stamp = stamp
             if result.changed:
                 conn.execute("UPDATE meta SET value = ? WHERE key = 'change_stamp'", [str(stamp)])
+            result.sha256 = source.sha256()
+            source_id = _settle_source(conn, source_id, result.sha256)
             _finish_source(conn, source_id, result, report)
         result.ok = True
         result.format = report.format
@@ -617,30 +628,47 @@ def import_file(
         result.error = f"{path}: not imported: the disk is full ({exc}); nothing was changed"
         result.changed_post_ids.clear()
         result.revised.clear()
+    finally:
+        if source is not None:
+            source.close()
     return result
 
 
-def _upsert_source(conn: sqlite3.Connection, path: Path, sha: str, fmt: str) -> int:
-    row = conn.execute("SELECT id FROM sources WHERE sha256 = ?", [sha]).fetchone()
-    if row:
-        return int(row[0])
+def _begin_source(conn: sqlite3.Connection, path: Path, fmt: str) -> int:
+    """A sources row for a file being read; its SHA-256 is known only once it has been read,
+    so the row starts with a placeholder that ``_settle_source`` replaces."""
     cursor = conn.execute(
         "INSERT INTO sources(path, sha256, format, encoding, imported_at, outcome)"
-        " VALUES (?, ?, ?, '', ?, 'importing')",
-        [str(path), sha, fmt, _now()],
+        " VALUES (?, 'reading:' || lower(hex(randomblob(8))), ?, '', ?, 'importing')",
+        [str(path), fmt, _now()],
     )
     return int(cursor.lastrowid or 0)
+
+
+def _settle_source(conn: sqlite3.Connection, source_id: int, sha: str) -> int:
+    """Give the row its SHA-256; a file imported before keeps its first row (what this import
+    wrote is moved onto it)."""
+    row = conn.execute("SELECT id FROM sources WHERE sha256 = ?", [sha]).fetchone()
+    if row is None:
+        conn.execute("UPDATE sources SET sha256 = ? WHERE id = ?", [sha, source_id])
+        return source_id
+    existing = int(row[0])
+    for table in ("posts", "comments", "revisions"):
+        conn.execute(f"UPDATE {table} SET source_id = ? WHERE source_id = ?", [existing, source_id])
+    conn.execute("DELETE FROM sources WHERE id = ?", [source_id])
+    return existing
 
 
 def _finish_source(
     conn: sqlite3.Connection, source_id: int, result: ImportResult, report: formats.ParseReport
 ) -> None:
     conn.execute(
-        "UPDATE sources SET path = ?, encoding = ?, imported_at = ?, posts = ?, posts_new = ?,"
-        " posts_merged = ?, comments = ?, comments_new = ?, outcome = ?, message = ?"
-        " WHERE id = ?",
+        "UPDATE sources SET path = ?, format = ?, encoding = ?, imported_at = ?, posts = ?,"
+        " posts_new = ?, posts_merged = ?, comments = ?, comments_new = ?, outcome = ?,"
+        " message = ? WHERE id = ?",
         [
             str(result.path),
+            report.format,
             report.encoding,
             _now(),
             result.posts,

@@ -13,9 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from reader import __version__
 from reader.model import Post
-from reader.ui import dialogs
 from reader.ui.settings import ZOOM_RANGE
 from reader.ui.theme import apply_theme
 
@@ -204,13 +202,9 @@ class CommandsMixin(_Base):
         self._shortcuts_dialog.raise_()
 
     def show_about(self) -> None:
-        dialogs.inform(
-            self,
-            "About Archive Reader",
-            f"<h3>Archive Reader {__version__}</h3>"
-            "<p>Read, search and annotate archived blog comment threads, offline.</p>"
-            f"<p>Library: {self.library.paths.root}</p>",
-        )
+        from reader.ui.about import show_about
+
+        show_about(self, self.library.paths.root)
 
     def add_file_action(self, action: QAction) -> None:
         """Put a command (e.g. Export Thread…) in the File menu, above Quit."""

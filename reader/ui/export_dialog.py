@@ -63,7 +63,7 @@ class ExportRequest:
 
 
 def file_name(post: Post, fmt: str) -> str:
-    """ "2019-12-07 The Need for Accountability.pdf": sortable, and legal on every system."""
+    """ "2019-12-07 Keeping the Light Honest.pdf": sortable, and legal on every system."""
     title = _UNSAFE.sub(" ", post.title).strip(" .") or "thread"
     title = " ".join(title.split())[:80].rstrip(" .")
     return f"{post.date.isoformat()} {title}{SUFFIXES[fmt]}"

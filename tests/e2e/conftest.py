@@ -4,7 +4,7 @@ imports are the real ones.
 
 A test asks for the ``cli`` fixture and calls it with the library folder first::
 
-    proc = cli(library, "import", str(seeds_dir))           # must exit 0
+    proc = cli(library, "import", str(dumps_dir))           # must exit 0
     proc = cli(library, "export", "pnope", "--pdf", out, code=1)
     posts = cli.json(library, "dump", "--json")             # stdout parsed as JSON
 """

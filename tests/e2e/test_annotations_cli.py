@@ -15,9 +15,9 @@ import pytest
 
 
 @pytest.fixture
-def library(cli, tmp_path: Path, seeds_dir: Path) -> Path:
+def library(cli, tmp_path: Path, dumps_dir: Path) -> Path:
     folder = tmp_path / "lib"
-    cli(folder, "import", str(seeds_dir))
+    cli(folder, "import", str(dumps_dir))
     return folder
 
 
@@ -89,7 +89,7 @@ def test_bookmarks_add_list_remove(cli, library: Path) -> None:
 
 
 def test_export_import_between_machines(
-    cli, library: Path, tmp_path: Path, seeds_dir: Path
+    cli, library: Path, tmp_path: Path, dumps_dir: Path
 ) -> None:
     post_id, comment_id, text = a_comment(cli, library)
     cli(library, "annotations", "add", comment_id, "--quote", text.split()[0], "--note", "n1")
@@ -104,7 +104,7 @@ def test_export_import_between_machines(
     first = cli(elsewhere, "annotations", "import", str(export)).stdout
     assert "2 annotation(s) added" in first and "2 orphaned" in first
     assert len(cli.json(elsewhere, "annotations", "list", "--orphans", "--json")) == 2
-    cli(elsewhere, "import", str(seeds_dir))
+    cli(elsewhere, "import", str(dumps_dir))
     cli(elsewhere, "annotations", "reanchor")
     assert cli.json(elsewhere, "annotations", "list", "--orphans", "--json") == []
     second = cli(elsewhere, "annotations", "import", "-", stdin=export.read_text()).stdout

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers import dumpgen
+
 
 def shape(comments: list[dict], depth: int = 0) -> list[dict]:
     out = []
@@ -19,6 +21,26 @@ def shape(comments: list[dict], depth: int = 0) -> list[dict]:
             assert comment["replies"] == []
         out.append(item)
     return out
+
+
+def test_import_gives_exactly_the_generated_archive(cli, tmp_path: Path, dumps) -> None:
+    """The contract on the project's own archive: every post, tree, text, flag and count."""
+    library = tmp_path / "lib"
+    out = cli(library, "import", str(dumps.dumps)).stdout
+    assert f"Total: {len(dumps.files)} file(s) imported, 0 failed" in out
+    posts = cli.json(library, "dump", "--json")
+    assert dumpgen.without_ids(posts) == [dumpgen.stored_post_json(p) for p in dumps.library]
+    assert all(set(p) >= {"id", "date", "title", "declared_comments", "comments"} for p in posts)
+    stats = cli.json(library, "stats", "--json")
+    assert (stats["sources"], stats["posts"]) == (len(dumps.files), len(dumps.library))
+    assert stats["comments"] + stats["replies"] == dumps.comment_count
+    assert (stats["replies"], stats["new"]) == (dumps.reply_count, dumps.new_count)
+    assert stats["removed"] == sum(c.removed for p in dumps.library for c in p.walk())
+    assert stats["vanished"] == 0
+
+    again = cli(library, "import", str(dumps.dumps)).stdout
+    assert "0 new posts" in again and "0 new comments" in again
+    assert cli.json(library, "dump", "--json") == posts
 
 
 def test_import_seeds_reproduces_expected(cli, tmp_path: Path, seeds_dir: Path) -> None:
@@ -48,11 +70,11 @@ def test_import_seeds_reproduces_expected(cli, tmp_path: Path, seeds_dir: Path) 
     assert cli.json(library, "dump", "--json") == posts
 
 
-def test_bad_file_fails_alone_with_one_line(cli, tmp_path: Path, seeds_dir: Path) -> None:
+def test_bad_file_fails_alone_with_one_line(cli, tmp_path: Path, dumps) -> None:
     library = tmp_path / "lib"
     bad = tmp_path / "broken.xml"
     bad.write_text("<?xml version='1.0'?><feed><entry><title>cut off", encoding="utf-8")
-    seed = sorted(seeds_dir.glob("*.txt"))[0]
+    seed = dumps.files[0].path
     proc = cli(library, "import", str(bad), str(seed), code=1)
     errors = proc.stderr.strip().splitlines()
     assert len(errors) == 1 and str(bad) in errors[0]
@@ -70,7 +92,8 @@ def test_help(cli, tmp_path: Path, args: list[str]) -> None:
     assert "usage:" in cli(tmp_path / "lib", *args).stdout
 
 
-def test_library_env_variable_is_honoured(cli, tmp_path: Path, seeds_dir: Path) -> None:
-    seed = sorted(seeds_dir.glob("*.txt"))[0]
+def test_library_env_variable_is_honoured(cli, tmp_path: Path, dumps) -> None:
+    seed = dumps.files[0].path
     cli(None, "import", str(seed), env={"ARCHIVE_READER_LIBRARY": str(tmp_path / "e")})
     assert (tmp_path / "e" / "library.sqlite").exists()
+    assert cli.json(tmp_path / "e", "stats", "--json")["posts"] == len(dumps.files[0].posts)

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-TITLE = "At Odds With The Evidence"
+from helpers import dumpgen
+
+TITLE = dumpgen.EXPORT_TITLE  # from the Windows-1252 file
 
 
 @pytest.fixture(scope="module")
@@ -35,10 +37,11 @@ def pdftotext(pdf: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def seeded(cli, tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> tuple[Path, dict]:
-    """A library holding the seeds, one annotated reply and one bookmarked comment."""
+def seeded(cli, tmp_path_factory: pytest.TempPathFactory, dumps_dir: Path) -> tuple[Path, dict]:
+    """A library holding the generated archive, one annotated reply and one bookmarked
+    comment."""
     library = tmp_path_factory.mktemp("export-cli") / "lib"
-    cli(library, "import", str(seeds_dir))
+    cli(library, "import", str(dumps_dir))
     posts = cli.json(library, "dump", "--json")
     post = next(p for p in posts if p["title"] == TITLE)
     parent = next(c for c in post["comments"] if len(c["replies"]) >= 3)
@@ -60,15 +63,17 @@ def first_words(text: str) -> str:
     return flat(line)[:28].rstrip("-").rsplit(" ", 1)[0]
 
 
-def test_pdf_html_markdown_of_an_annotated_thread(cli, seeded, tmp_path: Path) -> None:
+def test_pdf_html_markdown_of_an_annotated_thread(cli, seeded, tmp_path: Path, dumps) -> None:
     library, facts = seeded
     post = facts["post"]
+    count = dumps.post(TITLE).comment_count
     pdf, html, md = tmp_path / "t.pdf", tmp_path / "t.html", tmp_path / "t.md"
     proc = cli(
         library, "export", post["id"], "--pdf", str(pdf), "--html", str(html),
         "--markdown", str(md), "--paper", "letter",
     )  # fmt: skip
-    assert re.search(r"Wrote .*t\.pdf \(\d+ pages, 25 of 25 comments, 1 annotations", proc.stdout)
+    pattern = rf"Wrote .*t\.pdf \(\d+ pages, {count} of {count} comments, 1 annotations"
+    assert re.search(pattern, proc.stdout)
     text = flat(pdftotext(pdf))
     assert text.startswith(TITLE)
     position = 0

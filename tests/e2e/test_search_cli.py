@@ -8,16 +8,18 @@ from pathlib import Path
 
 import pytest
 
+from helpers import dumpgen
+
 
 @pytest.fixture
 def library(seeded_library_dir: Path) -> Path:
-    """The seed library without a search index: the first search builds it."""
+    """The generated library without a search index: the first search builds it."""
     shutil.rmtree(seeded_library_dir / "search-index", ignore_errors=True)
     return seeded_library_dir
 
 
 def test_search_json(cli, library: Path) -> None:
-    proc = cli(library, "search", '"London Bridge terror"', "--json")
+    proc = cli(library, "search", f'"{dumpgen.UNIQUE_PHRASE}"', "--json")
     hits = json.loads(proc.stdout)
     assert len(hits) == 1
     hit = hits[0]
@@ -30,38 +32,49 @@ def test_search_json(cli, library: Path) -> None:
         "path",
         "snippet",
         "score",
+        "excerpt",
     }
     assert hit["kind"] == "comment" and hit["comment_id"].startswith("c")
-    assert hit["post_id"].startswith("p") and hit["path"] == "9"
-    assert "[London Bridge terror]" in hit["snippet"] and isinstance(hit["score"], float)
+    assert hit["post_id"].startswith("p") and hit["path"] == dumpgen.UNIQUE_PATH
+    assert hit["title"] == dumpgen.BIG_TITLE
+    assert f"[{dumpgen.UNIQUE_PHRASE}]" in hit["snippet"] and isinstance(hit["score"], float)
     assert proc.stderr == ""
 
 
-def test_filters_sorting_limit_and_posts(cli, library: Path) -> None:
+def test_filters_sorting_limit_and_posts(cli, library: Path, dumps) -> None:
     hits = cli.json(library, "search", "date:2020-06", "--json", "--limit", "50")
-    assert len(hits) == 14 and all(h["date"].startswith("2020-06") for h in hits)
-    posts = cli.json(library, "search", "probation", "in:post", "--json")
-    assert posts and all(h["kind"] == "post" and h["comment_id"] is None for h in posts)
-    dated = cli.json(library, "search", "probation", "--sort", "date", "--json")
+    assert len(hits) == dumps.items_in_month(2020, 6)
+    assert all(h["date"].startswith("2020-06") for h in hits)
+    word = dumpgen.SEARCH_WORD
+    posts = cli.json(library, "search", word, "in:post", "--json")
+    assert all(h["kind"] == "post" and h["comment_id"] is None for h in posts)
+    assert sorted(h["title"] for h in posts) == sorted(
+        title for title, path in dumps.items_with(word) if not path
+    )
+    dated = cli.json(library, "search", word, "--sort", "date", "--json")
+    assert len(dated) == len(dumps.items_with(word))
     assert [h["date"] for h in dated] == sorted((h["date"] for h in dated), reverse=True)
     assert len(cli.json(library, "search", "the", "--limit", "3", "--json")) == 3
 
 
 def test_a_malformed_query_still_answers_with_a_note_on_stderr(cli, library: Path) -> None:
-    proc = cli(library, "search", '"the wheel', "--json")
+    proc = cli(library, "search", '"the lantern', "--json")
     assert json.loads(proc.stdout)
     assert "unclosed quote" in proc.stderr and proc.stderr.startswith("archive-reader: note:")
 
 
-def test_grouped_and_text_output(cli, library: Path) -> None:
-    groups = cli.json(library, "search", "probation", "--group", "--json")
-    assert groups and {"post_id", "title", "date", "hits", "best"} <= set(groups[0])
-    text = cli(library, "search", "inspection", "report").stdout
-    assert "[inspect" in text.lower() and text.rstrip().splitlines()[-1].startswith("-- 1–")
+def test_grouped_and_text_output(cli, library: Path, dumps) -> None:
+    word = dumpgen.SEARCH_WORD
+    groups = cli.json(library, "search", word, "--group", "--json")
+    assert {"post_id", "title", "date", "hits", "best"} <= set(groups[0])
+    assert sorted(g["title"] for g in groups) == sorted({t for t, _ in dumps.items_with(word)})
+    text = cli(library, "search", *dumpgen.SEARCH_PAIR.split()).stdout
+    assert f"[{word}" in text.lower() and text.rstrip().splitlines()[-1].startswith("-- 1–")
 
 
-def test_reindex_and_help(cli, library: Path) -> None:
-    assert "Indexed 86 posts and comments" in cli(library, "reindex").stdout
+def test_reindex_and_help(cli, library: Path, dumps) -> None:
+    out = cli(library, "reindex").stdout
+    assert f"Indexed {dumps.item_count} posts and comments" in out
     assert (library / "search-index").is_dir()
     usage = cli(library, "search", "--help").stdout
     for construct in (
@@ -76,8 +89,9 @@ def test_reindex_and_help(cli, library: Path) -> None:
         assert construct in usage
 
 
-def test_import_then_search_finds_the_new_items(cli, tmp_path: Path, seeds_dir: Path) -> None:
+def test_import_then_search_finds_the_new_items(cli, tmp_path: Path, dumps) -> None:
     library = tmp_path / "lib"
-    cli(library, "import", str(sorted(seeds_dir.glob("*.txt"))[0]))
+    cli(library, "import", str(dumps.file_of(dumpgen.BIG_TITLE).path))
     assert (library / "search-index").is_dir()  # indexed right after the import
-    assert cli.json(library, "search", "hamsters", "--json")
+    [hit] = cli.json(library, "search", dumpgen.REPLY_WORD, "--json")
+    assert (hit["title"], hit["path"]) == (dumpgen.BIG_TITLE, dumpgen.REPLY_PATH)

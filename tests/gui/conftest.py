@@ -1,5 +1,9 @@
 """Fixtures for window tests: a window on a private library, waits that never sleep.
 
+``make_window`` and ``make_runner`` own their worker threads: at teardown, whatever the test's
+outcome, the ``gates`` are released, the workers cancelled and joined, and a worker that will
+not stop fails the test there instead of running on into the next test.
+
 Qt warnings fail tests (``qt_log_level_fail = WARNING``); the offscreen platform itself warns
 that it cannot propagate size hints or raise windows, which says nothing about our code, so
 those two messages (and only those) are ignored for the tests in this folder.
@@ -26,9 +30,36 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.qt_log_ignore(*OFFSCREEN_NOISE))
 
 
+def _stop_workers(runner, what: str, gates) -> None:
+    """Release every gate, cancel and join the workers; fail loudly if one will not stop (it
+    would go on running into the next test)."""
+    gates.release_all()
+    if not runner.shutdown():
+        pytest.fail(f"{what}: worker threads still running 10 s after shutdown", pytrace=False)
+
+
 @pytest.fixture
-def make_window(qtbot) -> Iterator[Callable[..., object]]:
-    """``make_window(library_dir)`` -> a shown MainWindow; closed (and its library) at the end."""
+def make_runner(qtbot, gates) -> Iterator[Callable[..., object]]:
+    """``make_runner(paths)`` -> a TaskRunner, shut down (workers joined) at teardown whatever
+    the test's outcome; gates from ``gates`` are released first."""
+    from reader.ui.tasks import TaskRunner
+
+    made: list[TaskRunner] = []
+
+    def make(paths=None) -> TaskRunner:
+        runner = TaskRunner(paths)
+        made.append(runner)
+        return runner
+
+    yield make
+    for runner in made:
+        _stop_workers(runner, "a TaskRunner", gates)
+
+
+@pytest.fixture
+def make_window(qtbot, gates) -> Iterator[Callable[..., object]]:
+    """``make_window(library_dir)`` -> a shown MainWindow; closed (and its library) at the end,
+    after the gates are released and its worker threads have stopped."""
     from reader.store import Library
     from reader.ui.mainwindow import MainWindow
 
@@ -47,11 +78,15 @@ def make_window(qtbot) -> Iterator[Callable[..., object]]:
         return window
 
     yield make
-    for window, library in made:
-        if window.isVisible():  # type: ignore[attr-defined]
-            window.close()  # type: ignore[attr-defined]
-        window.runner.shutdown()  # type: ignore[attr-defined]
-        library.close()  # type: ignore[attr-defined]
+    gates.release_all()
+    try:
+        for window, _library in made:
+            if window.isVisible():  # type: ignore[attr-defined]
+                window.close()  # type: ignore[attr-defined]
+            _stop_workers(window.runner, "a window", gates)  # type: ignore[attr-defined]
+    finally:
+        for _window, library in made:
+            library.close()  # type: ignore[attr-defined]
 
 
 def wait_idle(qtbot, window, timeout: int = 30000) -> None:

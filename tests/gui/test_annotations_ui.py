@@ -12,13 +12,15 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
 
+from helpers import dumpgen
 from reader.annotate import store as notes
 from reader.formats.blogtext_write import write_dump
 from reader.model import Annotation, ParsedComment, ParsedPost
 from reader.render import DARK, LIGHT
 from reader.ui import note_dialog
 
-RUB = "there’s the rub"  # a curly apostrophe, in the body of "The Need for Accountability"
+RUB = dumpgen.FOCUS_PHRASE  # a curly apostrophe; only in the body of the focus post
+FOCUS = dumpgen.FOCUS_TITLE
 EMOJI_POST = "Emoji and spacing"
 EMOJI_TEXT = "Before 😀 “quoted”   words\n  with   spaces 𝄞 after."
 EMOJI_DOC = "😀 “quoted” words\u2028with spaces 𝄞"  # as the pane shows it
@@ -76,8 +78,8 @@ def save(widget, output_dir: Path, name: str) -> Path:
 
 @pytest.fixture
 def emoji_library(seeded_library_dir: Path, tmp_path: Path) -> Path:
-    """The seeds plus one post whose reply holds non-BMP characters, curly quotes and runs
-    of spaces (which the pane shows collapsed)."""
+    """The generated archive plus one post whose reply holds non-BMP characters, curly quotes
+    and runs of spaces (which the pane shows collapsed)."""
     from reader.store import Library
 
     reply = ParsedComment(EMOJI_TEXT)
@@ -97,7 +99,7 @@ def test_ctrl_h_highlights_the_selection_with_the_exact_quote(
     window = make_window(seeded_library_dir)
     window.resize(1280, 800)
     gui.activate(window)
-    post_id = post_titled(window, "The Need for Accountability")
+    post_id = post_titled(window, FOCUS)
     window.open_post(post_id)
     start, end = select(window, RUB)
     press(qtbot, window, "H")
@@ -147,7 +149,7 @@ def test_a_note_through_ctrl_shift_n_then_undo_and_redo(
     monkeypatch.setattr(note_dialog, "ask_note", ask)
     window = make_window(seeded_library_dir)
     gui.activate(window)
-    window.open_post(post_titled(window, "The Need for Accountability"))
+    window.open_post(post_titled(window, FOCUS))
     start, _ = select(window, RUB)
     press(qtbot, window, "N")
     assert asked == [("Add Note", RUB, "")]
@@ -183,7 +185,7 @@ def test_hover_tooltip_and_menus_list_the_new_commands(
     monkeypatch.setattr(QToolTip, "showText", lambda pos, text, *a: shown.append(text))
     monkeypatch.setattr(note_dialog, "ask_note", lambda *a, **k: "a <b>bold</b> claim")
     window = make_window(seeded_library_dir)
-    window.open_post(post_titled(window, "The Need for Accountability"))
+    window.open_post(post_titled(window, FOCUS))
     start, _ = select(window, RUB)
     window.annotating.add_note()
     pane = window.reading
@@ -214,7 +216,7 @@ def test_context_menu_colours_edits_and_deletes(
     monkeypatch.setattr(note_dialog, "ask_note", lambda *a, **k: "edited note")
     window = make_window(seeded_library_dir)
     gui.activate(window)
-    window.open_post(post_titled(window, "The Need for Accountability"))
+    window.open_post(post_titled(window, FOCUS))
     start, _ = select(window, RUB)
     pane = window.reading
     point = pane.cursorRect(_cursor_at(window, start + 3)).center()
@@ -254,7 +256,7 @@ def test_ctrl_d_bookmarks_the_selected_comment_and_undo_removes_it(
 
     window = make_window(seeded_library_dir)
     gui.activate(window)
-    post_id = post_titled(window, "The Need for Accountability")
+    post_id = post_titled(window, FOCUS)
     window.open_post(post_id)
     comment = list(window.current_post.walk_comments())[2]
     window.select_item(comment.id)
@@ -287,12 +289,12 @@ def test_panels_list_filter_and_open_in_place(
     other = gui.biggest_post(window)
     window.open_post(other)
     far = list(window.current_post.walk_comments())[-1]
-    far_words = " ".join(far.text.split()[:4])
+    far_words = " ".join(far.text.split()[:8])  # words found nowhere earlier in the thread
     select(window, far_words)
     window.annotating.highlight("blue")
     window.select_item(far.id)
     window.annotating.toggle_bookmark()
-    post_id = post_titled(window, "The Need for Accountability")
+    post_id = post_titled(window, FOCUS)
     window.open_post(post_id)
     select(window, RUB)
     window.annotating.highlight("pink")
@@ -310,7 +312,7 @@ def test_panels_list_filter_and_open_in_place(
     panel.refresh()
     assert [a.colour for a in panel.model._rows] == ["blue"]
     panel.set_colour_filter(None)
-    panel.filter.setText("RUB")
+    panel.filter.setText(RUB[-10:].upper())  # any case
     panel.refresh()
     assert [a.exact for a in panel.model._rows] == [RUB]
     panel.filter.clear()
@@ -375,7 +377,7 @@ def test_orphaned_view_lists_lost_highlights_with_quote_and_note(
 def test_highlights_and_bookmarks_survive_a_restart(make_window, seeded_library_dir, qtbot, gui):
     window = make_window(seeded_library_dir)
     gui.activate(window)
-    post_id = post_titled(window, "The Need for Accountability")
+    post_id = post_titled(window, FOCUS)
     window.open_post(post_id)
     start, _ = select(window, RUB)
     press(qtbot, window, "H")
@@ -411,7 +413,7 @@ def test_closing_while_the_writer_is_busy_keeps_the_highlight(
 
     window.runner.submit("import", busy, writes=True)
     assert started.wait(5)
-    window.open_post(post_titled(window, "The Need for Accountability"))
+    window.open_post(post_titled(window, FOCUS))
     select(window, RUB)
     window.annotating.highlight()
     assert background_at(window, window.reading.document().find(RUB).selectionStart()) != ""
@@ -426,10 +428,10 @@ def test_dark_theme_screenshot(make_window, seeded_library_dir, qtbot, gui, outp
     window = make_window(seeded_library_dir)
     window.resize(1280, 800)
     window.set_theme("dark")
-    window.open_post(post_titled(window, "The Need for Accountability"))
+    window.open_post(post_titled(window, FOCUS))
     start, _ = select(window, RUB)
     window.annotating.highlight("yellow")
-    select(window, "accountable for failure")
+    select(window, dumpgen.FOCUS_PHRASE_2)
     window.annotating.add_note()
     window.annotating.annotations_panel.show()
     window.annotating.annotations_panel.refresh()
@@ -447,8 +449,11 @@ def test_models_pass_the_model_tester(qtmodeltester, qapp, seeded_library):
     from reader.ui.reading_menu import swatch
 
     conn = seeded_library.conn
-    post = seeded_library.thread(seeded_library.post_summaries()[0].id)
+    post = seeded_library.thread(
+        next(s.id for s in seeded_library.post_summaries() if s.title == dumpgen.BIG_TITLE)
+    )
     text = post.body
+    assert len(text) > 460
     rows = [notes.add_annotation(conn, post.id, i, i + 5, note=f"n{i}") for i in range(0, 450, 2)]
     model = AnnotationsModel(lambda item: "where", swatch)
     qtmodeltester.check(model, force_py=True)
@@ -456,7 +461,7 @@ def test_models_pass_the_model_tester(qtmodeltester, qapp, seeded_library):
     assert model.rowCount() == 200 and model.total == len(rows)
     assert model.canFetchMore(model.index(-1, -1))
     model.fetchMore(model.index(-1, -1))
-    assert model.index(0, 0).data() == f"“{text[0:5]}”"
+    assert model.index(0, 0).data() == f"“{' '.join(text[0:5].split())}”"  # white space folded
     marks = BookmarksModel(lambda item: "where", lambda item: "title")
     qtmodeltester.check(marks, force_py=True)
     marks.set_rows([notes.add_bookmark(conn, post.id)])
@@ -514,7 +519,7 @@ def test_a_note_made_in_the_window_is_searchable_at_once(
         pass  # the start-up index build
     assert blocker.args[0].fresh
     gui.activate(window)
-    window.open_post(post_titled(window, "The Need for Accountability"))
+    window.open_post(post_titled(window, FOCUS))
     select(window, RUB)
     press(qtbot, window, "N")
     gui.wait_idle(window)

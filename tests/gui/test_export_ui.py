@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from helpers import dumpgen
 from reader.export import ExportOptions
 from reader.ui import export_dialog
 from reader.ui.export_dialog import ExportDialog, ExportRequest
 
-TITLE = "The Need for Accountability"
+TITLE = dumpgen.FOCUS_TITLE
 
 
 def open_thread(window) -> str:
@@ -53,7 +53,7 @@ def test_ctrl_e_exports_a_pdf_in_the_background_then_open(
         qtbot.keyClick(window.reading, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     result = blocker.args[0]
     assert seen and seen[0][0] == TITLE
-    assert seen[0][1].path.name == f"2019-12-07 {TITLE}.pdf"
+    assert seen[0][1].path.name == f"{dumpgen.FOCUS_DATE.isoformat()} {TITLE}.pdf"
     assert target.is_file() and result.path == target and result.pages >= 1
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True,
@@ -102,12 +102,12 @@ def test_a_failure_is_one_clear_line(make_window, seeded_library_dir, qtbot, mon
 
 
 def test_cancel_from_the_status_bar_writes_nothing(
-    make_window, seeded_library_dir, qtbot, monkeypatch, tmp_path
+    make_window, seeded_library_dir, qtbot, monkeypatch, tmp_path, gates
 ):
     from reader.ui import tasks
 
     original = tasks.TaskContext.progress
-    held, release = threading.Event(), threading.Event()
+    held, release = gates.new(), gates.new()
 
     def progress(self, fraction, label=""):
         original(self, fraction, label)

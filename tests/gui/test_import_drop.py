@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QUrl
 
+from helpers import dumpgen
 from reader.store import Library
 
 
@@ -24,44 +25,50 @@ def _dump(library_dir: Path) -> str:
         return json.dumps(list(library.dump()), sort_keys=True)
 
 
-def test_dropping_seed_files_imports_them_and_posts_appear(
-    make_window, library_dir, seed_files, qtbot, gui
+def test_dropping_the_dump_files_imports_them_and_posts_appear(
+    make_window, library_dir, dumps, dump_files, qtbot, gui
 ):
     window = make_window(library_dir)
     assert window.posts_model.total == 0
     arrived: list[object] = []
     window.importer.file_done.connect(arrived.append)
-    mime = _mime(seed_files)
+    mime = _mime(dump_files)
     with qtbot.waitSignal(window.import_finished, timeout=60000) as blocker:
         assert gui.drop(window, mime)
     outcome = blocker.args[0]
     assert not outcome.problems and not outcome.cancelled
-    assert len(arrived) == len(seed_files)  # one result per file, as each committed
-    with Library.open(library_dir) as library:
-        expected = len(library.post_summaries())
-    assert expected > 0
-    assert window.posts_model.total == expected
+    # one result per file, in order, as each committed
+    assert [r.path.name for r in arrived] == [f.name for f in dumps.files]
+    assert window.posts_model.total == len(dumps.library)
+    assert [s.title for s in window.posts_model.summaries] == [p.title for p in dumps.library]
+    assert window.status.counts.text() == (
+        f"{len(dumps.library)} posts · {dumps.comment_count} comments · {dumps.new_count} new"
+    )
+    with Library.open(library_dir) as library:  # exactly what the archive says it holds
+        assert dumpgen.without_ids(list(library.dump())) == [
+            dumpgen.stored_post_json(p) for p in dumps.library
+        ]
     assert window.activity.selected is None
-    assert "posts" in window.status.counts.text()
     # the window stayed usable: a post opens while nothing runs any more
     assert window.next_post()
+    assert window.current_post.title == dumps.library[0].title
 
 
-def test_drop_on_a_child_widget_also_imports(make_window, library_dir, seed_files, qtbot, gui):
+def test_drop_on_a_child_widget_also_imports(make_window, library_dir, dumps, qtbot, gui):
     window = make_window(library_dir)
-    mime = _mime(seed_files[:1])
+    mime = _mime([dumps.files[0].path])
     with qtbot.waitSignal(window.import_finished, timeout=60000):
         # the reading pane does not take drops itself; the event reaches the window
         assert gui.drop(window, mime, target=window)
-    assert window.posts_model.total >= 1
+    assert [s.title for s in window.posts_model.summaries] == dumps.files[0].titles()
 
 
 def test_dropped_folder_and_bad_file_are_reported(
-    make_window, library_dir, seed_files, tmp_path, qtbot, gui
+    make_window, library_dir, dumps, tmp_path, qtbot, gui
 ):
     folder = tmp_path / "dumps"
     folder.mkdir()
-    (folder / "good.txt").write_bytes(seed_files[0].read_bytes())
+    (folder / "good.txt").write_bytes(dumps.files[2].path.read_bytes())
     (folder / "notes.md").write_text("just notes, not a dump\n")  # skipped quietly in a folder
     bad = tmp_path / "broken.txt"
     bad.write_text("Some text before any date line\nSunday, 7 March 2021\n\nTitle\n\nBody\n")
@@ -75,7 +82,7 @@ def test_dropped_folder_and_bad_file_are_reported(
     assert report is not None and report.isVisible() and not report.isModal()
     ((name, line, message),) = report.rows()
     assert name == "broken.txt" and line == "1" and message
-    assert window.posts_model.total >= 1
+    assert [s.title for s in window.posts_model.summaries] == dumps.files[2].titles()
 
 
 def test_non_file_drops_are_refused(make_window, library_dir, gui):
@@ -89,15 +96,18 @@ def test_non_file_drops_are_refused(make_window, library_dir, gui):
 
 
 def test_file_import_dialog_goes_through_choose_files(
-    make_window, library_dir, seed_files, qtbot, monkeypatch
+    make_window, library_dir, dumps, qtbot, monkeypatch
 ):
     from reader.ui import dialogs
 
-    monkeypatch.setattr(dialogs, "choose_files", lambda parent, title="": [str(seed_files[1])])
+    chosen = dumps.file_of(dumpgen.FOCUS_TITLE).path
+    monkeypatch.setattr(dialogs, "choose_files", lambda parent, title="": [str(chosen)])
     window = make_window(library_dir)
     with qtbot.waitSignal(window.import_finished, timeout=60000):
         window.actions["import_files"].trigger()
-    assert window.posts_model.total >= 1
+    assert [s.title for s in window.posts_model.summaries] == [dumpgen.FOCUS_TITLE]
+    [summary] = window.posts_model.summaries
+    assert summary.comment_count == dumps.post(dumpgen.FOCUS_TITLE).comment_count
 
 
 def _big_dump(path: Path, posts: int = 400) -> Path:
@@ -160,7 +170,7 @@ def test_first_run_imports_the_sample_and_says_how_to_import(
     window = make_window(library_dir)
     with qtbot.waitSignal(window.import_finished, timeout=60000):
         assert window.import_sample_if_empty() is not None
-    assert window.posts_model.total >= 3
+    assert window.posts_model.total == len(_sample_posts())
     banner = window.panes.banner
     assert banner.isVisible() and "Import" in banner.label.text()
     qtbot.waitUntil(lambda: window.current_post is not None)
@@ -177,12 +187,20 @@ def test_cli_commands_never_add_the_sample(library_dir, capsys):
         assert library.is_empty()
 
 
-def test_drop_on_the_reading_pane_reaches_the_window(
-    make_window, library_dir, seed_files, qtbot, gui
-):
+def test_drop_on_the_reading_pane_reaches_the_window(make_window, library_dir, dumps, qtbot, gui):
     window = make_window(library_dir)
-    mime = _mime(seed_files[:1])
+    mime = _mime([dumps.files[0].path])
     with qtbot.waitSignal(window.import_finished, timeout=60000):
         # read-only, the pane's viewport ignores the drop and Qt hands it to the window
         assert gui.drop(window, mime, target=window.reading.viewport())
-    assert window.posts_model.total >= 1
+    assert [s.title for s in window.posts_model.summaries] == dumps.files[0].titles()
+
+
+def _sample_posts() -> set[tuple[object, str]]:
+    """(date, title) of every post in the shipped sample, read by the parser itself."""
+    from reader.formats import ParseReport, blogtext
+    from reader.ui.importing import sample_paths
+
+    return {
+        (p.date, p.title) for path in sample_paths() for p in blogtext.parse(path, ParseReport())
+    }

@@ -54,10 +54,20 @@ def test_long_first_lines_are_cut_to_the_column(make_window, seeded_library_dir,
 
 
 def test_annotations_are_installed_after_the_first_paint(make_window, seeded_library_dir, qtbot):
+    from PySide6.QtCore import Qt
+
     window = make_window(seeded_library_dir)
     # nobody asked for them: they come shortly after the window is on screen
     qtbot.waitUntil(lambda: window.is_set_up, timeout=5000)
-    assert window.annotating.annotations_panel is not None
+    ctl = window.annotating
+    panels = (ctl.annotations_panel, ctl.bookmarks_panel)
+    for dock in panels:  # both docks, below the panes, hidden until asked for
+        assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea
+        assert not dock.isVisible()
+    view = {a.text(): a.shortcut().toString() for a in window.actions.menu("View").actions()}
+    assert view["&Annotations Panel"] == "Ctrl+Shift+A"
+    assert view["&Bookmarks Panel"] == "Ctrl+Shift+B"
+    assert ctl.marks_for in window.mark_providers  # highlights are drawn from now on
 
 
 def test_a_thread_opened_first_thing_has_its_annotations(make_window, seeded_library_dir, gui):

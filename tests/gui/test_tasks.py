@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import threading
 
-from reader.ui.tasks import TaskCancelled, TaskRunner
+from reader.ui.tasks import TaskCancelled
 
 
-def test_result_and_progress_arrive_on_the_gui_thread(qtbot):
-    runner = TaskRunner(None)
+def test_result_and_progress_arrive_on_the_gui_thread(qtbot, make_runner):
+    runner = make_runner()
     seen: dict[str, object] = {}
     main = threading.get_ident()
 
@@ -28,8 +28,8 @@ def test_result_and_progress_arrive_on_the_gui_thread(qtbot):
     assert not runner.busy
 
 
-def test_failure_is_reported_as_one_line(qtbot):
-    runner = TaskRunner(None)
+def test_failure_is_reported_as_one_line(qtbot, make_runner):
+    runner = make_runner()
     errors: list[str] = []
 
     def job(ctx):
@@ -40,9 +40,9 @@ def test_failure_is_reported_as_one_line(qtbot):
     assert errors == ["ValueError: bad input"]
 
 
-def test_cancel_and_supersede_drop_stale_results(qtbot):
-    runner = TaskRunner(None)
-    release = threading.Event()
+def test_cancel_and_supersede_drop_stale_results(qtbot, make_runner, gates):
+    runner = make_runner()
+    release = gates.new()
     results: list[str] = []
     cancelled: list[int] = []
 
@@ -62,8 +62,8 @@ def test_cancel_and_supersede_drop_stale_results(qtbot):
     assert cancelled == []  # and its callbacks stay silent
 
 
-def test_writer_jobs_run_one_at_a_time(qtbot):
-    runner = TaskRunner(None)
+def test_writer_jobs_run_one_at_a_time(qtbot, make_runner):
+    runner = make_runner()
     running = 0
     peak = 0
     lock = threading.Lock()
@@ -83,8 +83,8 @@ def test_writer_jobs_run_one_at_a_time(qtbot):
     assert peak == 1
 
 
-def test_ctx_check_raises_when_cancelled(qtbot):
-    runner = TaskRunner(None)
+def test_ctx_check_raises_when_cancelled(qtbot, make_runner):
+    runner = make_runner()
     outcome: list[str] = []
 
     def job(ctx):
@@ -100,8 +100,8 @@ def test_ctx_check_raises_when_cancelled(qtbot):
     assert outcome == ["raised", "cancelled"]
 
 
-def test_a_deferred_task_counts_at_once_and_starts_next_turn(qtbot):
-    runner = TaskRunner(None)
+def test_a_deferred_task_counts_at_once_and_starts_next_turn(qtbot, make_runner):
+    runner = make_runner()
     ran = threading.Event()
     task = runner.submit("mark-read", lambda ctx: ran.set(), writes=True, defer=True)
     assert runner.busy and not ran.is_set()  # nothing started while the caller still runs
@@ -109,8 +109,8 @@ def test_a_deferred_task_counts_at_once_and_starts_next_turn(qtbot):
     assert ran.is_set() and task.finished
 
 
-def test_a_deferred_task_never_starts_after_shutdown(qtbot):
-    runner = TaskRunner(None)
+def test_a_deferred_task_never_starts_after_shutdown(qtbot, make_runner):
+    runner = make_runner()
     ran = threading.Event()
     task = runner.submit("t", lambda ctx: ran.set(), defer=True)
     runner.shutdown()  # the window closed in the same turn

@@ -43,13 +43,11 @@ def test_align_works_on_a_paragraph_inside_the_text():
 
 
 def test_writes_run_in_order_and_flush_claims_what_the_worker_has_not_started(
-    qtbot, seeded_library
+    qtbot, seeded_library, make_runner, gates
 ):
-    from reader.ui.tasks import TaskRunner
-
-    runner = TaskRunner(seeded_library.paths)
+    runner = make_runner(seeded_library.paths)
     writes = StoreWrites(runner, lambda: seeded_library.conn)
-    gate, started = threading.Event(), threading.Event()
+    gate, started = gates.new(), threading.Event()
 
     def busy(ctx):
         started.set()
@@ -80,13 +78,10 @@ def test_writes_run_in_order_and_flush_claims_what_the_worker_has_not_started(
     assert runner.wait(10)
     qtbot.waitUntil(lambda: not runner.busy)
     assert len(order) == 3  # the worker skipped what flush had run
-    runner.shutdown()
 
 
-def test_a_failed_write_is_reported_once(qtbot, seeded_library):
-    from reader.ui.tasks import TaskRunner
-
-    runner = TaskRunner(seeded_library.paths)
+def test_a_failed_write_is_reported_once(qtbot, seeded_library, make_runner):
+    runner = make_runner(seeded_library.paths)
     writes = StoreWrites(runner, lambda: seeded_library.conn)
 
     def boom(conn):
@@ -96,4 +91,3 @@ def test_a_failed_write_is_reported_once(qtbot, seeded_library):
         writes.submit("bookmark", boom, ("bookmark", None, None))
     assert blocker.args[1] == "ValueError: no such thing"
     assert writes.pending == []
-    runner.shutdown()

@@ -20,6 +20,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from helpers.timeouts import SLOW_TIMEOUT
+
 REPO = Path(__file__).resolve().parents[2]
 FULL = os.environ.get("ARCHIVE_READER_RELIABILITY", "").lower() == "full"
 COUNTS: Counter[str] = Counter()
@@ -35,6 +37,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.reliability)
+            if FULL and not item.get_closest_marker("timeout"):
+                # the CI size runs minutes per test: the time limit of tests marked ``slow``
+                item.add_marker(pytest.mark.timeout(SLOW_TIMEOUT))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:

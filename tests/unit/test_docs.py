@@ -35,3 +35,18 @@ def test_two_setup_commands_are_real_make_targets() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert re.search(r"^make test\b", ci, re.M)
+
+
+def test_the_readme_states_the_test_rules_as_configured() -> None:
+    import tomllib
+
+    from helpers.timeouts import SLOW_TIMEOUT
+
+    pytest_ini = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "pytest"
+    ]["ini_options"]
+    assert pytest_ini["timeout_method"] == "thread"
+    assert f"{pytest_ini['timeout']} s, {SLOW_TIMEOUT} s for tests marked `slow`" in README
+    assert "marked `seeds`" in README and "--require-seeds" in README
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert "--require-seeds" in ci and "../shared/seeds" in ci

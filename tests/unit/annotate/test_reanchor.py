@@ -38,8 +38,8 @@ def test_library_import_reanchors_by_itself(library: Library, dump, make_post) -
     assert reanchor_after_import(library.conn, []).checked == 0  # nothing left to catch up
 
 
-def test_identical_reimport_of_the_seeds_keeps_every_annotation_in_place(
-    seeded_library: Library, seed_files
+def test_identical_reimport_of_the_archive_keeps_every_annotation_in_place(
+    seeded_library: Library, dump_files
 ) -> None:
     conn = seeded_library.conn
     rng = random.Random(7)
@@ -52,7 +52,7 @@ def test_identical_reimport_of_the_seeds_keeps_every_annotation_in_place(
             end = rng.randrange(start + 1, min(len(text), start + 400) + 1)
             made.append(store.add_annotation(conn, item_id, start, end, note=f"n{start}"))
     assert len(made) > 250
-    changed = import_all(seeded_library, *seed_files)
+    changed = import_all(seeded_library, *dump_files)
     assert changed == []  # identical: the importer wrote nothing
     all_posts = [pid for pid, _ in conn.execute("SELECT id, body FROM posts")]
     report = reanchor_after_import(conn, all_posts)

@@ -34,7 +34,7 @@ def first_words(text: str, limit: int = 32) -> str:
     return cut[: cut.rfind(" ")] if " " in cut else cut
 
 
-def seed_threads(library) -> list:
+def threads_with_comments(library) -> list:
     return [
         queries.load_post(library.conn, s.id)
         for s in library.post_summaries()
@@ -61,14 +61,15 @@ def annotate_some(kit, post) -> list:
     return annotations
 
 
-def test_seed_threads_read_in_tree_order_with_numbers_and_notes(
+def test_threads_read_in_tree_order_with_numbers_and_notes(
     seeded_library,
+    dumps,
     kit,
     pdftools,
     output_dir: Path,
 ) -> None:
-    threads = seed_threads(seeded_library)
-    assert len(threads) >= 4
+    threads = threads_with_comments(seeded_library)
+    assert len(threads) == sum(1 for p in dumps.library if p.comments)
     for post in threads:
         annotations = annotate_some(kit, post)
         out = output_dir / f"export-{post.id}.pdf"
@@ -110,7 +111,9 @@ def test_annotated_only_pdf_holds_exactly_the_marked_comments_and_parents(
     pdftools,
     tmp_path: Path,
 ) -> None:
-    post = next(p for p in seed_threads(seeded_library) if any(c.replies for c in p.comments))
+    post = next(
+        p for p in threads_with_comments(seeded_library) if any(c.replies for c in p.comments)
+    )
     comments = list(post.walk_comments())
     with_parent = next(c for c in comments if c.parent_id and len(c.text.split()) > 8)
     lone = next(c for c in comments if c.parent_id is None and c.id != with_parent.parent_id)

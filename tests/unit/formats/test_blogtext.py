@@ -1,8 +1,10 @@
-"""Tests for the plain-text blog dump parser, its writer and the synthetic dump generator.
+"""Tests for the plain-text blog dump parser, its writer and the synthetic dump generators.
 
-The seeds in ``shared/seeds`` are real dumps: every field of ``EXPECTED.json`` must come out
-exactly.  The rest pins down each layout rule on small hand-written dumps, and a property test
-checks that any comment tree written by ``blogtext_write`` parses back to itself.
+The generated archive (``helpers.dumpgen``) must parse to exactly what it was generated from,
+file by file, warnings and encodings included.  The seeds in ``../shared/seeds`` are real dumps
+(tests marked ``seeds``, skipped without them): every field of their ``EXPECTED.json`` must come
+out exactly.  The rest pins down each layout rule on small hand-written dumps, and a property
+test checks that any comment tree written by ``blogtext_write`` parses back to itself.
 """
 
 from __future__ import annotations
@@ -17,18 +19,21 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import dumpgen, seeds
 from reader.errors import DumpError
 from reader.formats import ParseReport, blogtext
 from reader.formats.blogtext_write import count_line, date_line, render_post, write_dump
 from reader.model import ParsedComment, ParsedPost
 
 REPO = Path(__file__).resolve().parents[3]
-SEEDS = REPO.parent / "shared" / "seeds"
+SEEDS = seeds.SEEDS_DIR
 EXPECTED_FILE = SEEDS / "EXPECTED.json"
+# Without the seeds one placeholder stands for them, so each seed test reports one skip.
 SEED_NAMES = (
-    sorted(json.loads(EXPECTED_FILE.read_text(encoding="utf-8"))) if EXPECTED_FILE.exists() else []
+    sorted(json.loads(EXPECTED_FILE.read_text(encoding="utf-8")))
+    if EXPECTED_FILE.exists()
+    else ["(no ../shared/seeds)"]
 )
-needs_seeds = pytest.mark.skipif(not SEED_NAMES, reason="shared/seeds not present")
 
 
 def parse_text(
@@ -56,10 +61,99 @@ def tree(post: ParsedPost) -> list[tuple[str, bool, list[tuple[str, bool]]]] | N
     return [(c.text, c.removed, [(r.text, r.removed) for r in c.replies]) for c in post.comments]
 
 
+# --- the generated archive: parsed exactly as it was generated -------------------------------
+
+GENERATED = [dump.name for dump in dumpgen.build()]
+
+
+def full_tree(comments: list[ParsedComment] | None) -> list | None:
+    if comments is None:
+        return None
+    return [(c.text, c.removed, full_tree(c.replies)) for c in comments]
+
+
+def shape(post: ParsedPost) -> tuple:
+    return (
+        post.date,
+        post.title,
+        post.body,
+        post.declared_comments,
+        post.line,
+        post.more_comments,
+        full_tree(post.comments),
+    )
+
+
+@pytest.mark.parametrize("name", GENERATED)
+def test_generated_file_parses_to_exactly_what_it_was_made_from(name: str, dumps) -> None:
+    dump = next(f for f in dumps.files if f.name == name)
+    report = ParseReport()
+    posts = list(blogtext.parse(dump.path, report))
+    assert [shape(p) for p in posts] == [shape(p) for p in dump.posts]
+    assert report.encoding == dump.read_as
+    assert report.warnings == dump.warnings
+    assert report.bytes_read == dump.path.stat().st_size
+
+
+@pytest.mark.parametrize("name", GENERATED)
+def test_generated_line_numbers_point_at_markers(name: str, dumps) -> None:
+    dump = next(f for f in dumps.files if f.name == name)
+    lines = dump.path.read_bytes().decode(dump.encoding).replace("\r\n", "\n").split("\n")
+    for post in blogtext.parse(dump.path, ParseReport()):
+        assert blogtext.date_of(lines[post.line - 1].lstrip("\ufeff")) == post.date
+        for number, comment in enumerate(post.comments or [], start=1):
+            assert lines[comment.line - 1].startswith(f"  {number}. ")
+            for reply_number, reply in enumerate(comment.replies, start=1):
+                assert lines[reply.line - 1].startswith(f"    {reply_number}. ")
+
+
+def test_sniff_accepts_every_generated_file(dumps) -> None:
+    for path in dumps.paths:
+        assert blogtext.sniff(path.read_bytes()[:65536]), path.name
+
+
+# --- hand-written edge cases in tests/data/blogtext ------------------------------------------
+
+EDGE_CASES = sorted((REPO / "tests" / "data" / "blogtext").glob("*.txt"))
+
+
+def as_json(comment: ParsedComment) -> dict:
+    return {
+        "text": comment.text,
+        "removed": comment.removed,
+        "replies": [as_json(r) for r in comment.replies],
+    }
+
+
+@pytest.mark.parametrize("path", EDGE_CASES, ids=lambda p: p.stem)
+def test_edge_case_files_parse_as_written_down(path: Path) -> None:
+    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    report = ParseReport()
+    posts = [
+        {
+            "line": p.line,
+            "date": p.date.isoformat(),
+            "title": p.title,
+            "body": p.body,
+            "declared_comments": p.declared_comments,
+            "more_comments": p.more_comments,
+            "comments": None if p.comments is None else [as_json(c) for c in p.comments],
+        }
+        for p in blogtext.parse(path, report)
+    ]
+    assert posts == expected["posts"]
+    assert (report.encoding, report.warnings) == (expected["encoding"], expected["warnings"])
+
+
+def test_every_edge_case_has_its_expected_result() -> None:
+    assert len(EDGE_CASES) >= 6
+    assert all(p.with_suffix(".json").is_file() for p in EDGE_CASES)
+
+
 # --- the real seeds ---------------------------------------------------------------------------
 
 
-@needs_seeds
+@pytest.mark.seeds
 @pytest.mark.parametrize("name", SEED_NAMES)
 def test_seed_matches_expected_exactly(name: str) -> None:
     expected = json.loads(EXPECTED_FILE.read_text(encoding="utf-8"))[name]
@@ -87,7 +181,7 @@ def test_seed_matches_expected_exactly(name: str) -> None:
         assert post.body  # every seed post has text
 
 
-@needs_seeds
+@pytest.mark.seeds
 @pytest.mark.parametrize("name", SEED_NAMES)
 def test_seed_line_numbers_point_at_markers(name: str) -> None:
     lines = (SEEDS / name).read_text(encoding="utf-8").split("\n")
@@ -99,7 +193,7 @@ def test_seed_line_numbers_point_at_markers(name: str) -> None:
                 assert lines[reply.line - 1].startswith(f"    {reply_number}. ")
 
 
-@needs_seeds
+@pytest.mark.seeds
 @pytest.mark.parametrize("name", SEED_NAMES)
 def test_seed_round_trips_through_the_writer(name: str, tmp_path: Path) -> None:
     posts = list(blogtext.parse(SEEDS / name, ParseReport()))
@@ -111,46 +205,60 @@ def test_seed_round_trips_through_the_writer(name: str, tmp_path: Path) -> None:
     ]
 
 
-@needs_seeds
-def test_seed_texts_are_exact() -> None:
-    post = next(blogtext.parse(SEEDS / "000_fa0e12abb3288380.txt", ParseReport()))
-    assert post.comments is not None
-    second = post.comments[1].text
-    assert second.startswith("Have finally got around to reading Alison Moss's book.")
-    # a single line break and then a paragraph break, indentation removed
-    assert "\nThen we have the evidenced lies" in second
-    assert "\n\nIts a heartbreaking but essential read" in second
-    assert second.endswith("Welcome to the NPS.")
-    assert post.comments[2].text == (
-        "To the person who provided the WW2 story link - thanks, very interesting indeed."
-    )
-    assert (
-        post.comments[3].replies[2].text == "Anon 16:13 The altered tone much appreciated. Thanks."
-    )
-    # body: numbered lines without dots and trailing no-break spaces inside stay as they are
-    assert "\n1 workload limitation\xa0\n2 tiering" in post.body
-    assert post.body.startswith("There are many events which celebrate")
+def _raw_comment_text(lines: list[str], start: int, marker: str, indent: str, close: tuple) -> str:
+    """A comment's text straight from the file: the lines from its marker to its close marker,
+    dedented (an oracle independent of the parser's state machine)."""
+    out = [lines[start][len(marker) :]]
+    for line in lines[start + 1 :]:
+        if line in close or (
+            line.startswith("  ") and not line.startswith(indent) and line.strip()
+        ):
+            break
+        out.append(line[len(indent) :] if line.startswith(indent) else line.strip())
+    return blogtext.normalise_text("\n".join(out))
 
 
-@needs_seeds
-def test_seed_separators_stay_in_the_body() -> None:
-    posts = list(blogtext.parse(SEEDS / "002_3be8a0729556ca42.txt", ParseReport()))
-    assert "\n\n--oo00oo--\n\nI'd like to wish all my readers" in posts[0].body
-    assert posts[0].body.endswith("Jim Brown")  # trailing "\xa0 \xa0" of the last line stripped
-    raw = next(
-        line
-        for line in (SEEDS / "002_3be8a0729556ca42.txt").read_text(encoding="utf-8").split("\n")
-        if line.startswith("--oo00oo--\xa0")
-    )
-    assert raw != raw.rstrip()
-    assert f"\n{raw}\n" in posts[2].body  # kept exactly, trailing no-break spaces included
-    # numbered paragraphs at column 0 are body text of a listing page
-    napo = next(p for p in posts if p.title == "A Sobering Tale")
-    assert "\n42. The first issue is whether" in napo.body
-    assert napo.comments is None and napo.declared_comments is None
+@pytest.mark.seeds
+@pytest.mark.parametrize("name", SEED_NAMES)
+def test_seed_texts_are_exact(name: str) -> None:
+    """Every comment's text is the file's lines, indentation removed, single line breaks and
+    paragraph breaks kept (checked against the raw lines, never against quoted text)."""
+    lines = (SEEDS / name).read_text(encoding="utf-8").split("\n")
+    checked = 0
+    for post in blogtext.parse(SEEDS / name, ParseReport()):
+        for number, comment in enumerate(post.comments or [], start=1):
+            raw = _raw_comment_text(
+                lines, comment.line - 1, f"  {number}. ", "    ", ("    ReplyDelete", "    Reply")
+            )
+            assert comment.text == raw
+            for reply_number, reply in enumerate(comment.replies, start=1):
+                marker = f"    {reply_number}. "
+                raw = _raw_comment_text(lines, reply.line - 1, marker, "      ", ("      Delete",))
+                assert reply.text == raw
+                checked += 1
+            checked += 1
+    assert checked == sum(1 + len(c.replies) for p in _seed_posts(name) for c in p.comments or [])
 
 
-@needs_seeds
+def _seed_posts(name: str) -> list[ParsedPost]:
+    return list(blogtext.parse(SEEDS / name, ParseReport()))
+
+
+@pytest.mark.seeds
+@pytest.mark.parametrize("name", SEED_NAMES)
+def test_seed_separators_stay_in_the_body(name: str) -> None:
+    """Separator lines keep their trailing no-break spaces inside a body; only the body's very
+    last line loses them."""
+    lines = (SEEDS / name).read_text(encoding="utf-8").split("\n")
+    posts = _seed_posts(name)
+    starts = [p.line for p in posts] + [len(lines) + 1]
+    for post, end in zip(posts, starts[1:], strict=True):
+        for raw in lines[post.line : end - 1]:
+            if raw.startswith(("--oo00oo--", "*******")):
+                assert f"\n{raw}\n" in post.body or post.body.endswith(raw.rstrip()), raw
+
+
+@pytest.mark.seeds
 def test_sniff_accepts_seeds() -> None:
     for name in SEED_NAMES:
         assert blogtext.sniff((SEEDS / name).read_bytes()[:65536])
@@ -487,6 +595,29 @@ def test_count_line_variants(tmp_path: Path) -> None:
         assert blogtext.count_of(line) == count, line
     for line in ["two comments:", "3 comments: yes", "3 comments", "  3 comments:", "-3 comments:"]:
         assert blogtext.count_of(line) is None, line
+
+
+@pytest.mark.parametrize("marker", ["Load more...", "  Load more...", "Load more…\xa0"])
+def test_load_more_ends_a_page_without_becoming_text(tmp_path: Path, marker: str) -> None:
+    text = (
+        "Sunday, 7 March 2021\n\nT\n\nBody\n\n5 comments:\n\n"
+        "  1. one\n\n    ReplyDelete\n    Replies\n    1. a reply\n\n      Delete\n"
+        f"  2. two\n\n    ReplyDelete\n\n{marker}\n\n"
+        "Saturday, 6 March 2021\n\nNext\n\nBody two\n"
+    )
+    posts, report = parse_text(tmp_path, text)
+    assert [(tree(p), p.more_comments) for p in posts] == [
+        ([("one", False, [("a reply", False)]), ("two", False, [])], True),
+        (None, False),
+    ]
+    assert report.warnings == ["line 1: post 'T' declares 5 comments, 3 found"]
+
+
+def test_load_more_inside_a_comment_is_text(tmp_path: Path) -> None:
+    text = "Sunday, 7 March 2021\n\nT\n\n1 comment:\n\n  1. Press\n    Load more...\n"
+    post = parse_one(tmp_path, text)
+    assert tree(post) == [("Press\nLoad more...", False, [])]
+    assert not post.more_comments
 
 
 def test_stray_lines_are_kept_with_a_warning(tmp_path: Path) -> None:

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from reader.commands.library import release_memory
-from reader.search import whoosh_build
-from reader.search.whoosh_writer import MAX_SEGMENT_POSTINGS
+from reader.search import build as whoosh_build
+from reader.search.segment_writer import MAX_SEGMENT_POSTINGS
 
 
 @pytest.mark.parametrize("workers", [1, 2, 4])

@@ -1,5 +1,5 @@
-"""Searching the seed library, and the index's life: built, caught up, rebuilt, never stale
-without saying so."""
+"""Searching the generated library (``helpers.dumpgen``: planted words in known places), and
+the index's life: built, caught up, rebuilt, never stale without saying so."""
 
 from __future__ import annotations
 
@@ -11,9 +11,17 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pytest
 
+from helpers import dumpgen
 from reader import search
 from reader.search import ItemInfo, open_index, update_after_import
-from reader.search.whoosh_index import META_FILE, IndexCancelled
+from reader.search.index import IndexCancelled
+
+
+def current_meta(folder):
+    """The description of the generation the index reads now."""
+    from reader.search.whoosh_storage import latest_generation, meta_name
+
+    return folder / meta_name(latest_generation(folder))
 
 
 @pytest.fixture
@@ -40,25 +48,32 @@ def items_containing(library, pattern: str) -> set[str]:
     return found
 
 
+PHRASE = dumpgen.UNIQUE_PHRASE
+WORD = dumpgen.SEARCH_WORD
+
+
 def test_a_phrase_that_occurs_once_finds_exactly_that_comment(index, seeded_library) -> None:
-    expected = items_containing(seeded_library, "%London Bridge terror%")
+    expected = items_containing(seeded_library, f"%{PHRASE}%")
     assert len(expected) == 1
-    results = index.search('"London Bridge terror"')
+    results = index.search(f'"{PHRASE}"')
     assert ids(results) == expected and results.total == 1
     hit = results.hits[0]
-    assert hit.kind == "comment" and hit.comment_id == hit.item_id and hit.path == "9"
-    assert "[London Bridge terror]" in hit.snippet.brackets()
+    assert hit.kind == "comment" and hit.comment_id == hit.item_id
+    assert hit.path == dumpgen.UNIQUE_PATH
+    assert f"[{PHRASE}]" in hit.snippet.brackets()
     title, date = seeded_library.conn.execute(
         "SELECT p.title, p.date FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = ?",
         [hit.item_id],
     ).fetchone()
     assert (hit.title, hit.date) == (title, dt.date.fromisoformat(date))
+    assert title == dumpgen.BIG_TITLE
 
 
 def test_a_word_only_in_replies_finds_only_replies(index, seeded_library) -> None:
-    results = index.search("talent", limit=50)
-    assert ids(results) == items_containing(seeded_library, "%talent%")
+    results = index.search(dumpgen.REPLIES_WORD, limit=50)
+    assert ids(results) == items_containing(seeded_library, f"%{dumpgen.REPLIES_WORD}%")
     assert results.total == 2
+    assert sorted(hit.path for hit in results.hits) == sorted(dumpgen.REPLIES_WORD_PATHS)
     for hit in results.hits:
         parent = seeded_library.conn.execute(
             "SELECT parent_id FROM comments WHERE id = ?", [hit.item_id]
@@ -66,59 +81,62 @@ def test_a_word_only_in_replies_finds_only_replies(index, seeded_library) -> Non
         assert parent is not None and "." in hit.path
 
 
-def test_in_post_excludes_comments(index) -> None:
-    everything = index.search("probation", limit=200)
-    posts = index.search("probation in:post", limit=200)
-    assert posts.total < everything.total
+def test_in_post_excludes_comments(index, dumps) -> None:
+    everything = index.search(WORD, limit=200)
+    posts = index.search(f"{WORD} in:post", limit=200)
+    assert everything.total == len(dumps.items_with(WORD))
+    assert posts.total == sum(1 for _, path in dumps.items_with(WORD) if not path)
     assert posts.hits and all(hit.kind == "post" and hit.comment_id is None for hit in posts.hits)
     assert {h.item_id for h in everything.hits if h.kind == "post"} == ids(posts)
-    comments = index.search("probation in:comment", limit=200)
+    comments = index.search(f"{WORD} in:comment", limit=200)
     assert comments.total + posts.total == everything.total
 
 
 @pytest.mark.parametrize(
-    ("query", "first", "last", "count"),
+    ("query", "first", "last"),
     [
-        ("date:2020", dt.date(2020, 1, 1), dt.date(2020, 12, 31), 40),
-        ("date:2020-06", dt.date(2020, 6, 1), dt.date(2020, 6, 30), 14),
-        ("date:2019-12..2020-06", dt.date(2019, 12, 1), dt.date(2020, 6, 30), 37),
-        ("date:2021-11-14..2021-11-28", dt.date(2021, 11, 14), dt.date(2021, 11, 28), 5),
-        ("date:..2019", dt.date(1, 1, 1), dt.date(2019, 12, 31), 23),
+        ("date:2020", dt.date(2020, 1, 1), dt.date(2020, 12, 31)),
+        ("date:2020-06", dt.date(2020, 6, 1), dt.date(2020, 6, 30)),
+        ("date:2019-12..2020-06", dt.date(2019, 12, 1), dt.date(2020, 6, 30)),
+        ("date:2021-11-14..2021-11-28", dt.date(2021, 11, 14), dt.date(2021, 11, 28)),
+        ("date:..2019", dt.date(1, 1, 1), dt.date(2019, 12, 31)),
     ],
 )
-def test_date_filters_cut_correctly(index, query, first, last, count) -> None:
+def test_date_filters_cut_correctly(index, dumps, query, first, last) -> None:
+    count = dumps.items_between(first, last)
+    assert count > 0
     results = index.search(query, limit=500)
     assert results.total == count == len(results.hits)
     assert all(first <= hit.date <= last for hit in results.hits)
     assert results.sort == "date"  # filters only: newest first
     dates = [hit.date for hit in results.hits]
     assert dates == sorted(dates, reverse=True)
-    narrowed = index.search(f"probation {query}", limit=500)
+    narrowed = index.search(f"{WORD} {query}", limit=500)
     assert narrowed.total <= count and all(first <= h.date <= last for h in narrowed.hits)
 
 
 def test_stemming_finds_inspections_for_inspection(index, seeded_library) -> None:
-    plural = items_containing(seeded_library, "%inspections%")
-    assert plural
-    results = index.search("inspection", limit=100)
+    plural = items_containing(seeded_library, f"%{dumpgen.STEM_PLURAL}%")
+    assert len(plural) == 1
+    results = index.search(dumpgen.STEM_PLURAL[:-1], limit=100)
     assert plural <= ids(results)
     hit = next(h for h in results.hits if h.item_id in plural)
-    assert "inspections" in [w.lower() for w in hit.words]
+    assert dumpgen.STEM_PLURAL in [w.lower() for w in hit.words]
 
 
 def test_a_malformed_query_returns_results_and_a_notice(index) -> None:
-    results = index.search('"the wheel')
+    results = index.search('"the lantern')
     assert results.fallback and results.hits
     assert "unclosed quote" in results.notices[0]
-    dangling = index.search("probation OR")
-    assert dangling.fallback and dangling.total == index.search("probation").total
+    dangling = index.search(f"{WORD} OR")
+    assert dangling.fallback and dangling.total == index.search(WORD).total
 
 
 def test_sorting_by_date_and_grouping_by_thread(index) -> None:
-    by_date = index.search("probation", sort="date", limit=100)
+    by_date = index.search(WORD, sort="date", limit=100)
     dates = [hit.date for hit in by_date.hits]
     assert dates == sorted(dates, reverse=True)
-    grouped = index.search("probation", group=True, limit=100)
+    grouped = index.search(WORD, group=True, limit=100)
     assert grouped.groups is not None and grouped.threads == len(grouped.groups)
     assert sum(group.count for group in grouped.groups) == grouped.total
     scores = [group.best.score for group in grouped.groups]
@@ -128,8 +146,9 @@ def test_sorting_by_date_and_grouping_by_thread(index) -> None:
 
 
 def test_paging(index) -> None:
-    every = index.search("probation", limit=100)
-    page = index.search("probation", limit=5, offset=5)
+    every = index.search("keeper", limit=100)
+    assert len(every.hits) > 10
+    page = index.search("keeper", limit=5, offset=5)
     assert [h.item_id for h in page.hits] == [h.item_id for h in every.hits[5:10]]
 
 
@@ -144,7 +163,7 @@ def test_an_empty_library_searches_nothing_quietly(library) -> None:
 
 
 def test_json_hit_shape(index) -> None:
-    hit = index.search('"London Bridge terror"').to_json()[0]
+    hit = index.search(f'"{PHRASE}"').to_json()[0]
     assert set(hit) == {
         "kind",
         "post_id",
@@ -154,22 +173,24 @@ def test_json_hit_shape(index) -> None:
         "path",
         "snippet",
         "score",
+        "excerpt",
     }
-    post = index.search("title:manifesto in:post").to_json()[0]
+    post = index.search(f"title:{dumpgen.FILTER_WORD} in:post").to_json()[0]
     assert post["kind"] == "post" and post["comment_id"] is None and post["path"] == ""
 
 
-QUERIES = ["probation", '"the wheel"', "inspect*", "date:2020 union", "napo -union"]
+QUERIES = [WORD, '"the lantern"', "insp*", "date:2020 keeper", f"{WORD} -signal"]
 
 
 def counts(idx) -> dict[str, int]:
     return {query: idx.search(query).total for query in QUERIES}
 
 
-def test_reimport_leaves_hit_counts_unchanged(index, seeded_library, seed_files) -> None:
+def test_reimport_leaves_hit_counts_unchanged(index, seeded_library, dump_files) -> None:
     before = counts(index)
+    assert all(before.values())
     stamp = seeded_library.change_stamp()
-    results = list(seeded_library.import_paths(seed_files))
+    results = list(seeded_library.import_paths(dump_files))
     assert all(r.ok and not r.changed for r in results)
     assert update_after_import(seeded_library).fresh
     assert seeded_library.change_stamp() == stamp
@@ -180,7 +201,7 @@ def test_a_deleted_index_is_rebuilt(index, seeded_library) -> None:
     before = counts(index)
     shutil.rmtree(seeded_library.paths.search_index)
     assert index.check().state == "missing"
-    waiting = index.search("probation")
+    waiting = index.search(WORD)
     assert waiting.stale and waiting.notices and not waiting.hits
     assert index.ensure_fresh().fresh
     assert counts(index) == before
@@ -192,14 +213,14 @@ def test_a_corrupt_index_is_noticed_and_rebuilt(index, seeded_library, damage) -
     index.close()  # damage found at the next start (files rewritten under an open reader: below)
     folder = seeded_library.paths.search_index
     if damage == "meta":
-        (folder / META_FILE).write_text("{not json", encoding="utf-8")
+        current_meta(folder).write_text("{not json", encoding="utf-8")
     elif damage == "toc":
         for toc in folder.glob("*.toc"):
             toc.write_bytes(b"garbage")
     else:
         for segment in [*folder.glob("*.pst"), *folder.glob("*.trm")]:
             segment.write_bytes(segment.read_bytes()[:100])
-    results = index.search("probation")  # never raises
+    results = index.search(WORD)  # never raises
     status = index.check()
     assert status.state in ("corrupt", "stale") or results.stale
     index.ensure_fresh() if status.state != "fresh" else index.rebuild()
@@ -221,7 +242,7 @@ def test_files_damaged_under_an_open_searcher_give_a_notice(index, seeded_librar
 
 
 def test_an_index_from_another_version_is_rebuilt(index, seeded_library) -> None:
-    meta_path = seeded_library.paths.search_index / META_FILE
+    meta_path = current_meta(seeded_library.paths.search_index)
     meta = json.loads(meta_path.read_text())
     meta_path.write_text(json.dumps({**meta, "format": "whoosh-0"}))
     assert index.check().state == "stale"
@@ -252,7 +273,7 @@ def test_imports_are_indexed_incrementally_and_staleness_is_said(index, seeded_l
     add_rows(seeded_library, "A quokka appeared at the tribunal.")
     status = index.check()
     assert status.state == "behind" and status.store_docs == status.index_docs + 2
-    stale = index.search("probation")
+    stale = index.search(WORD)
     assert stale.stale and any("catching up" in n for n in stale.notices)
     assert index.search("quokka").total == 0
     assert index.update().fresh
@@ -262,12 +283,12 @@ def test_imports_are_indexed_incrementally_and_staleness_is_said(index, seeded_l
 
 
 def test_update_after_import_never_raises(seeded_library, monkeypatch) -> None:
-    from reader.search import whoosh_index
+    from reader.search import index
 
     def broken(self, progress=None, cancel=None):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(whoosh_index.WhooshIndex, "ensure_fresh", broken)
+    monkeypatch.setattr(index.LibraryIndex, "ensure_fresh", broken)
     status = update_after_import(seeded_library)
     assert status.state == "corrupt" and "disk on fire" in status.reason
 
@@ -288,13 +309,13 @@ def test_progress_and_cancel(seeded_library) -> None:
 
 
 def test_a_parallel_build_equals_a_single_process_one(seeded_library, monkeypatch) -> None:
-    from reader.search import whoosh_build
+    from reader.search import build
 
     single = open_index(seeded_library, procs=1)
     single.rebuild()
     expected = {query: ids(single.search(query, limit=500)) for query in QUERIES}
     single.close()
-    monkeypatch.setattr(whoosh_build, "PARALLEL_MIN_DOCS", 0)
+    monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 0)
     parallel = open_index(seeded_library, procs=2)
     parallel.rebuild()
     assert len(parallel._open_searcher()._reader.readers) >= 2  # type: ignore[attr-defined]
@@ -303,13 +324,13 @@ def test_a_parallel_build_equals_a_single_process_one(seeded_library, monkeypatc
 
 
 def test_a_failing_parallel_build_falls_back_to_one_process(seeded_library, monkeypatch) -> None:
-    from reader.search import whoosh_build
+    from reader.search import build
 
-    monkeypatch.setattr(whoosh_build, "PARALLEL_MIN_DOCS", 0)
-    monkeypatch.setattr(whoosh_build.sys, "executable", "/nonexistent/python")
+    monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 0)
+    monkeypatch.setattr(build.sys, "executable", "/nonexistent/python")
     idx = open_index(seeded_library, procs=2)
     assert idx.rebuild().fresh
-    assert idx.search('"London Bridge terror"').total == 1
+    assert idx.search(f'"{PHRASE}"').total == 1
     idx.close()
 
 
@@ -335,15 +356,15 @@ def test_notes_flags_and_colours_from_a_provider(seeded_library, monkeypatch) ->
     monkeypatch.setattr(search, "_provider", notes)
     idx = open_index(seeded_library)
     idx.ensure_fresh()
-    target = next(iter(items_containing(seeded_library, "%London Bridge terror%")))
+    [target] = items_containing(seeded_library, f"%{PHRASE}%")
     assert idx.search("note:quokka").total == 0
     notes.info[target] = ItemInfo("a quokka note", frozenset({"bookmarked"}), frozenset({"pink"}))
     notes.version += 1
     assert idx.update_items([target]) == 1
-    for query in ("note:quokka", "is:bookmarked", "color:pink", "is:bookmarked terror"):
+    for query in ("note:quokka", "is:bookmarked", "color:pink", "is:bookmarked landslip"):
         assert ids(idx.search(query)) == {target}, query
     assert idx.search("quokka").total == 0  # plain words search the text, note: the notes
-    assert idx.search('"London Bridge terror" is:removed').total == 0
+    assert idx.search(f'"{PHRASE}" is:removed').total == 0
     del notes.info[target]
     notes.version += 1
     assert idx.check().state == "behind"  # a missed update_items is noticed ...

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import dumpgen
 from reader.formats.blogtext_write import render_post
 from reader.model import ParsedComment, ParsedPost
 from reader.store import Library
@@ -314,3 +315,50 @@ def test_one_file_holding_a_listing_and_the_post_page_gives_one_post(
     assert [c["text"] for c in alpha["comments"]] == ["First!"]
     assert library.thread(alpha["id"]).body == "Alpha body, in full."
     assert library.import_file(both).changed is False
+
+
+# --- the generated archive: the library it must make -----------------------------------------
+
+
+def test_importing_the_generated_archive_gives_exactly_its_library(library: Library, dumps) -> None:
+    results = list(library.import_paths(dumps.paths))
+    assert [(r.path.name, r.ok, r.warnings) for r in results] == [
+        (f.name, True, f.warnings) for f in dumps.files
+    ]
+    assert [r.posts for r in results] == [len(f.posts) for f in dumps.files]
+    assert sum(r.posts_new for r in results) == len(dumps.library)
+    assert sum(r.comments_new for r in results) == dumps.comment_count
+    assert [r.encoding for r in results] == [f.read_as for f in dumps.files]
+    assert dumpgen.without_ids(snapshot(library)) == [
+        dumpgen.stored_post_json(p) for p in dumps.library
+    ]
+    bodies = {s.title: library.thread(s.id).body for s in library.post_summaries()}
+    assert bodies == {p.title: p.body for p in dumps.library}
+    # again, in the same order: nothing changes, not even the "Load more..." pages
+    before, stamp = snapshot(library), library.change_stamp()
+    assert not any(r.changed for r in library.import_paths(dumps.paths))
+    assert snapshot(library) == before and library.change_stamp() == stamp
+
+
+def test_the_generated_archive_in_reverse_order_keeps_the_same_comments(
+    library: Library, dumps
+) -> None:
+    """Import order changes which comments count as new, never which comments are kept: a page
+    cut at "Load more..." after the full page flags nothing as vanished."""
+    results = list(library.import_paths(reversed(dumps.paths)))
+    assert all(r.ok and r.comments_vanished == 0 for r in results)
+
+    def unflagged(data: dict) -> dict:
+        return {
+            **{k: v for k, v in data.items() if k != "new"},
+            "replies": [unflagged(r) for r in data["replies"]],
+        }
+
+    got = dumpgen.without_ids(snapshot(library))
+    want = [dumpgen.stored_post_json(p) for p in dumps.library]
+    assert [[unflagged(c) for c in p["comments"]] for p in got] == [
+        [unflagged(c) for c in p["comments"]] for p in want
+    ]
+    assert [(p["title"], p["declared_comments"]) for p in got] == [
+        (p["title"], p["declared_comments"]) for p in want
+    ]
