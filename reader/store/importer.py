@@ -1,12 +1,16 @@
 """Importing one dump file into the store: all-or-nothing, idempotent, merging overlapping dumps.
 
 Every file is one transaction.  Posts are matched by their stable id (date + normalised title),
-comments by theirs (post, parent, normalised text, rank among identical siblings), so importing
+comments by theirs (post, parent, normalised text, rank among identical siblings; or, when the
+format names the comment -- a WordPress comment_id, a Disqus id, a Message-ID -- post and that
+name, so an edited comment in a newer export is the same comment), so importing
 the same file twice writes nothing, a listing page and a post's own page become one post, and a
 later dump of a post adds exactly the comments that are new.  Comments a later dump no longer
 shows are flagged ``vanished`` and kept (a page cut at "Load more..." flags none: it shows only
 the first comments); a comment later replaced by Blogger's deletion placeholder keeps its id
-and its text and is flagged ``removed``.
+and its text and is flagged ``removed``.  A different text for a stored item is never written
+over the old one: it becomes a revision (``reader.store.revisions``), shown or, when it looks
+damaged, kept aside.
 
 Each import bumps the library's change stamp and writes it on every row it touches, so the
 search index can catch up on exactly what changed.  A comment's stamp never runs ahead of its
@@ -182,6 +186,7 @@ class _Importer:
         # heavy library's 10,000 ids take a few milliseconds to load and ~1 MB to hold).
         self.known_ids: set[str] = {row[0] for row in conn.execute("SELECT id FROM posts")}
         self.titles: dict[str, str] = {}
+        self.key_ranks: dict[str, int] = {}  # native ids seen in the post being added
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -223,7 +228,7 @@ class _Importer:
         """Queue a fresh subtree for insertion; returns how many comments it holds."""
         rows = self.comment_rows
         count = len(children)
-        child_ids = ids.sibling_ids(post_id, parent_id, [c.text for c in children])
+        child_ids = self.child_ids(post_id, parent_id, children)[0]
         prefix = f"{parent_path}." if parent_path else ""
         source_id, now, stamp = self.source_id, self.now, self.stamp
         for position, (cid, comment) in enumerate(zip(child_ids, children, strict=True), 1):
@@ -249,10 +254,31 @@ class _Importer:
                 count += self._queue_tree(post_id, cid, path, comment.replies, is_new)
         return count
 
+    def child_ids(
+        self, post_id: str, parent_id: str | None, children: list[ParsedComment]
+    ) -> tuple[list[str], list[str]]:
+        """(ids, text-based ids) of the comments directly under ``parent_id``: a comment its
+        format names (``source_key``) is known by that name (``ids.keyed_comment_id``), any
+        other by its text; the text-based ids find such a comment imported before it was."""
+        text_ids = ids.sibling_ids(post_id, parent_id, [c.text for c in children])
+        if not any(c.source_key for c in children):
+            return text_ids, text_ids
+        found = []
+        for comment, text_id in zip(children, text_ids, strict=True):
+            key = comment.source_key
+            if not key:
+                found.append(text_id)
+                continue
+            rank = self.key_ranks.get(key, 0)
+            self.key_ranks[key] = rank + 1
+            found.append(ids.keyed_comment_id(post_id, key, rank))
+        return found, text_ids
+
     # -- merging ---------------------------------------------------------------------------
 
     def add(self, post: ParsedPost) -> None:
         pid = ids.post_id(post.date, post.title)
+        self.key_ranks.clear()
         result = self.result
         result.posts += 1
         has = post.comments is not None
@@ -484,7 +510,12 @@ class _Importer:
         new_children: dict[str | None, list[str]],
     ) -> None:
         """Give incoming comments their ids, matching deletion placeholders to the originals."""
-        group = ids.sibling_ids(pid, parent_id, [c.text for c in children])
+        group, text_ids = self.child_ids(pid, parent_id, children)
+        if group is not text_ids:  # named comments stored under their text id stay that one
+            group = [
+                text_id if cid not in old_by_id and text_id in old_by_id else cid
+                for cid, text_id in zip(group, text_ids, strict=True)
+            ]
         old_group = old_children.get(parent_id, [])
         incoming_set = set(group)
         for index, comment in enumerate(children):
