@@ -36,24 +36,7 @@ def after_import(library: Library, results: list) -> None:
         from reader.search import update_after_import
     except ImportError:
         return
-    release_memory(library)
-    update_after_import(library, progress=TerminalProgress())
-
-
-def release_memory(library: Library) -> None:
-    """Give the import's page cache (64 MiB) back to the system before the index builders
-    start: they read the store in processes of their own, and the memory of every process
-    counts (issue 14: a 300 MB import within 400 MB summed over all of them)."""
-    library.conn.execute("PRAGMA cache_size=-2000")
-    library.conn.execute("PRAGMA shrink_memory")
-    import contextlib
-    import ctypes
-    import ctypes.util
-
-    name = ctypes.util.find_library("c")
-    with contextlib.suppress(OSError, AttributeError, TypeError):
-        # glibc keeps freed memory in its heap unless asked to return it
-        ctypes.CDLL(name).malloc_trim(0)  # type: ignore[arg-type]
+    update_after_import(library, progress=TerminalProgress())  # releases the page cache first
 
 
 def cmd_import(args: argparse.Namespace) -> int:

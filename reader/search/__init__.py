@@ -141,6 +141,10 @@ def update_after_import(library: Any, progress: Any = None, cancel: Any = None) 
     """
     from reader.search.index import IndexBusy, IndexCancelled, schedule_merge
 
+    release = getattr(library, "release_memory", None)
+    if callable(release):  # the import's page cache, before index builders start
+        with contextlib.suppress(Exception):
+            release()
     index = open_index(library)
     try:
         status = index.ensure_fresh(progress=progress, cancel=cancel)

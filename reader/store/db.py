@@ -82,7 +82,12 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
 def _common(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA cache_size=-65536")  # 64 MiB: an import's index pages stay in memory
+    conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")  # an import's index pages stay in memory
+
+
+CACHE_KIB = 65536
+"""The page cache of a connection (64 MiB); ``Library.release_memory`` lowers it after an
+import and the next import raises it again."""
 
 
 def attach_user_data(conn: sqlite3.Connection, path: Path, *, read_only: bool = False) -> None:
