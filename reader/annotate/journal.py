@@ -17,6 +17,7 @@ replaying it twice changes nothing.  A line cut short by a crash is skipped and 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -89,6 +90,17 @@ def put_read(
         "ar:readStamp": read_stamp,
     }
     return _entry("put", "read", record=record)
+
+
+def put_revision_choice(item_id: str, number: int, text: str) -> dict[str, Any]:
+    """The user chose which text of an item is shown (``revisions use``).  The text's
+    SHA-256 names the revision, since a repaired library may number it differently."""
+    record = {"item": item_id, "number": number, "sha256": text_sha256(text)}
+    return _entry("put", "revision", record=record)
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _annotation_from(record: dict[str, Any]) -> tuple[Annotation, int]:
@@ -205,8 +217,10 @@ def replay(conn: sqlite3.Connection, path: Path) -> ReplayReport:
                 elif kind == "read":
                     _write_read(conn, entry["record"])
                     report.reads += 1
-                elif kind in ("start", "source"):
-                    continue  # the journal's first line; an imported file (for repair)
+                elif kind in ("start", "source", "revision"):
+                    # the journal's first line; an imported file and a choice of text (both
+                    # for the library database: ``sources``, ``revision_choices``)
+                    continue
                 else:
                     report.skipped.append(f"line {number}: unknown kind {kind!r}")
                     continue
@@ -230,6 +244,20 @@ def sources(path: Path) -> list[tuple[str, str]]:
         if isinstance(record, dict) and record.get("path") and record.get("sha256"):
             found.setdefault(str(record["sha256"]), (str(record["path"]), str(record["sha256"])))
     return list(found.values())
+
+
+def revision_choices(path: Path) -> dict[str, tuple[int, str]]:
+    """``item id -> (number, text sha256)``: the text the user last chose for each item."""
+    chosen: dict[str, tuple[int, str]] = {}
+    if not path.exists():
+        return chosen
+    for _, entry, _problem in entries(path):
+        if entry is None or entry.get("kind") != "revision":
+            continue
+        record = entry.get("record") or {}
+        if isinstance(record, dict) and record.get("item") and record.get("sha256"):
+            chosen[str(record["item"])] = (int(record.get("number", 0)), str(record["sha256"]))
+    return chosen
 
 
 def _delete(conn: sqlite3.Connection, kind: Any, entry: dict[str, Any]) -> None:

@@ -218,7 +218,13 @@ class Library:
 
     def use_revision(self, item_id: str, number: int) -> str:
         """Show revision ``number`` of a post or comment from now on (the user chose it);
-        returns its post id.  Annotations are re-anchored at once."""
+        returns its post id.  Annotations are re-anchored at once.
+
+        The choice is what only the user made, so it is journaled too (synced before the
+        commit; a journal that cannot be written leaves the library unchanged): ``repair``
+        makes the same choice again, found by its text, whatever number it gets then."""
+        from reader.annotate import journal
+
         with self.writer_lock("a change of text"), transaction(self.conn):
             stamp = self.change_stamp() + 1
             post_id, changed = revisions.use(self.conn, item_id, number, stamp)
@@ -226,6 +232,17 @@ class Library:
                 self.conn.execute(
                     "UPDATE meta SET value = ? WHERE key = 'change_stamp'", [str(stamp)]
                 )
+                text = revisions.text_of(self.conn, item_id, number) or ""
+                try:
+                    userdata.append_journal(
+                        self.paths.journal, [journal.put_revision_choice(item_id, number, text)]
+                    )
+                except OSError as exc:
+                    raise LibraryError(
+                        f"{self.paths.journal}: cannot write the journal"
+                        f" ({exc.strerror or exc}); nothing was changed",
+                        self.paths.root,
+                    ) from None
         if changed:
             from reader.annotate.reanchor import reanchor_after_import
 

@@ -72,6 +72,8 @@ class RepairReport:
     sources_missing: list[str] = field(default_factory=list)
     sources_changed: list[str] = field(default_factory=list)
     journal: str = ""
+    choices_made: int = 0
+    choices_missing: int = 0
     left_out_comments: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     orphaned_annotations: int = 0
@@ -101,6 +103,9 @@ class RepairReport:
                        + ", ".join(self.reimported))  # fmt: skip
         if self.journal:
             out.append(f"  {self.journal}")
+        if self.choices_made:
+            out.append(f"  {self.choices_made} choice(s) of which text to show made again"
+                       " (from the journal)")  # fmt: skip
         recovered = ", ".join(f"{value:,} {key}" for key, value in self.counts.items())
         out.append(f"Recovered: {recovered}.")
         missing = []
@@ -110,6 +115,11 @@ class RepairReport:
             missing.append(f"source file changed since it was imported (sha256 differs): {path}")
         for path in self.reimport_failed:
             missing.append(f"source file could not be imported again: {path}")
+        if self.choices_missing:
+            missing.append(
+                f"{self.choices_missing:,} chosen text(s) not in the library now (the item or"
+                " that text of it was not recovered; the newest text is shown)"
+            )
         if self.left_out_comments:
             missing.append(
                 f"{self.left_out_comments:,} comment(s) whose post could not be recovered"
@@ -368,6 +378,7 @@ def _build(
                 conn.execute("UPDATE comments SET is_new = 0 WHERE added_stamp > ?", [stamp])
             report.left_out_comments = _restore_orphan_comments(conn, held)
             _fix_counts(conn)
+            _replay_revision_choices(conn, paths, report)
         _finish_user_data(conn, paths, report, progress)
         report.integrity = _integrity(conn)
         conn.execute("PRAGMA main.wal_checkpoint(TRUNCATE)")
@@ -605,6 +616,41 @@ def _reimport_sources(
             report.reimported.append(path.name)
         else:
             report.reimport_failed.append(f"{path_text} ({result.error})")
+
+
+def _replay_revision_choices(
+    conn: sqlite3.Connection, paths: LibraryPaths, report: RepairReport
+) -> None:
+    """Make again the user's choices of which text to show (``revisions use``), each found by
+    its text's SHA-256: re-imports may have numbered the revisions differently."""
+    from reader.annotate import journal
+    from reader.store import revisions
+
+    chosen = journal.revision_choices(paths.journal)
+    if not chosen:
+        return
+    with transaction(conn):
+        row = conn.execute("SELECT value FROM meta WHERE key = 'change_stamp'").fetchone()
+        stamp = int(row[0]) + 1
+        for item_id, (_number, sha) in chosen.items():
+            texts = conn.execute(
+                "SELECT number, text FROM revisions WHERE item_id = ? ORDER BY number", [item_id]
+            ).fetchall() or [(1, revisions.text_of(conn, item_id, 1))]
+            number = next(
+                (n for n, text in texts if text is not None and journal.text_sha256(text) == sha),
+                None,
+            )
+            if number is None:
+                report.choices_missing += 1
+                continue
+            try:
+                revisions.use(conn, item_id, number, stamp)
+            except ReaderError:
+                report.choices_missing += 1
+                continue
+            report.choices_made += 1
+        if report.choices_made:
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'change_stamp'", [str(stamp)])
 
 
 def _finish_user_data(

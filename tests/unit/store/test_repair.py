@@ -175,3 +175,54 @@ def test_page_scan_reads_what_select_reads(library_dir: Path, tmp_path: Path) ->
         if cell.rowid is not None and len(cell.values) >= 13 and str(cell.values[0]).startswith("c")
     }
     assert found == wanted
+
+
+def test_the_users_choice_of_text_is_journaled_and_made_again(
+    library_dir: Path, tmp_path: Path
+) -> None:
+    """``revisions use`` is what only the user made: it is in the journal, and a repair that
+    rebuilds the library from its backup and sources makes the same choice again."""
+    first = make_dump(tmp_path / "a.txt", posts=2, comments=3)
+    text = first.read_text(encoding="utf-8")
+    body = "Post 0 (0) body. " + "Some words about the service. " * 20
+    line = body.strip()
+    damaged = tmp_path / "a-later.txt"
+    damaged.write_text(text.replace(line, line + "\n" + line, 1), encoding="utf-8")
+    with Library.open(library_dir) as lib:
+        assert lib.import_file(first).ok
+        result = lib.import_file(damaged)  # a backup is taken first: it has no revisions
+        [kept] = result.revised
+        assert not kept.shown
+        lib.use_revision(kept.item_id, kept.number)
+        chosen = lib.thread(kept.item_id).body
+        assert chosen != line and chosen.count(line) == 2
+    journal = (library_dir / "journal.jsonl").read_text(encoding="utf-8")
+    assert '"kind":"revision"' in journal and kept.item_id in journal
+    (library_dir / "library.sqlite").unlink()
+    report = repair(library_dir)
+    text = "\n".join(report.lines())
+    assert report.main_backup is not None and "re-imported 2 source file(s)" in text
+    assert "1 choice(s) of which text to show made again" in text
+    with Library.open(library_dir) as lib:
+        assert lib.thread(kept.item_id).body == chosen
+
+
+def test_a_journal_that_cannot_be_written_leaves_the_choice_unmade(
+    library_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = make_dump(tmp_path / "a.txt", posts=1, comments=2)
+    text = first.read_text(encoding="utf-8")
+    edited = tmp_path / "b.txt"
+    edited.write_text(text.replace("Post 0 (0) body.", "Post 0 (0) text."))
+    with Library.open(library_dir) as lib:
+        assert lib.import_file(first).ok
+        [revised] = lib.import_file(edited).revised
+        assert revised.shown
+
+        def full(*_args, **_kwargs):
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr("reader.store.userdata.append_journal", full)
+        with pytest.raises(Exception, match="cannot write the journal"):
+            lib.use_revision(revised.item_id, 1)
+        assert "Post 0 (0) text." in lib.thread(revised.item_id).body  # unchanged
