@@ -64,6 +64,7 @@ def install(window: MainWindow) -> ReadOnlyBanner | None:
     """Show the banner and switch writing off if the window's library is read-only."""
     if not window.library.read_only:
         return None
+    window.runner.read_only = True  # the workers' libraries too, whatever the folder allows
     banner = ReadOnlyBanner(banner_text(window.library.paths.root), window.panes.central)
     layout = window.panes.central.layout()
     layout.insertWidget(0, banner)  # type: ignore[attr-defined]

@@ -48,8 +48,9 @@ INDEX_CHECK_DELAY_MS = 400
 class _Sessions:
     """One (Library, SearchIndex) per worker thread, all closed together at shutdown."""
 
-    def __init__(self, paths: LibraryPaths) -> None:
+    def __init__(self, paths: LibraryPaths, *, read_only: bool = False) -> None:
         self.paths = paths
+        self.read_only = read_only  # as the window's library: never written, even if it could
         self._local = threading.local()
         self._all: list[tuple[Any, Any]] = []
         self._lock = threading.Lock()
@@ -60,7 +61,7 @@ class _Sessions:
             from reader.search import open_index
             from reader.store import Library
 
-            library = Library.open(self.paths)
+            library = Library.open(self.paths, read_only=self.read_only or None)
             session = (library, open_index(library))
             self._local.session = session
             with self._lock:
@@ -87,7 +88,7 @@ class SearchUi(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.sessions = _Sessions(window.library.paths)
+        self.sessions = _Sessions(window.library.paths, read_only=window.library.read_only)
         self.sort = "relevance"
         self._build()
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)

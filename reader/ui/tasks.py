@@ -78,6 +78,7 @@ class TaskContext:
         self.task = task
         self._emitter = runner._emitter
         self._paths = paths
+        self._read_only = runner.read_only
         self._library: Library | None = None
         self._last_progress = 0.0
 
@@ -121,7 +122,7 @@ class TaskContext:
                 raise RuntimeError("this runner has no library")
             from reader.store import Library
 
-            self._library = Library.open(self._paths)
+            self._library = Library.open(self._paths, read_only=self._read_only or None)
         return self._library
 
     def _close(self) -> None:
@@ -151,6 +152,7 @@ class TaskRunner(QObject):
     def __init__(self, paths: LibraryPaths | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.paths = paths
+        self.read_only = False  # jobs' libraries open read-only too (``library_state``)
         self._ids = itertools.count(1)
         self._active: dict[int, Task] = {}
         self._latest: dict[str, int] = {}

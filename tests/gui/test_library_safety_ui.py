@@ -208,3 +208,42 @@ def test_starting_on_a_damaged_library_offers_the_repair(
         started.window.close()
         started.window.runner.shutdown()
         started.library.close()
+
+
+def test_a_read_only_window_searches_the_store_and_never_writes_the_index(
+    qtbot, window_on, library_dir: Path, tmp_path: Path
+) -> None:
+    """The index of a read-only library is left behind by a later import: the window neither
+    updates nor rebuilds it (not its start-up check, not a search), and searches answer from
+    the store, saying so."""
+    from reader.search import open_index
+    from reader.search.scan import NOTICE
+
+    with Library.open(library_dir) as lib:
+        lib.import_file(write_post(tmp_path / "a.txt"))
+        index = open_index(lib)
+        assert index.rebuild().fresh
+        index.close()
+        lib.import_file(write_post(tmp_path / "b.txt", body="About zeppelins.", title="Later"))
+
+    def index_files() -> set[tuple[str, int]]:  # the index folder, its files, lock, builds
+        found = [p for p in library_dir.rglob("*") if "search-index" in str(p)]
+        return {(str(p), p.stat().st_mtime_ns) for p in found}
+
+    listing = index_files()
+    assert len(listing) > 3
+    window = window_on(Library.open(library_dir, read_only=True))
+    search = window.search
+    with qtbot.waitSignal(search.index_checked, timeout=60000) as checked:
+        pass
+    assert not checked.args[0].fresh and "read-only" in checked.args[0].reason
+    shown: list = []
+    search.results_shown.connect(shown.append)
+    search.field.setText("zeppelins")
+    with qtbot.waitSignal(search.results_shown, timeout=20000):
+        search.run_search()
+    assert [search.model.hit(r).title for r in range(search.model.rowCount())] == ["Later"]
+    assert NOTICE in shown[-1].notices and not shown[-1].damaged
+    qtbot.wait(300)  # nothing rebuilt afterwards either
+    assert not window.runner.active("index")
+    assert index_files() == listing

@@ -105,6 +105,28 @@ def test_a_read_only_library_reads_and_refuses_to_write(rel, library, dumps, tmp
     assert (tmp_path / "out.html").stat().st_size > 0
 
 
+def test_a_read_only_library_without_its_index_is_searched_from_the_store(
+    rel, library, tmp_path
+) -> None:
+    """The index is gone (or behind, or damaged): search still answers, from the store, with
+    13's query language, and never builds an index into the folder."""
+    folder = tmp_path / "lib"
+    shutil.copytree(library, folder)
+    shutil.rmtree(folder / "search-index")
+    with Library.open(folder) as lib:
+        words = lib.conn.execute("SELECT text FROM comments LIMIT 1").fetchone()[0].split()[:2]
+    before = fingerprint(folder)
+    with read_only_view(folder, tmp_path / "mnt") as view:
+        for query in (" ".join(words), f'"{words[0]} {words[1]}"', f"{words[0][:3]}* in:comment"):
+            proc = rel.cli(view, "search", query, "--json")
+            assert proc.returncode == 0, proc.stderr
+            assert "Searched the library directly" in proc.stderr
+            assert '"comment_id": "c' in proc.stdout, (query, proc.stdout[:300])
+            rel.COUNTS["read-only commands"] += 1
+    assert fingerprint(folder) == before
+    assert not (folder / "search-index").exists()
+
+
 @contextlib.contextmanager
 def small_disk(where: Path, size: int) -> Iterator[Path | None]:
     """A folder on a file system of ``size`` bytes (a tmpfs, as root), or None if none can be

@@ -181,27 +181,36 @@ def test_a_stale_index_of_a_read_only_library_is_searched_around_never_rebuilt(
     assert _listing(index_folder.parent) == before
 
 
+def damage_in_place(index_folder: Path) -> None:
+    """The biggest postings file garbled with its size and time kept: the cheap check still
+    says fresh, reading it fails (as in ``tests/gui/test_search_healing.py``)."""
+    biggest = max(index_folder.glob("*.pst"), key=lambda p: p.stat().st_size)
+    stat = biggest.stat()
+    data = bytearray(biggest.read_bytes())
+    for spot in range(40, len(data) - 40, 97):
+        data[spot] ^= 0x5A
+    biggest.write_bytes(bytes(data))
+    os.utime(biggest, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+@pytest.mark.parametrize("how", ["cut short", "garbled in place"])
 def test_a_damaged_index_of_a_read_only_library_is_searched_around_not_noted(
-    engine, tmp_path: Path
+    engine, tmp_path: Path, how: str
 ) -> None:
     folder = tmp_path / "library"
     engine[2].conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.copytree(engine[2].paths.root, folder)
-    segments = sorted(
-        (p for p in (folder / engine[2].paths.search_index.name).iterdir() if p.suffix == ".seg"),
-        key=lambda p: p.stat().st_size,
-    )
-    if not segments:
-        segments = sorted(
-            (p for p in (folder / engine[2].paths.search_index.name).iterdir() if p.is_file()),
-            key=lambda p: p.stat().st_size,
-        )
-    segments[-1].write_bytes(segments[-1].read_bytes()[:100])  # the biggest file, cut short
+    index_folder = folder / engine[2].paths.search_index.name
+    if how == "cut short":
+        biggest = max(index_folder.iterdir(), key=lambda p: p.stat().st_size)
+        biggest.write_bytes(biggest.read_bytes()[:100])
+    else:
+        damage_in_place(index_folder)
     with Library.open(folder, read_only=True) as library:
         before = _listing(library.paths.search_index)
         index = open_index(library)
         try:
-            assert not index.check().fresh
+            assert index.check().fresh == (how == "garbled in place")
             expected = BruteForce(library.conn).search(parse_query("probation officer"))
             results = index.search("probation officer", limit=EVERYTHING)
             assert {hit.item_id for hit in results.hits} == expected
