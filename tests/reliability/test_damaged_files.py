@@ -35,15 +35,21 @@ def garble(path: Path, rng: random.Random) -> None:
     path.write_bytes(bytes(data))
 
 
+def _newest(root: Path, pattern: str) -> Path:
+    """The newest generation's file (``reader-index-3.json``, ``_MAIN_3.toc``)."""
+    found = (root / "search-index").glob(pattern)
+    return max(found, key=lambda p: int(p.stem.rsplit("-" if "-" in p.stem else "_", 1)[1]))
+
+
 DAMAGES = {"truncated": truncate, "zeroed": zero, "garbled": garble}
 FILES = {
     "library.sqlite": lambda root: root / "library.sqlite",
     "userdata.sqlite": lambda root: root / "userdata.sqlite",
     "journal.jsonl": lambda root: root / "journal.jsonl",
-    "search index description": lambda root: root / "search-index" / "reader-index.json",
-    "search index segment": lambda root: max(  # the biggest of whoosh's files: postings
-        (p for p in (root / "search-index").iterdir() if p.name != "reader-index.json"),
-        key=lambda p: p.stat().st_size,
+    "search index description": lambda root: _newest(root, "reader-index-*.json"),
+    "search index table of contents": lambda root: _newest(root, "_MAIN_*.toc"),
+    "search index segment": lambda root: max(  # the biggest of whoosh's files
+        (root / "search-index").glob("MAIN_*"), key=lambda p: p.stat().st_size
     ),
     "backup": lambda root: sorted((root / "backups").glob("library-*.sqlite"))[-1],
 }
