@@ -56,3 +56,34 @@ def test_the_window_import_gives_its_page_cache_back_before_indexing(library, tm
 
     assert SearchUi.after_import(None, library, [], Ctx()) is None  # type: ignore[arg-type]
     assert library.conn.execute("PRAGMA cache_size").fetchone()[0] == -2000
+
+
+def test_finished_segments_leave_no_garbage_with_the_collector_off(
+    seeded_library, tmp_path
+) -> None:
+    """Build workers run with the collector off (it would scan millions of postings again and
+    again); each finished segment writer is a reference cycle holding its buffers, so the
+    build collects after each one.  Without that a 300 MB library's workers reached 340 MB
+    each instead of 120 MB."""
+    import gc
+
+    from whoosh.filedb.filestore import FileStorage
+
+    from reader.search.build import build_segments
+    from reader.search.schema import make_schema
+
+    folder = tmp_path / "index"
+    folder.mkdir()
+    FileStorage(str(folder)).create_index(make_schema())
+    database = seeded_library.paths.database
+    seeded_library.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    tasks = [("posts", 0, 10**9), ("comments", 0, 10**9)]
+    gc.collect()
+    gc.disable()
+    try:
+        segments = build_segments(folder, database, tasks, lambda _n: None, 2_000)
+        garbage = gc.collect()
+    finally:
+        gc.enable()
+    assert len(segments) >= 5
+    assert garbage < 1_000, f"{garbage} objects of cyclic garbage after {len(segments)} segments"
