@@ -32,7 +32,16 @@ from tests.unit.formats.samples import wxr as wxr_export
 
 FULL = os.environ.get("ARCHIVE_READER_RELIABILITY", "").lower() == "full"
 EXAMPLES = 2000 if FULL else 150
-FILE_LEVEL = ("file is empty", "binary data", "no posts found", "cannot read file")
+FILE_LEVEL = (
+    "file is empty",
+    "binary data",
+    "no posts found",
+    "cannot read file",
+    "without any entry",  # a Blogger feed that holds none
+    "no <disqus> root",
+    "no <channel>",
+    "zip",  # a zip file that is damaged or refused as a whole
+)
 """Errors about a whole file, where a line number would mean nothing."""
 
 MUTATIONS = st.lists(
@@ -123,7 +132,7 @@ def fuzz_library(tmp_path_factory):
 
 
 def _check_error(error: DumpError, path: Path) -> None:
-    assert error.path == path
+    assert str(error.path).startswith(str(path)), error  # a zip's entry: "file.zip!entry"
     if not any(text in error.message for text in FILE_LEVEL):
         assert error.line is not None and error.line >= 1, error
 
