@@ -17,10 +17,14 @@ import os
 import re
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from reader.commands.progress import TerminalProgress
 from reader.errors import ReaderError
 from reader.store import Library
+
+if TYPE_CHECKING:
+    from reader.search import Suggestion
 
 QUERY_HELP = """\
 query language:
@@ -47,8 +51,13 @@ query language:
 output:
   One hit per two lines: date, title and where, then the excerpt with the matched words in
   bold reverse video on a terminal, or in [brackets] otherwise (a literal bracket or
-  backslash in the text is written \\[ \\] \\\\).  --json hits carry "snippet" (brackets,
-  unescaped) and "excerpt": {"text", "marks": [[start, end], ...]} (character offsets).
+  backslash in the text is written \\[ \\] \\\\).  When a word is in no item and a
+  correction finds hits, a last line says "Did you mean: <query>?" (on stderr with --json).
+  --json prints a list of hits carrying "snippet" (brackets, unescaped) and "excerpt":
+  {"text", "marks": [[start, end], ...]} (character offsets).  --json-object prints one
+  object: {"query", "total", "offset", "limit", "sort", "hits" (or "threads" and "groups"
+  with --group: the list --json prints), "notices", "stale", "suggestion": null or
+  {"query", "corrections": [{"typed", "suggested"}], "total"}}.
 
 examples:
   archive-reader search inspection report
@@ -124,6 +133,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--group", action="store_true", help="one line per thread, with its hits")
     p.add_argument("--json", action="store_true", help="JSON output (a list)")
     p.add_argument(
+        "--json-object",
+        action="store_true",
+        help="JSON output as one object: the list of --json with the total, the notices and "
+        "any suggestion",
+    )
+    p.add_argument(
         "--color",
         "--colour",
         choices=("auto", "always", "never"),
@@ -182,12 +197,23 @@ def cmd_search(args: argparse.Namespace) -> int:
             index.close()
     for notice in results.notices:
         print(f"archive-reader: note: {clean_text(notice)}", file=sys.stderr)
-    if args.json:
-        sys.stdout.write(safe_json(results.to_json()))
+    if args.json or args.json_object:
+        if results.suggestion is not None:
+            print(f"archive-reader: note: {did_you_mean(results.suggestion)}", file=sys.stderr)
+        shape = results.to_json_object() if args.json_object else results.to_json()
+        sys.stdout.write(safe_json(shape))
         sys.stdout.write("\n")
         return 0
     _print_text(results, args, colour=use_colour(args.color, sys.stdout))
     return 0
+
+
+def did_you_mean(suggestion: Suggestion) -> str:
+    """The suggestion as one safe line (the query is the user's own text with a word
+    replaced: it may hold control characters typed or pasted on the command line)."""
+    from reader.search.snippets import clean_text
+
+    return f"Did you mean: {clean_text(suggestion.query)}?"
 
 
 def use_colour(choice: str, stream) -> bool:
@@ -243,6 +269,8 @@ def _print_text(results, args: argparse.Namespace, *, colour: bool) -> None:
     else:
         out.write(f"-- no {unit}" if not total else f"-- {total} {unit}")
     out.write(f" ({results.elapsed * 1000:.0f} ms)\n")
+    if results.suggestion is not None:
+        out.write(did_you_mean(results.suggestion) + "\n")
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:

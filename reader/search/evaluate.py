@@ -400,15 +400,19 @@ class Evaluator:
         expanded: dict[Any, Expansion],
         years: tuple[int, int] | None,
         title_terms: Iterable[str] = (),
+        within: q.Node | None = None,
     ) -> Matches:
-        """All matching, not deleted documents of ``root`` with their scores."""
+        """All matching, not deleted documents of ``root`` with their scores; with ``within``
+        (a filter, e.g. one day), only among that filter's documents, which are found first,
+        so a common word reads only the posting blocks holding them."""
         self.expanded = expanded
         self.years = years
         titles = list(dict.fromkeys(title_terms))
         matches = Matches()
         for segment in self.segments:
             self.segment = segment
-            found = self.scores(root)  # (may be a cached dict: read only)
+            candidates = None if within is None else self.docs(within)
+            found = self.scores(root, candidates)  # (may be a cached dict: read only)
             deleted = segment.deleted_local
             if deleted and not deleted.isdisjoint(found.keys()):
                 found = {d: s for d, s in found.items() if d not in deleted}

@@ -38,16 +38,16 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from whoosh.util.filelock import FileLock, try_for
 
 from reader.errors import ReaderError
 from reader.search import build, source
 from reader.search.analysis import ANALYSIS_VERSION
-from reader.search.results import IndexStatus, SearchResults
+from reader.search.results import IndexStatus, SearchResults, ThreadHits
 from reader.search.schema import SCHEMA_VERSION
 from reader.search.searcher import Searcher
 from reader.search.segment_writer import FastSegmentWriter, replace_documents
@@ -76,6 +76,19 @@ MERGE_MIN_DOCS = 2_000
 MERGE_MAX_DOCS = 25_000
 """Segments this large are left alone (a full build writes segments of tens of thousands of
 documents): merging them costs minutes and gains little.  Only what imports add is merged."""
+
+
+CATCHING_UP = "The search index is catching up with recent imports; results may be incomplete."
+
+
+class _Answer(Protocol):
+    """What ``LibraryIndex._read`` returns: results that can say they may be incomplete."""
+
+    stale: bool
+    notices: list[str]
+
+
+_A = TypeVar("_A", bound=_Answer)
 
 
 class IndexBusy(ReaderError):
@@ -546,40 +559,59 @@ class LibraryIndex:
         that too (``damaged``): the caller rebuilds and asks again.
         """
         started = time.perf_counter()
+
+        def unusable(notice: str, damaged: bool) -> SearchResults:
+            results = SearchResults(
+                query=text, sort=sort, offset=offset, limit=limit, stale=True, damaged=damaged
+            )
+            results.notices.append(notice)
+            return results
+
+        results = self._read(
+            lambda searcher: searcher.search(
+                self.conn, text, limit=limit, offset=offset, sort=sort, group=group
+            ),
+            unusable,
+        )
+        results.elapsed = time.perf_counter() - started
+        return results
+
+    def thread_hits(self, text: str, post_id: str) -> ThreadHits:
+        """The items of one thread that ``text`` matches, in reading order, with the character
+        spans of their matched words (see ``Searcher.thread_hits``); never raises."""
+
+        def unusable(notice: str, damaged: bool) -> ThreadHits:
+            return ThreadHits(post_id, text, notices=[notice], stale=True, damaged=damaged)
+
+        return self._read(lambda searcher: searcher.thread_hits(self.conn, text, post_id), unusable)
+
+    def _read(self, answer: Callable[[Searcher], _A], unusable: Callable[[str, bool], _A]) -> _A:
+        """``answer(searcher)``, or ``unusable(notice, damaged)`` when there is no usable
+        index or it failed while answering (noted, so the next check rebuilds it).  A newer
+        generation that replaced files under the searcher is simply read again."""
         for attempt in (1, 2):
             searcher = self._open_searcher()
             if searcher is None:
-                results = SearchResults(query=text, sort=sort, stale=True)
                 if self._damage_note(latest_generation(self.folder)):
-                    results.damaged = True
-                    results.notices.append("The search index is damaged; it is being rebuilt.")
-                else:
-                    results.notices.append("The search index is not built yet; it is being built.")
-                break
+                    return unusable("The search index is damaged; it is being rebuilt.", True)
+                return unusable("The search index is not built yet; it is being built.", False)
             try:
-                results = searcher.search(
-                    self.conn, text, limit=limit, offset=offset, sort=sort, group=group
-                )
+                found = answer(searcher)
             except Exception as exc:
                 self._reset_searcher()
                 if attempt == 1 and latest_generation(self.folder) != searcher.generation:
                     continue  # a newer generation replaced files under us: read that one
                 reason = f"the index failed while searching ({type(exc).__name__})"
                 self._note_damage(searcher.generation, reason)
-                results = SearchResults(query=text, sort=sort, stale=True, damaged=True)
-                results.notices.append(
-                    f"The search index is damaged ({type(exc).__name__}); it is being rebuilt."
+                return unusable(
+                    f"The search index is damaged ({type(exc).__name__}); it is being rebuilt.",
+                    True,
                 )
-                break
             if source.change_stamp(self.conn) != searcher.stamp:
-                results.stale = True
-                results.notices.append(
-                    "The search index is catching up with recent imports; results may be"
-                    " incomplete."
-                )
-            break
-        results.elapsed = time.perf_counter() - started
-        return results
+                found.stale = True
+                found.notices.append(CATCHING_UP)
+            return found
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         self._reset_searcher()
