@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Protocol
 
 from reader import formats, ids
+from reader.changes import NOTHING, Changes
 from reader.errors import DumpError, ReaderError
 from reader.model import ParsedComment, ParsedPost
 from reader.store.tx import transaction
@@ -62,11 +63,24 @@ class ImportResult:
     cancelled: bool = False
     skipped: bool = False
     warnings: list[str] = field(default_factory=list)
-    changed_post_ids: list[str] = field(default_factory=list)
+    changed_post_ids: list[str] = field(default_factory=list)  # new ones included
+    added_post_ids: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
         return bool(self.changed_post_ids)
+
+    @property
+    def changes(self) -> Changes:
+        """What the import changed in the library (nothing unless it committed)."""
+        if not self.ok or not self.changed_post_ids:
+            return NOTHING
+        added = frozenset(self.added_post_ids)
+        return Changes(
+            posts_added=added,
+            posts_changed=frozenset(self.changed_post_ids) - added,
+            sources=frozenset({str(self.path)}),
+        )
 
     def summary(self) -> str:
         """One line for the CLI and the window's report."""
@@ -211,6 +225,7 @@ class _Importer:
             result.comments += count
             result.comments_new += count
             result.changed_post_ids.append(pid)
+            result.added_post_ids.append(pid)
             if len(self.comment_rows) >= FLUSH_ROWS or len(self.post_rows) >= FLUSH_ROWS:
                 self.flush()
             return
@@ -465,13 +480,16 @@ def import_file(
     except Cancelled:
         result.cancelled = True
         result.changed_post_ids.clear()
+        result.added_post_ids.clear()
     except DumpError as exc:
         result.error = str(exc)
         result.line = exc.line
         result.changed_post_ids.clear()
+        result.added_post_ids.clear()
     except (OSError, UnicodeError) as exc:
         result.error = f"{path}: cannot read ({exc})"
         result.changed_post_ids.clear()
+        result.added_post_ids.clear()
     return result
 
 

@@ -12,6 +12,8 @@
   ``mark_providers``, re-read from the store (plus the overlay) on every redraw, so a
   re-anchoring import or a theme change redraws them without any bookkeeping here.  A change
   made here redraws only the item it touched (``MainWindow.redraw_items``).
+* A write that landed goes to the window's post-commit step with the ``Changes`` it made
+  (the search index learns the note, bookmark or colour there).
 
 Call everything from the GUI thread.
 """
@@ -29,6 +31,7 @@ from PySide6.QtGui import QTextCursor, QUndoStack
 
 from reader.annotate import anchoring
 from reader.annotate import store as notes
+from reader.changes import NOTHING, Changes
 from reader.errors import NotFound
 from reader.model import COLOURS, Annotation, Bookmark, Post
 from reader.render import Mark
@@ -41,40 +44,21 @@ if TYPE_CHECKING:
     from reader.ui.annotations_panel import AnnotationsPanel
     from reader.ui.bookmarks_panel import BookmarksPanel
     from reader.ui.mainwindow import MainWindow
-    from reader.ui.tasks import TaskContext
 
 COLOUR_KEY = "annotate/colour"
 
 
-def _delete_annotation(conn: sqlite3.Connection, annotation_id: str) -> None:
+def _delete_annotation(conn: sqlite3.Connection, annotation_id: str) -> Changes:
     with contextlib.suppress(NotFound):  # already gone (another window, the CLI): fine
-        notes.delete_annotation(conn, annotation_id)
-
-
-class _Listener:
-    """A ``store.on_change`` callback that hops to the GUI thread and outlives the window
-    safely (the store's list is global; a window closed without ``close`` must not break
-    later writes)."""
-
-    def __init__(self, owner: Annotating) -> None:
-        self.owner = owner
-        self.closed = False
-
-    def __call__(self, item_ids: list[str]) -> None:
-        if self.closed:
-            return
-        try:
-            self.owner._hop.emit(list(item_ids))
-        except RuntimeError:  # the C++ side is gone
-            self.closed = True
+        return notes.delete_annotation(conn, annotation_id).changes
+    return NOTHING
 
 
 class Annotating(QObject):
     """One per window.  ``changed(item_ids)`` fires when a change is made here (at once) and
-    again when any write to annotations or bookmarks lands (from any thread)."""
+    again when its write lands or the post-commit step placed annotations anew."""
 
     changed = Signal(list)
-    _hop = Signal(list)
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -82,15 +66,13 @@ class Annotating(QObject):
         self.stack = QUndoStack(self)
         self.writes = StoreWrites(window.runner, lambda: window.library.conn, self)
         self.writes.failed.connect(self._on_write_failed)
+        self.writes.landed.connect(self._on_write_landed)
         self._post: Post | None = None
         self._text_map: dict[str, str] | None = {}  # item id -> text, see ``_texts``
         self._annotations: dict[str, Annotation] = {}
         self._bookmarks: dict[str, Bookmark] = {}
         colour = window.settings.qs.value(COLOUR_KEY, "yellow")
         self.colour = colour if colour in COLOURS else "yellow"
-        self._listener = _Listener(self)
-        notes.on_change.append(self._listener)
-        self._hop.connect(self._on_store_changed)
         window.mark_providers.append(self.marks_for)
         from reader.ui.reading_menu import ReadingMenu
 
@@ -335,7 +317,7 @@ class Annotating(QObject):
         if after is None:
             fn = lambda conn: _delete_annotation(conn, target.id)  # noqa: E731
         else:
-            fn = lambda conn: notes.restore_annotation(conn, after)  # noqa: E731
+            fn = lambda conn: notes.restore_annotation(conn, after).changes  # noqa: E731
         self.writes.submit("annotation", fn, ("annotation", before, after))
         self._after_change(target.post_id, target.item_id)
 
@@ -343,9 +325,9 @@ class Annotating(QObject):
         target = after or before
         assert target is not None
         if after is None:
-            fn = lambda conn: notes.remove_bookmark(conn, target.item_id)  # noqa: E731
+            fn = lambda conn: notes.remove_bookmark(conn, target.item_id).changes  # noqa: E731
         else:
-            fn = lambda conn: notes.restore_bookmark(conn, after)  # noqa: E731
+            fn = lambda conn: notes.restore_bookmark(conn, after).changes  # noqa: E731
         self.writes.submit("bookmark", fn, ("bookmark", before, after))
         if self._post is not None and target.post_id == self._post.id:
             self._refresh_bookmarks()
@@ -358,35 +340,9 @@ class Annotating(QObject):
             self.window.redraw_items([item_id])  # in place: no re-layout of a long thread
         self.changed.emit([item_id])
 
-    def _on_store_changed(self, item_ids: list[str]) -> None:
-        self.changed.emit(item_ids)
-        if item_ids:
-            self._update_search()
-
-    def _update_search(self) -> None:
-        """A saved note, bookmark or colour becomes searchable at once (``note:``, ``is:``,
-        ``color:``): re-index just those items on the writer thread, never the GUI's."""
-        if not self.window.library.paths.search_index.exists():
-            return  # the first index build includes them
-
-        def job(ctx: TaskContext) -> object:
-            from reader.search import open_index
-
-            # ensure_fresh, not update_items: it re-indexes every annotated item when the
-            # annotations' stamp moved, so the index also records that it is up to date.
-            index = open_index(ctx.library)
-            try:
-                return index.ensure_fresh(cancel=ctx.cancel)
-            finally:
-                index.close()
-
-        self.window.runner.submit(
-            "index",
-            job,
-            label="Updating the search index",
-            writes=True,
-            on_error=lambda message: self._message(f"Search index not updated: {message}"),
-        )
+    def _on_write_landed(self, write: Write) -> None:
+        self.window.post_commit.committed(write.changes)
+        self.changed.emit(sorted(write.changes.marked_items))
 
     def _on_write_failed(self, write: Write, message: str) -> None:
         self._message(f"Could not save the {write.label}: {message}")
@@ -424,11 +380,9 @@ class Annotating(QObject):
     # -- lifetime ----------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Before the runner shuts down: write what is pending, stop listening to the store."""
+        """Before the runner shuts down: write what is pending (the search index learns of
+        those at the next start, from the store's stamps)."""
         self.writes.flush()
-        self._listener.closed = True
-        if self._listener in notes.on_change:
-            notes.on_change.remove(self._listener)
 
 
 def install(window: MainWindow) -> Annotating:

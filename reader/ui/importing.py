@@ -7,13 +7,13 @@ time).  Each file is its own transaction in the store, so:
 * cancelling rolls back only the file being imported; files already committed stay, which is
   exactly "the library as it was before the file being imported".
 
-After the files, the job lets derived data catch up (``after_import``: the search index) in the
-same worker, reporting progress through the same status bar.
+Each committed file's ``Changes`` go to the window's post-commit step (``PostCommit``), which
+brings derived data (annotation placements, the search index) up to date once the files are in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +27,6 @@ from reader.ui import dialogs
 from reader.ui.tasks import Task, TaskContext, TaskRunner
 
 if TYPE_CHECKING:
-    from reader.store import Library
     from reader.ui.mainwindow import MainWindow
 
     _Base = MainWindow
@@ -46,10 +45,6 @@ def sample_paths() -> list[Path]:
     return sorted((resources_dir() / "sample").glob("*.txt"))
 
 
-AfterImport = Callable[[object, list[ImportResult], TaskContext], str | None]
-"""``(library, results, ctx) -> error or None``: run in the worker after the files commit."""
-
-
 def local_paths(mime: QMimeData | None) -> list[Path]:
     """The local files and folders in dropped data; anything else (web links, text) is ignored."""
     if mime is None or not mime.hasUrls():
@@ -66,7 +61,7 @@ class ImportOutcome:
     paths: list[Path]
     results: list[ImportResult] = field(default_factory=list)
     cancelled: bool = False
-    index_error: str | None = None
+    error: str | None = None  # the import job itself failed (a bug): files before it are in
 
     @property
     def problems(self) -> list[ImportResult]:
@@ -101,15 +96,9 @@ class ImportController(QObject):
     file_done = Signal(object)  # ImportResult, as each file commits (or fails)
     batch_done = Signal(object)  # ImportOutcome
 
-    def __init__(
-        self,
-        runner: TaskRunner,
-        after_import: AfterImport | None = None,
-        parent: QObject | None = None,
-    ) -> None:
+    def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
-        self.after_import = after_import
 
     @property
     def busy(self) -> bool:
@@ -118,7 +107,6 @@ class ImportController(QObject):
     def import_paths(self, paths: Iterable[Path | str], *, label: str = "Importing") -> Task:
         """Import files and folders (recursively) in the background."""
         targets = [Path(p) for p in paths]
-        after = self.after_import
 
         def job(ctx: TaskContext) -> ImportOutcome:
             outcome = ImportOutcome(targets)
@@ -136,12 +124,6 @@ class ImportController(QObject):
                 if result.cancelled:
                     break
             outcome.cancelled = ctx.cancelled
-            if outcome.changed and after is not None and not ctx.cancelled:
-                ctx.progress(None, "Updating the search index")
-                try:
-                    outcome.index_error = after(ctx.library, outcome.results, ctx)
-                except Exception as exc:  # the import itself succeeded; report, do not fail it
-                    outcome.index_error = f"{type(exc).__name__}: {exc}"
             return outcome
 
         return self.runner.submit(
@@ -152,7 +134,7 @@ class ImportController(QObject):
             on_partial=self.file_done.emit,
             on_done=self.batch_done.emit,
             on_error=lambda message: self.batch_done.emit(
-                ImportOutcome(targets, index_error=f"import failed: {message}")
+                ImportOutcome(targets, error=f"import failed: {message}")
             ),
         )
 
@@ -189,22 +171,19 @@ class ImportsMixin(_Base):
         self.panes.banner.show_text(SAMPLE_HINT)
         return task
 
-    def _after_import(self, library: Library, results: list, ctx: object) -> str | None:
-        if self.search is None:
-            return None
-        return self.search.after_import(library, results, ctx)
-
-    def _on_file_imported(self, result: object) -> None:
-        changed = list(getattr(result, "changed_post_ids", []) or [])
-        if not changed:
+    def _on_file_imported(self, result: ImportResult) -> None:
+        changes = result.changes
+        if not changes:
             return
+        self.post_commit.committed(changes)
+        changed = changes.posts
         self.reload_posts()
         if self._post is not None and self._post.id in changed:
             self.refresh_thread()
 
     def _on_import_finished(self, outcome: ImportOutcome) -> None:
         self.status.message(outcome.summary(), 10000)
-        if outcome.problems or outcome.index_error:
+        if outcome.problems or outcome.error:
             if self._report is None:
                 from reader.ui.report import ImportReport
 

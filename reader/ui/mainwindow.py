@@ -39,12 +39,14 @@ from reader.ui.models.posts import PostListModel
 from reader.ui.models.threadtree import ID_ROLE, ThreadModel
 from reader.ui.navigation import History, Location
 from reader.ui.panes import Panes
+from reader.ui.post_commit import PostCommit
 from reader.ui.settings import WindowSettings
 from reader.ui.statusbar import StatusArea
 from reader.ui.tasks import Task, TaskRunner
 from reader.ui.theme import thread_palette
 
 if TYPE_CHECKING:
+    from reader.derived import DerivedReport
     from reader.render import Mark
     from reader.ui.annotating import Annotating
     from reader.ui.export_dialog import ExportUi
@@ -103,7 +105,12 @@ class MainWindow(CommandsMixin, ImportsMixin, QMainWindow):
         self.actions = WindowActions(self)
         self.toolbar = self._build_toolbar()
         self.status = StatusArea(self, self.runner)
-        self.importer = ImportController(self.runner, self._after_import, self)
+        self.post_commit = PostCommit(self.runner, self)
+        self.post_commit.finished.connect(self._on_derived)
+        self.post_commit.failed.connect(
+            lambda message: self.status.message(f"Search index not updated: {message}")
+        )
+        self.importer = ImportController(self.runner, self)
         self.importer.file_done.connect(self._on_file_imported)
         self.importer.batch_done.connect(self._on_import_finished)
         self._filter_timer = QTimer(self, singleShot=True, interval=150)
@@ -595,6 +602,18 @@ class MainWindow(CommandsMixin, ImportsMixin, QMainWindow):
     def hit_items(self) -> list[str]:
         """Items of the open thread holding search hits, in display order."""
         return list(self._hit_items)
+
+    def _on_derived(self, report: DerivedReport) -> None:
+        """The post-commit step ran: say what the reader should know, redraw what it moved."""
+        lines = report.warnings + report.problems
+        if lines:
+            self.status.message("; ".join(lines), 15000)
+        changes = report.changes
+        if changes:
+            if self._post is not None and changes.marks_in(self._post.id):
+                self.rerender()
+            if self._annotating is not None:
+                self._annotating.changed.emit(sorted(changes.marked_items))
 
     @property
     def report(self) -> ImportReport | None:

@@ -65,8 +65,8 @@ class ImportReport(QDialog):
     def set_outcome(self, outcome: ImportOutcome) -> None:
         self.summary.setText(outcome.summary())
         rows = [(r.path, r.line, _message(r)) for r in outcome.problems]
-        if outcome.index_error:
-            rows.append((Path("search index"), None, outcome.index_error))
+        if outcome.error:
+            rows.append((Path("import"), None, outcome.error))
         self.set_rows(rows)
 
     def set_rows(self, rows: Sequence[tuple[Path, int | None, str]]) -> None:

@@ -330,15 +330,6 @@ class SearchUi(QObject):
         if self.field.text().strip() and showing:
             self.run_search()
 
-    def after_import(self, library: Any, results: list, ctx: TaskContext) -> str | None:
-        """Run in the import worker once its files committed: catch the index up."""
-        from reader.search import update_after_import
-
-        status = update_after_import(library, progress=ctx.progress, cancel=ctx.cancel)
-        if status.state in ("corrupt", "stale", "missing"):
-            return status.reason or status.state
-        return None
-
     def close(self) -> None:
         self._timer.stop()
         self.sessions.close()

@@ -454,7 +454,9 @@ def test_models_pass_the_model_tester(qtmodeltester, qapp, seeded_library):
     )
     text = post.body
     assert len(text) > 460
-    rows = [notes.add_annotation(conn, post.id, i, i + 5, note=f"n{i}") for i in range(0, 450, 2)]
+    rows = [
+        notes.add_annotation(conn, post.id, i, i + 5, note=f"n{i}").value for i in range(0, 450, 2)
+    ]
     model = AnnotationsModel(lambda item: "where", swatch)
     qtmodeltester.check(model, force_py=True)
     model.set_rows(rows)
@@ -464,7 +466,7 @@ def test_models_pass_the_model_tester(qtmodeltester, qapp, seeded_library):
     assert model.index(0, 0).data() == f"“{' '.join(text[0:5].split())}”"  # white space folded
     marks = BookmarksModel(lambda item: "where", lambda item: "title")
     qtmodeltester.check(marks, force_py=True)
-    marks.set_rows([notes.add_bookmark(conn, post.id)])
+    marks.set_rows([notes.add_bookmark(conn, post.id).value])
     assert marks.index(0, 0).data() == "title"
 
 
