@@ -178,14 +178,14 @@ def child_app(t0: float, library: str, big: str, rounds: int) -> dict:
     nodes = window.thread_model.node_count() - 1
     post = window.current_post
 
-    from reader.render import render_thread
+    from reader.render import PaneHtml, build_document
 
     panes = []
     for _ in range(rounds):
-        window.reading.show_thread(render_thread(window.library.thread(other)))
+        window.reading.show_thread(PaneHtml(build_document(window.library.thread(other))))
         settle(app, window)
         began = time.perf_counter()
-        window.reading.show_thread(render_thread(post))
+        window.reading.show_thread(PaneHtml(build_document(post)))
         window.reading.viewport().repaint()
         panes.append(time.perf_counter() - began)
         settle(app, window)

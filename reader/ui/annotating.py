@@ -8,8 +8,8 @@
 * Writes go through ``StoreWrites`` (the runner's writer thread, flushed at close).  Until a
   write lands, its effect is overlaid on what is read (``overlay_*``), so the pane, the tree
   and the panels show a change the moment it is made even while an import holds the database.
-* Highlights are drawn by the shared renderer: ``marks_for`` is one of the window's
-  ``mark_providers``, re-read from the store (plus the overlay) on every redraw, so a
+* Highlights are drawn by the shared renderer: ``thread_marks`` is the window's
+  ``marks_source``, re-read from the store (plus the overlay) on every redraw, so a
   re-anchoring import or a theme change redraws them without any bookkeeping here.  A change
   made here redraws only the item it touched (``MainWindow.redraw_items``).
 * A write that landed goes to the window's post-commit step with the ``Changes`` it made
@@ -34,7 +34,6 @@ from reader.annotate import store as notes
 from reader.changes import NOTHING, Changes
 from reader.errors import NotFound
 from reader.model import COLOURS, Annotation, Bookmark, Post
-from reader.render import Mark
 from reader.ui import note_dialog
 from reader.ui.textmap import Span, TextMap
 from reader.ui.undo import AnnotationChange, BookmarkChange
@@ -73,7 +72,7 @@ class Annotating(QObject):
         self._bookmarks: dict[str, Bookmark] = {}
         colour = window.settings.qs.value(COLOUR_KEY, "yellow")
         self.colour = colour if colour in COLOURS else "yellow"
-        window.mark_providers.append(self.marks_for)
+        window.marks_source = self.thread_marks
         from reader.ui.reading_menu import ReadingMenu
 
         self.menu = ReadingMenu(self)
@@ -133,19 +132,14 @@ class Annotating(QObject):
 
     # -- the open thread ---------------------------------------------------------------------
 
-    def marks_for(self, post: Post) -> dict[str, list[Mark]]:
-        """The window's mark provider: highlights of ``post``, older first (newer on top)."""
+    def thread_marks(self, post: Post) -> tuple[list[Annotation], list[Bookmark]]:
+        """The window's marks source: the annotations (placed in the current text) and
+        bookmarks of ``post``, pending writes included."""
         self._post = post
         self._text_map = None  # made when first needed: most threads open with no highlight
         self._annotations = {a.id: a for a in self.post_annotations(post.id)}
         self._refresh_bookmarks()
-        marks: dict[str, list[Mark]] = {}
-        order = sorted(self._annotations.values(), key=lambda a: (str(a.created), a.id))
-        for a in order:
-            if a.state != anchoring.ORPHAN and a.item_id in self._texts and a.end > a.start:
-                mark = Mark(a.start, a.end, "highlight", a.colour, a.id)
-                marks.setdefault(a.item_id, []).append(mark)
-        return marks
+        return list(self._annotations.values()), list(self._bookmarks.values())
 
     @property
     def _texts(self) -> dict[str, str]:

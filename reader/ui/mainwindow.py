@@ -3,25 +3,26 @@
 Data flow, one direction at a time:
 
 * the posts list's current row opens a thread (``open_post``): the store loads it, the tree model
-  maps it, ``render_thread`` draws it, the pane shows it;
+  maps it, ``PaneHtml`` writes its document, the pane shows it;
 * the tree's current row marks and scrolls to the comment in the pane;
 * a click in the pane selects the tree row without scrolling the pane (``_from_pane``).
 
 Reads happen on the GUI thread's own ``Library`` (WAL: never blocked by an import); every write
 (imports, marking read) goes through the ``TaskRunner``'s writer thread.
 
-Hooks other parts plug into: ``mark_providers`` (callables ``post -> {item_id: [Mark]}``; the
-annotation highlights are one), ``redraw_items`` (redraw the items whose marks changed, in
-place), ``add_file_action`` (File › Export Thread…), ``thread_opened`` and ``item_selected``
-signals, ``current_post``/``current_item``.  Highlights, notes, bookmarks and their panels live
-in ``reader.ui.annotating`` (``self.annotating``), export in ``reader.ui.export_dialog``.
+Hooks other parts plug into: ``marks_source`` (``post -> (annotations, bookmarks)``, given by
+the annotations controller; the document model places and draws them), ``redraw_items``
+(redraw the items whose marks changed, in place), ``add_file_action`` (File › Export
+Thread…), ``thread_opened`` and ``item_selected`` signals, ``current_post``/``current_item``.
+Highlights, notes, bookmarks and their panels live in ``reader.ui.annotating``
+(``self.annotating``), export in ``reader.ui.export_dialog``.
 """
 
 from __future__ import annotations
 
 import calendar
 import gc
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QTimer, Signal
@@ -47,14 +48,15 @@ from reader.ui.theme import thread_palette
 
 if TYPE_CHECKING:
     from reader.derived import DerivedReport
-    from reader.render import Mark
+    from reader.model import Annotation, Bookmark
+    from reader.render import ThreadDocument
     from reader.ui.annotating import Annotating
     from reader.ui.export_dialog import ExportUi
     from reader.ui.report import ImportReport
 
 OPEN_POSTS = 60  # on first load, open the newest years until about this many posts show
 SETUP_DELAY_MS = 200  # after the first paint: annotations and their panels are installed
-MarkProvider = Callable[[Post], Mapping[str, Sequence["Mark"]]]
+MarksSource = Callable[[Post], tuple[Sequence["Annotation"], Sequence["Bookmark"]]]
 Highlighter = Callable[[str], list[tuple[int, int]]]
 
 
@@ -78,7 +80,7 @@ class MainWindow(CommandsMixin, ImportsMixin, QMainWindow):
         self.settings = settings or WindowSettings()
         self.runner = runner or TaskRunner(library.paths, self)
         self.history = History()
-        self.mark_providers: list[MarkProvider] = []
+        self.marks_source: MarksSource | None = None
         self._post: Post | None = None
         self._highlight: Highlighter | None = None
         self._hit_items: list[str] = []
@@ -384,12 +386,12 @@ class MainWindow(CommandsMixin, ImportsMixin, QMainWindow):
             if here is not None and (here.post_id != post_id or here.item_id != item_id):
                 self.history.push(here)
         if terms and highlight is None:
-            from reader.render.thread_html import term_marks
+            from reader.render import term_marks
 
             words = list(terms)
 
             def highlight(text: str) -> list[tuple[int, int]]:
-                return [(m.start, m.end) for m in term_marks(text, words)]
+                return term_marks(text, words)
 
         self._highlight = highlight
         self._show(post)
@@ -482,45 +484,42 @@ class MainWindow(CommandsMixin, ImportsMixin, QMainWindow):
             self._expand_timer.start()
 
     def _render(self) -> None:
-        from reader.render import render_thread  # with the first thread, not the window
+        from reader.render import PaneHtml  # with the first thread, not the window
 
         if self._post is None:
             return
-        rendered = render_thread(
-            self._post, marks=self._marks(), palette=thread_palette(self._dark)
-        )
+        rendered = PaneHtml(self._document(), thread_palette(self._dark))
         self.reading.show_thread(rendered)
 
-    def _marks(self) -> dict[str, list[Mark]]:
-        """Every provider's marks, then search hits on top; notes which items have hits."""
-        from reader.render import Mark
+    def _document(self) -> ThreadDocument:
+        """The open thread with the reader's marks and the search hits; notes which items
+        have hits."""
+        from reader.render import build_document
 
-        assert self._post is not None
-        marks: dict[str, list[Mark]] = {}
-        for provider in self.mark_providers:
-            for item_id, item_marks in provider(self._post).items():
-                marks.setdefault(item_id, []).extend(item_marks)
-        self._hit_items = []
+        post = self._post
+        assert post is not None
+        annotations: Sequence[Annotation] = ()
+        bookmarks: Sequence[Bookmark] = ()
+        if self.marks_source is not None:
+            annotations, bookmarks = self.marks_source(post)
+        hits: dict[str, list[tuple[int, int]]] = {}
         if self._highlight is not None:
-            items = [(self._post.id, self._post.body)]
-            items += [(c.id, c.text) for c in self._post.walk_comments()]
+            items = [(post.id, post.body)]
+            items += [(c.id, c.text) for c in post.walk_comments()]
             for item_id, text in items:
                 ranges = self._highlight(text)
                 if ranges:
-                    self._hit_items.append(item_id)
-                    hits = [Mark(start, end) for start, end in ranges]
-                    marks.setdefault(item_id, []).extend(hits)  # drawn last, on top
-        return marks
+                    hits[item_id] = ranges
+        self._hit_items = list(hits)
+        return build_document(post, annotations=annotations, bookmarks=bookmarks, hits=hits)
 
     def redraw_items(self, item_ids: Sequence[str]) -> None:
         """Redraw only these items of the open thread (their marks changed), in place."""
-        from reader.render import render_thread
+        from reader.render import PaneHtml
 
         if self._post is None:
             return
-        rendered = render_thread(
-            self._post, marks=self._marks(), palette=thread_palette(self._dark)
-        )
+        rendered = PaneHtml(self._document(), thread_palette(self._dark))
         self.reading.redraw_items(rendered, item_ids)
 
     def refresh_thread(self) -> None:

@@ -473,7 +473,7 @@ def test_models_pass_the_model_tester(qtmodeltester, qapp, seeded_library):
 def test_redrawing_one_item_gives_the_document_a_full_render_would(qtbot, seeded_library):
     from PySide6.QtWidgets import QTextBrowser
 
-    from reader.render import Mark, render_thread
+    from reader.render import Highlight, render_thread
     from reader.ui.reading import ReadingPane
 
     def blocks(document) -> list[tuple]:
@@ -498,10 +498,12 @@ def test_redrawing_one_item_gives_the_document_a_full_render_would(qtbot, seeded
     pane.show_thread(render_thread(post))
     pane.complete()
     items = pane.items
-    marks: dict[str, list[Mark]] = {}
+    marks: dict[str, list[Highlight]] = {}
+    hits: dict[str, list[tuple[int, int]]] = {}
     for number in (0, 1, 7, len(items) - 1):
-        marks[items[number]] = [Mark(2, 9, "highlight", "green", "a"), Mark(5, 12)]
-        rendered = render_thread(post, marks=marks)
+        marks[items[number]] = [Highlight(2, 9, "green", "a")]
+        hits[items[number]] = [(5, 12)]
+        rendered = render_thread(post, marks=marks, hits=hits)
         pane.redraw_items(rendered, [items[number]])
         whole = QTextBrowser()
         qtbot.addWidget(whole)

@@ -75,7 +75,7 @@ def test_a_thread_opened_first_thing_has_its_annotations(make_window, seeded_lib
     assert not window.is_set_up
     window.open_post(gui.biggest_post(window))
     assert window.is_set_up  # installed before the thread was shown, so it draws highlights
-    assert window.annotating.marks_for in window.mark_providers
+    assert window.marks_source == window.annotating.thread_marks
 
 
 def test_the_collector_runs_again_after_a_thread_is_painted(
