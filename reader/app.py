@@ -46,7 +46,7 @@ def start(
     window.show()
     restored = window.restore_position()
     if first_run and not restored:
-        window.import_sample_if_empty()
+        window.imports.import_sample_if_empty()
     # Everything made so far (modules, widgets, the posts list) lives as long as the window:
     # keep it out of the collector's full passes, which otherwise walk all of it (~30 ms)
     # at unpredictable moments, such as while a thread opens.  (There is no cyclic garbage

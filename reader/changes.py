@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 if TYPE_CHECKING:
     from reader.model import Annotation, Bookmark
 
-T = TypeVar("T")
+T = TypeVar("T", covariant=True)
 _NONE: frozenset[str] = frozenset()
 
 

@@ -28,7 +28,7 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from reader.annotate import anchoring
@@ -153,7 +153,7 @@ class Highlight:
     number: int = 0  # its note number
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built per paragraph, frozen ones cost ~2x
 class Span:
     """A stretch of one paragraph with the same marks.  ``text`` may hold single newlines
     (line breaks inside the paragraph)."""
@@ -169,7 +169,7 @@ class Span:
     notes: tuple[int, ...] = ()  # note numbers printed right after it
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built per paragraph, frozen ones cost ~2x
 class Paragraph:
     start: int
     end: int
@@ -224,10 +224,10 @@ class Block:
     vanished: bool = False
     is_new: bool = False
     replies: int = 0
-    bookmarks: list[Bookmark] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
-    highlights: list[Highlight] = field(default_factory=list)  # oldest first, drawn in order
-    hits: list[Range] = field(default_factory=list)
+    bookmarks: Sequence[Bookmark] = ()
+    notes: Sequence[Note] = ()
+    highlights: Sequence[Highlight] = ()  # oldest first, drawn in order
+    hits: Sequence[Range] = ()
     context: bool = False
     omitted_replies: int = 0
     _paragraphs: list[Paragraph] | None = None
@@ -252,6 +252,8 @@ def split(
     that ends in the blank lines between paragraphs gets it at the end of the paragraph before.
     """
     ranges = paragraph_spans(text)
+    if not highlights and not hits:  # most items: plain paragraphs, perhaps with links
+        return [Paragraph(start, end, spans_of(text, start, end)) for start, end in ranges]
     numbered = [h for h in highlights if h.number]
     if not ranges:
         if not numbered:
@@ -266,18 +268,10 @@ def split(
                 break
         notes.setdefault(at, []).append(h.number)
     drawn = [h for h in highlights if h.end > h.start]
-    return [_paragraph(text, start, end, drawn, hits, notes) for start, end in ranges]
-
-
-def _paragraph(
-    text: str,
-    start: int,
-    end: int,
-    highlights: Sequence[Highlight],
-    hits: Sequence[Range],
-    notes: Mapping[int, list[int]],
-) -> Paragraph:
-    return Paragraph(start, end, spans_of(text, start, end, highlights, hits, notes))
+    return [
+        Paragraph(start, end, spans_of(text, start, end, drawn, hits, notes))
+        for start, end in ranges
+    ]
 
 
 def spans_of(
@@ -290,10 +284,11 @@ def spans_of(
 ) -> tuple[Span, ...]:
     """``text[start:end]`` cut into spans wherever a highlight, hit, link or note number starts
     or ends; ``notes`` maps offsets to the note numbers printed there."""
-    notes = notes or {}
-    found = links(text, start, end) if "://" in text[start:end] else []
+    piece = text[start:end]
+    found = links(text, start, end) if "://" in piece else []
     if not (highlights or hits or found or notes):  # most paragraphs: one plain span
-        return (Span(start, end, text[start:end]),) if end > start else ()
+        return (Span(start, end, piece),) if end > start else ()
+    notes = notes or {}
     cuts = {start, end}
     for h in highlights:
         cuts.update(x for x in (h.start, h.end) if start < x < end)
@@ -405,20 +400,22 @@ class ThreadDocument:
     def _make_block(self, n: int) -> Block:
         node = self._nodes[n]
         item_id = node.id
+        marks = (
+            self._bookmarks.get(item_id, ()),
+            self._notes.get(item_id, ()),
+            self._annotations.get(item_id, ()),
+            self._hits.get(item_id, ()),
+        )
         if isinstance(node, Post):
-            block = Block(n, "post", item_id, "", 0, node.body)
-        else:
-            block = Block(
-                n, "comment", item_id, node.path, self.depths[n], node.text, node.author,
-                node.removed, node.vanished, node.is_new, len(node.replies),
-            )  # fmt: skip
-            if self.annotated_only:
-                block.context = item_id in self._context
-                block.omitted_replies = sum(1 for r in node.replies if r.id not in self._kept)
-        block.bookmarks = self._bookmarks.get(item_id, [])
-        block.notes = self._notes.get(item_id, [])
-        block.highlights = self._annotations.get(item_id, [])
-        block.hits = list(self._hits.get(item_id, ()))
+            return Block(n, "post", item_id, "", 0, node.body, None, False, False, False, 0,
+                         *marks)  # fmt: skip
+        block = Block(
+            n, "comment", item_id, node.path, self.depths[n], node.text, node.author,
+            node.removed, node.vanished, node.is_new, len(node.replies), *marks,
+        )  # fmt: skip
+        if self.annotated_only:
+            block.context = item_id in self._context
+            block.omitted_replies = sum(1 for r in node.replies if r.id not in self._kept)
         return block
 
 
@@ -461,22 +458,25 @@ def build_document(
     """
     nodes, depths = _walk(post)
     document = ThreadDocument(post, nodes, depths)
-    index = {item: n for n, item in enumerate(document.items)}
-    by_item: dict[str, list[Annotation]] = {}
-    for annotation in annotations:
-        if annotation.item_id in index:
-            by_item.setdefault(annotation.item_id, []).append(annotation)
-    for bookmark in bookmarks:
-        if bookmark.item_id in index:
-            document._bookmarks.setdefault(bookmark.item_id, []).append(bookmark)
-    document.bookmarks_total = sum(len(found) for found in document._bookmarks.values())
     document._hits = hits or {}
+    annotations, bookmarks = list(annotations), list(bookmarks)
+    by_item: dict[str, list[Annotation]] = {}
+    if annotations or bookmarks:  # most threads have none: no need to look items up
+        known = set(document.items)
+        for annotation in annotations:
+            if annotation.item_id in known:
+                by_item.setdefault(annotation.item_id, []).append(annotation)
+        for bookmark in bookmarks:
+            if bookmark.item_id in known:
+                document._bookmarks.setdefault(bookmark.item_id, []).append(bookmark)
+    document.bookmarks_total = sum(len(found) for found in document._bookmarks.values())
     if annotated_only:
         _keep_marked(document, set(by_item) | set(document._bookmarks))
-    for n in document.shown:
-        item_id = document.items[n]
-        if item_id in by_item:
-            _number(document, n, by_item[item_id])
+    if by_item:
+        for n in document.shown:
+            item_id = document.items[n]
+            if item_id in by_item:
+                _number(document, n, by_item[item_id])
     return document
 
 

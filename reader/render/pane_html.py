@@ -195,11 +195,17 @@ def _comment_head(block: Block, style: str, palette: ThreadPalette) -> str:
 
 
 def _paragraphs(block: Block, palette: ThreadPalette, style: str) -> list[str]:
-    return [
-        f'<p style="{style}">{write_spans(p.spans, palette)}</p>'
-        for p in block.paragraphs
-        if p.end > p.start
-    ]
+    out = []
+    for paragraph in block.paragraphs:
+        spans = paragraph.spans
+        if len(spans) == 1 and spans[0].colour is None and not spans[0].hit and not spans[0].link:
+            inner = _esc_lines(spans[0].text)  # most paragraphs: plain text
+        elif paragraph.end > paragraph.start:
+            inner = write_spans(spans, palette)
+        else:
+            continue
+        out.append(f'<p style="{style}">{inner}</p>')
+    return out
 
 
 def write_spans(spans: Sequence[Span], palette: ThreadPalette = LIGHT) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,7 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from reader.store import ImportResult
-from reader.ui.importing import ImportOutcome
+
+if TYPE_CHECKING:
+    from reader.ui.controllers.imports import ImportOutcome
 
 
 def _message(result: ImportResult) -> str:

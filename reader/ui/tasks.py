@@ -257,6 +257,11 @@ class TaskRunner(QObject):
     def busy(self) -> bool:
         return bool(self._active)
 
+    @property
+    def closed(self) -> bool:
+        """Shut down: the window is going away, and its library with it."""
+        return self._closed
+
     def active(self, kind: str | None = None) -> list[Task]:
         return [t for t in self._active.values() if kind is None or t.kind == kind]
 

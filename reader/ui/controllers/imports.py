@@ -1,37 +1,38 @@
-"""Importing from the window: dropped files and folders, File › Import…, and the problem report.
+"""Importing from the window: dropped files and folders, File › Import…, the first-run sample,
+and the problem report.
 
 All imports run as writer tasks on the ``TaskRunner`` (their own SQLite connection, one at a
 time).  Each file is its own transaction in the store, so:
 
-* ``file_done`` fires as each file commits, and the window shows its posts at once;
+* as each file commits, its ``Changes`` go to every view (``library_changed``: the posts appear
+  at once) and to the post-commit step, which brings derived data (annotation placements, the
+  search index) up to date once the files are in;
 * cancelling rolls back only the file being imported; files already committed stay, which is
   exactly "the library as it was before the file being imported".
 
-Each committed file's ``Changes`` go to the window's post-commit step (``PostCommit``), which
-brings derived data (annotation placements, the search index) up to date once the files are in.
+Drops are taken with an event filter on the window, so no widget has to forward them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData, QObject, Signal
+from PySide6.QtCore import QEvent, QMimeData, QObject, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QWidget
 
 from reader.paths import resources_dir
 from reader.store import ImportResult
 from reader.ui import dialogs
-from reader.ui.tasks import Task, TaskContext, TaskRunner
+from reader.ui.context import AppContext
+from reader.ui.panes import Banner
+from reader.ui.tasks import Task, TaskContext
 
 if TYPE_CHECKING:
-    from reader.ui.mainwindow import MainWindow
-
-    _Base = MainWindow
-else:
-    _Base = object
+    from reader.ui.report import ImportReport
 
 SAMPLE_HINT = (
     "You are looking at a small sample archive, so you can try the reader. To read your own "
@@ -90,24 +91,39 @@ class ImportOutcome:
         return text
 
 
-class ImportController(QObject):
-    """Starts import tasks and relays their results; one instance per window."""
+class ImportsController(QObject):
+    """Starts imports and reports on them; one per window."""
 
     file_done = Signal(object)  # ImportResult, as each file commits (or fails)
-    batch_done = Signal(object)  # ImportOutcome
+    sample_ready = Signal()  # the first-run sample is in: a thread may be opened
 
-    def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.runner = runner
+    def __init__(self, ctx: AppContext, window: QWidget, banner: Banner) -> None:
+        super().__init__(ctx.events)
+        self.ctx = ctx
+        self.window = window  # the dialogs' parent and the drop target
+        self.banner = banner
+        self._sample_task: Task | None = None
+        self._report: ImportReport | None = None  # made when first needed
+        self.file_done.connect(self._on_file_imported)
+        window.setAcceptDrops(True)
+        window.installEventFilter(self)
 
     @property
     def busy(self) -> bool:
-        return bool(self.runner.active("import"))
+        return bool(self.ctx.runner.active("import"))
 
-    def import_paths(self, paths: Iterable[Path | str], *, label: str = "Importing") -> Task:
+    @property
+    def report(self) -> ImportReport | None:
+        return self._report
+
+    # -- importing ---------------------------------------------------------------------------
+
+    def import_paths(self, paths: Sequence[Path | str], *, label: str = "Importing") -> Task:
         """Import files and folders (recursively) in the background."""
-        targets = [Path(p) for p in paths]
+        self.ctx.say(f"{label} {len(paths)} item{'s' if len(paths) != 1 else ''}…")
+        return self._start([Path(p) for p in paths], label)
 
+    def _start(self, targets: list[Path], label: str) -> Task:
         def job(ctx: TaskContext) -> ImportOutcome:
             outcome = ImportOutcome(targets)
             done = 0
@@ -126,99 +142,88 @@ class ImportController(QObject):
             outcome.cancelled = ctx.cancelled
             return outcome
 
-        return self.runner.submit(
+        return self.ctx.runner.submit(
             "import",
             job,
             label=label,
             writes=True,
             on_partial=self.file_done.emit,
-            on_done=self.batch_done.emit,
-            on_error=lambda message: self.batch_done.emit(
+            on_done=self._on_finished,
+            on_error=lambda message: self._on_finished(
                 ImportOutcome(targets, error=f"import failed: {message}")
             ),
         )
 
     def cancel(self) -> None:
-        self.runner.cancel_all("import")
+        self.ctx.runner.cancel_all("import")
 
-
-class ImportsMixin(_Base):
-    """The window's side of importing: File › Import…, drops, the first-run sample, refresh."""
-
-    # -- importing ---------------------------------------------------------------------------
-
-    def import_paths(self, paths: Sequence[Path | str], *, label: str = "Importing") -> Task:
-        self.status.message(f"{label} {len(paths)} item{'s' if len(paths) != 1 else ''}…")
-        return self.importer.import_paths(paths, label=label)
-
-    def choose_and_import_files(self) -> None:
-        files = dialogs.choose_files(self)
+    def choose_files(self) -> None:
+        files = dialogs.choose_files(self.window)
         if files:
             self.import_paths(files)
 
-    def choose_and_import_folder(self) -> None:
-        folder = dialogs.choose_folder(self)
+    def choose_folder(self) -> None:
+        folder = dialogs.choose_folder(self.window)
         if folder:
             self.import_paths([folder])
 
     def import_sample_if_empty(self) -> Task | None:
         """First run: import the shipped sample into an empty library, to show the reader."""
-        if not self.library.is_empty() or not sample_paths():
+        if not self.ctx.library.is_empty() or not sample_paths():
             return None
         task = self.import_paths(sample_paths(), label="Importing the sample archive")
         self._sample_task = task
-        self.settings.sample_imported = True
-        self.panes.banner.show_text(SAMPLE_HINT)
+        self.ctx.settings.sample_imported = True
+        self.banner.show_text(SAMPLE_HINT)
         return task
 
     def _on_file_imported(self, result: ImportResult) -> None:
         changes = result.changes
-        if not changes:
-            return
-        self.post_commit.committed(changes)
-        changed = changes.posts
-        self.reload_posts()
-        if self._post is not None and self._post.id in changed:
-            self.refresh_thread()
+        self.ctx.changed(changes)
+        self.ctx.committed(changes)
 
-    def _on_import_finished(self, outcome: ImportOutcome) -> None:
-        self.status.message(outcome.summary(), 10000)
+    def _on_finished(self, outcome: ImportOutcome) -> None:
+        self.ctx.say(outcome.summary(), 10000)
         if outcome.problems or outcome.error:
             if self._report is None:
-                from reader.ui.report import ImportReport
+                from reader.ui.report import ImportReport  # the table, only when needed
 
-                self._report = ImportReport(self)
+                self._report = ImportReport(self.window)
             self._report.set_outcome(outcome)
             self._report.show()
             self._report.raise_()
         if self._sample_task is not None and self._sample_task.finished:
             self._sample_task = None
-            if self._post is None:
-                self.next_post()
-        elif any(r.ok and r.changed for r in outcome.results):
-            self.panes.banner.hide()
-        self.import_finished.emit(outcome)
+            self.sample_ready.emit()
+        elif outcome.changed:
+            self.banner.hide()
+        self.ctx.events.import_finished.emit(outcome)
 
     # -- drag and drop -----------------------------------------------------------------------
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        paths = local_paths(event.mimeData())
-        if paths:
-            event.acceptProposedAction()
-            self.status.message(f"Drop to import {len(paths)} item{'s' if len(paths) > 1 else ''}")
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if local_paths(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths = local_paths(event.mimeData())
-        if not paths:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        self.import_paths(paths)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.DragEnter and isinstance(event, QDragEnterEvent):
+            paths = local_paths(event.mimeData())
+            if paths:
+                event.acceptProposedAction()
+                many = "s" if len(paths) > 1 else ""
+                self.ctx.say(f"Drop to import {len(paths)} item{many}")
+            else:
+                event.ignore()
+            return True
+        if kind == QEvent.Type.DragMove and isinstance(event, QDragMoveEvent):
+            if local_paths(event.mimeData()):
+                event.acceptProposedAction()
+            else:
+                event.ignore()
+            return True
+        if kind == QEvent.Type.Drop and isinstance(event, QDropEvent):
+            paths = local_paths(event.mimeData())
+            if paths:
+                event.acceptProposedAction()
+                self.import_paths(paths)
+            else:
+                event.ignore()
+            return True
+        return False

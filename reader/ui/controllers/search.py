@@ -27,16 +27,20 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QStackedWidget,
+    QToolBar,
     QToolButton,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from reader.paths import LibraryPaths
+from reader.ui.context import AppContext
+from reader.ui.controllers.thread import ThreadController
 from reader.ui.tasks import TaskContext
 
 if TYPE_CHECKING:
-    from reader.ui.mainwindow import MainWindow
     from reader.ui.models.results import ResultDelegate, ResultsModel
 
 DEBOUNCE_MS = 180
@@ -77,16 +81,28 @@ class _Sessions:
             self._all.clear()
 
 
-class SearchUi(QObject):
-    """Owns the search field, the results page and the index maintenance of one window."""
+class SearchController(QObject):
+    """Owns the search field (in ``toolbar``), the results page (in ``left_stack``, over the
+    posts list) and the index maintenance of one window."""
 
     results_shown = Signal(object)  # SearchResults, once on screen
     index_checked = Signal(object)  # IndexStatus after a background check/update
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.sessions = _Sessions(window.library.paths)
+    def __init__(
+        self,
+        ctx: AppContext,
+        thread: ThreadController,
+        toolbar: QToolBar,
+        left_stack: QStackedWidget,
+        posts_view: QTreeView,
+    ) -> None:
+        super().__init__(ctx.events)
+        self.ctx = ctx
+        self.thread = thread
+        self.toolbar = toolbar
+        self.left_stack = left_stack
+        self.posts_view = posts_view
+        self.sessions = _Sessions(ctx.library.paths)
         self.sort = "relevance"
         self._build()
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
@@ -96,8 +112,7 @@ class SearchUi(QObject):
     # -- widgets -----------------------------------------------------------------------------
 
     def _build(self) -> None:
-        window = self.window
-        self.field = QLineEdit(window)
+        self.field = QLineEdit(self.toolbar)
         self.field.setObjectName("search-field")
         self.field.setPlaceholderText("Search posts and comments (Ctrl+K)")
         self.field.setClearButtonEnabled(True)
@@ -106,7 +121,7 @@ class SearchUi(QObject):
         self.field.setMaximumWidth(420)
         self.field.textChanged.connect(self._on_text)
         self.field.returnPressed.connect(self._on_return)
-        window.toolbar.addWidget(self.field)
+        self.toolbar.addWidget(self.field)
         for key, slot in (("Esc", self.clear), ("Down", self.focus_results)):
             shortcut = QShortcut(QKeySequence(key), self.field)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -142,7 +157,6 @@ class SearchUi(QObject):
         return self._page
 
     def _build_page(self) -> None:
-        window = self.window
         self._page = QWidget()
         self._page.setObjectName("search-results")
         layout = QVBoxLayout(self._page)
@@ -175,7 +189,7 @@ class SearchUi(QObject):
         self.view.selectionModel().currentChanged.connect(self._on_current)
         self.view.activated.connect(lambda index: self.open_hit(index.row()))
         layout.addWidget(self.view, 1)
-        window.panes.left_stack.addWidget(self._page)
+        self.left_stack.addWidget(self._page)
 
     # -- typing and searching ----------------------------------------------------------------
 
@@ -192,10 +206,10 @@ class SearchUi(QObject):
     def clear(self) -> None:
         """Escape: empty the field and show the posts list again."""
         self._timer.stop()
-        self.window.runner.cancel_all("search")
+        self.ctx.runner.cancel_all("search")
         self.field.clear()
-        self.window.panes.left_stack.setCurrentIndex(0)
-        self.window.posts_view.setFocus()
+        self.left_stack.setCurrentIndex(0)
+        self.posts_view.setFocus()
 
     def toggle_sort(self) -> None:
         self.sort = "date" if self.sort == "relevance" else "relevance"
@@ -205,10 +219,10 @@ class SearchUi(QObject):
     def _on_text(self, text: str) -> None:
         if not text.strip():
             self._timer.stop()
-            self.window.runner.cancel_all("search")
+            self.ctx.runner.cancel_all("search")
             if self._model is not None:
                 self._model.set_results(None)
-            self.window.panes.left_stack.setCurrentIndex(0)
+            self.left_stack.setCurrentIndex(0)
             return
         self._timer.start()
 
@@ -232,8 +246,8 @@ class SearchUi(QObject):
 
         page = self.page
         self.summary.setText("Searching…")
-        self.window.panes.left_stack.setCurrentWidget(page)
-        self.window.runner.submit(
+        self.left_stack.setCurrentWidget(page)
+        self.ctx.runner.submit(
             "search",
             job,
             supersede=True,
@@ -256,7 +270,7 @@ class SearchUi(QObject):
             line = f"{total:,} match{'es' if total != 1 else ''}"
         notices = " ".join(results.notices)
         self.summary.setText(f"{line}. {notices}".strip() if notices else line)
-        self.window.panes.left_stack.setCurrentWidget(self.page)
+        self.left_stack.setCurrentWidget(self.page)
         if open_first and shown:
             self.view.setCurrentIndex(self.model.index(0, 0))
         self.results_shown.emit(results)
@@ -279,7 +293,7 @@ class SearchUi(QObject):
 
             return highlight_ranges(text, match) if match else []
 
-        return self.window.open_post(hit.post_id, hit.comment_id, highlight=highlight)
+        return self.thread.open_post(hit.post_id, hit.comment_id, highlight=highlight)
 
     def current_hit(self) -> Any:
         if self._page is None:
@@ -311,22 +325,20 @@ class SearchUi(QObject):
             finally:
                 index.close()
 
-        self.window.runner.submit(
+        self.ctx.runner.submit(
             "index",
             job,
             label="Indexing the library for search",
             writes=True,
             on_done=self._index_done,
-            on_error=lambda message: self.window.status.message(f"Search index: {message}"),
+            on_error=lambda message: self.ctx.say(f"Search index: {message}"),
         )
 
     def _index_done(self, status: Any) -> None:
         if not status.fresh and status.reason:
-            self.window.status.message(f"Search index: {status.reason}")
+            self.ctx.say(f"Search index: {status.reason}")
         self.index_checked.emit(status)
-        showing = (
-            self._page is not None and self.window.panes.left_stack.currentWidget() is self._page
-        )
+        showing = self._page is not None and self.left_stack.currentWidget() is self._page
         if self.field.text().strip() and showing:
             self.run_search()
 
