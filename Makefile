@@ -19,6 +19,7 @@ lint:
 	@./scripts/bootstrap.sh test
 	$(VENV)/bin/ruff check reader tests bench
 	$(VENV)/bin/ruff format --check reader tests bench
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output

@@ -158,17 +158,17 @@ def child_app(t0: float, library: str, big: str, rounds: int) -> dict:
     other = window.posts_model.summaries[0].id
     # informational: the first thread opened in the process sets up what it needs once
     began = time.perf_counter()
-    window.thread.open_post(big)
+    window.threads.open_post(big)
     window.thread_view.viewport().repaint()
     window.reading.viewport().repaint()
     first_open = time.perf_counter() - began
     settle(app, window)
     opens, opens_cpu, settles = [], [], []
     for _ in range(rounds):
-        window.thread.open_post(other)
+        window.threads.open_post(other)
         settle(app, window)
         began, began_cpu = time.perf_counter(), time.thread_time()
-        window.thread.open_post(big)
+        window.threads.open_post(big)
         window.thread_view.viewport().repaint()
         window.reading.viewport().repaint()
         opens.append(time.perf_counter() - began)
@@ -176,7 +176,7 @@ def child_app(t0: float, library: str, big: str, rounds: int) -> dict:
         settle(app, window)
         settles.append(time.perf_counter() - began)
     nodes = window.thread_model.node_count() - 1
-    post = window.thread.current_post
+    post = window.threads.current_post
 
     from reader.render import PaneHtml, build_document
 
@@ -242,7 +242,7 @@ def settle(app: object, window: object) -> None:
     deadline = time.perf_counter() + 5
     while time.perf_counter() < deadline:
         app.processEvents()  # type: ignore[attr-defined]
-        if window.reading.is_complete and not window.thread.expanding:  # type: ignore[attr-defined]
+        if window.reading.is_complete and not window.threads.expanding:  # type: ignore[attr-defined]
             app.processEvents()  # type: ignore[attr-defined]
             return
 

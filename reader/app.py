@@ -35,9 +35,12 @@ def start(
     from reader.ui.mainwindow import MainWindow
     from reader.ui.settings import WindowSettings
 
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    existing = QApplication.instance()
+    app = (
+        existing
+        if isinstance(existing, QApplication)
+        else QApplication(list(argv) if argv is not None else sys.argv[:1])
+    )
     app.setApplicationName("Archive Reader")
     app.setApplicationDisplayName("Archive Reader")
     app.setDesktopFileName("archive-reader")

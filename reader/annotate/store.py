@@ -25,6 +25,7 @@ import datetime as dt
 import sqlite3
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 from reader.annotate import anchoring
 from reader.changes import NOTHING, Changes, Saved
@@ -81,7 +82,7 @@ def clean_note(note: str) -> str:
     return note.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _annotation(row: tuple) -> Annotation:
+def _annotation(row: tuple[Any, ...]) -> Annotation:
     return Annotation(
         id=row[0],
         item_id=row[1],
@@ -99,7 +100,7 @@ def _annotation(row: tuple) -> Annotation:
     )
 
 
-def _bookmark(row: tuple) -> Bookmark:
+def _bookmark(row: tuple[Any, ...]) -> Bookmark:
     return Bookmark(id=row[0], item_id=row[1], post_id=row[2], label=row[3], created=_time(row[4]))
 
 
@@ -304,7 +305,9 @@ def get_annotation(conn: sqlite3.Connection, annotation_id: str) -> Annotation:
     return _annotation(row)
 
 
-def _select(conn: sqlite3.Connection, where: str = "", params: Iterable = ()) -> list[Annotation]:
+def _select(
+    conn: sqlite3.Connection, where: str = "", params: Iterable[object] = ()
+) -> list[Annotation]:
     sql = f"SELECT {_A_COLUMNS} FROM annotations {where} ORDER BY post_id, item_id, start_at, id"
     return [_annotation(row) for row in conn.execute(sql, list(params))]
 
@@ -320,9 +323,9 @@ def _document_order(conn: sqlite3.Connection, annotations: list[Annotation]) -> 
         ):
             paths[cid] = tuple(int(p) for p in path.split(".") if p.isdigit())
 
-    def key(a: Annotation) -> tuple:
+    def key(a: Annotation) -> tuple[Any, ...]:
         if a.item_id == a.post_id:
-            where: tuple = (0, ())
+            where: tuple[int, tuple[int, ...]] = (0, ())
         else:
             where = (1, paths.get(a.item_id, (1 << 30,)))
         return (a.post_id, *where, a.item_id, a.start, a.id)

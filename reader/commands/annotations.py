@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader.annotate import markdown, reanchor, store, w3c
 from reader.commands.post_commit import after_writes
@@ -19,15 +19,18 @@ from reader.errors import NotFound, ReaderError
 from reader.model import COLOURS, Annotation, Bookmark
 from reader.store import Library, queries
 
+if TYPE_CHECKING:
+    from reader.commands import Subparsers
+
 _NAMES = ", ".join(COLOURS)
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers) -> None:
     _register_annotations(subparsers)
     _register_bookmarks(subparsers)
 
 
-def _register_annotations(subparsers: argparse._SubParsersAction) -> None:
+def _register_annotations(subparsers: Subparsers) -> None:
     group = subparsers.add_parser(
         "annotations",
         help="add, list, export and import highlights with notes",
@@ -82,7 +85,7 @@ def _register_annotations(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_reanchor)
 
 
-def _register_bookmarks(subparsers: argparse._SubParsersAction) -> None:
+def _register_bookmarks(subparsers: Subparsers) -> None:
     group = subparsers.add_parser("bookmarks", help="bookmark posts and comments")
     sub = group.add_subparsers(dest="bookmarks_command", metavar="ACTION", required=True)
 

@@ -5,14 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from reader.changes import NOTHING
 from reader.commands.post_commit import after_writes
 from reader.commands.progress import TerminalProgress
 from reader.store import Library
 
+if TYPE_CHECKING:
+    from reader.commands import Subparsers
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+
+def register(subparsers: Subparsers) -> None:
     p = subparsers.add_parser(
         "import",
         help="import dump files or folders (recursive) into the library",

@@ -148,7 +148,7 @@ def note_html(w: _Writer, note: Note, *, with_place: bool) -> str:
     )
 
 
-def _notes_block(w: _Writer, notes: list[Note], *, with_place: bool) -> str:
+def _notes_block(w: _Writer, notes: Sequence[Note], *, with_place: bool) -> str:
     if not notes:
         return ""
     inner = "\n".join(note_html(w, note, with_place=with_place) for note in notes)

@@ -63,4 +63,5 @@ def parse(path: Path, report: ParseReport | None = None) -> Iterator[ParsedPost]
     report = report if report is not None else ParseReport()
     module = detect(path)
     report.format = module.NAME
-    return module.parse(path, report)
+    posts: Iterator[ParsedPost] = module.parse(path, report)
+    return posts

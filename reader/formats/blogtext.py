@@ -438,7 +438,7 @@ class _Parser:
             self._in_section,  # REPLY_CLOSED
         ]
         self.state = _PREAMBLE
-        self.step = self._in_preamble
+        self.step: Callable[[list[str], int], int] = self._in_preamble
 
     def run(self, blocks: Iterator[list[str]]) -> Iterator[ParsedPost]:
         ready = self.ready

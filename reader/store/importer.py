@@ -22,7 +22,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from reader import formats, ids
 from reader.changes import NOTHING, Changes
@@ -133,8 +133,8 @@ class _Importer:
         self.source_id = source_id
         self.stamp = stamp
         self.now = _now()
-        self.post_rows: list[tuple] = []
-        self.comment_rows: list[tuple] = []
+        self.post_rows: list[tuple[object, ...]] = []
+        self.comment_rows: list[tuple[object, ...]] = []
         # Every post id stored or queued: a post not in it is new without asking SQLite (a
         # heavy library's 10,000 ids take a few milliseconds to load and ~1 MB to hold).
         self.known_ids: set[str] = {row[0] for row in conn.execute("SELECT id FROM posts")}
@@ -244,7 +244,7 @@ class _Importer:
             result.changed_post_ids.append(pid)
             self.conn.execute("UPDATE posts SET stamp = ? WHERE id = ?", [self.stamp, pid])
 
-    def _merge_post_fields(self, pid: str, post: ParsedPost, row: tuple) -> bool:
+    def _merge_post_fields(self, pid: str, post: ParsedPost, row: tuple[Any, ...]) -> bool:
         old_body, old_declared, old_has = row
         has = post.comments is not None
         updates: dict[str, object] = {}
@@ -281,7 +281,7 @@ class _Importer:
             self._refresh_count(pid)
             return count > 0
         old_children: dict[str | None, list[str]] = {}
-        old_by_id: dict[str, tuple] = {}
+        old_by_id: dict[str, tuple[Any, ...]] = {}
         for row in old_rows:
             old_children.setdefault(row[1], []).append(row[0])
             old_by_id[row[0]] = row
@@ -356,7 +356,7 @@ class _Importer:
         parent_id: str | None,
         children: list[ParsedComment],
         old_children: dict[str | None, list[str]],
-        old_by_id: dict[str, tuple],
+        old_by_id: dict[str, tuple[Any, ...]],
         resolved: dict[str, _Incoming],
         new_children: dict[str | None, list[str]],
     ) -> None:
@@ -370,6 +370,7 @@ class _Importer:
                 continue
             # A placeholder where an old comment stood: the same comment, deleted upstream.
             previous = group[index - 1] if index else None
+            candidate: str | None
             if previous is None:
                 candidate = old_group[0]
             elif previous in old_group:

@@ -102,7 +102,7 @@ class Library:
     # -- reading -----------------------------------------------------------------------------
 
     def is_empty(self) -> bool:
-        return self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM posts)").fetchone()[0] == 1
+        return bool(self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM posts)").fetchone()[0])
 
     def post_summaries(self) -> list[queries.PostSummary]:
         return queries.post_summaries(self.conn)

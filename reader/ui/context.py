@@ -102,5 +102,5 @@ class AppContext:
             writes=True,
             defer=defer,
             on_done=landed,
-            on_error=lambda error: self.say(f"Could not save: {error}"),
+            on_error=lambda error: self.say(f"Could not save: {error.text}"),
         )

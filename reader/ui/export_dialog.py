@@ -110,7 +110,7 @@ class ExportPrefs:
         return ExportOptions(
             annotated_only=self._get("annotated_only", "false") == "true",
             endnotes=self._get("endnotes", "false") == "true",
-            paper=paper if paper in PAPERS else None,  # type: ignore[arg-type]
+            paper=paper if paper in PAPERS else None,
         )
 
     def remember(self, request: ExportRequest) -> None:
@@ -177,7 +177,7 @@ class ExportDialog(QDialog):
         form.addRow("Paper (PDF):", self.paper)
         form.addRow("File:", file_row)
         form.addRow(buttons)
-        self.formats.buttonToggled.connect(lambda _b, on: on and self._format_changed())
+        self.formats.buttonToggled.connect(lambda _b, on: self._format_changed() if on else None)
         self.path.textChanged.connect(lambda text: self.ok.setEnabled(bool(text.strip())))
         self._format_changed()
 

@@ -82,26 +82,26 @@ class MainWindow(QMainWindow):
         self.thread_view = self.panes.thread_view
         self.reading = self.panes.reading
         self.activity = self.panes.activity
-        self.actions = WindowActions(self)
+        self.commands = WindowActions(self)
         self.toolbar = self._build_toolbar()
         self.status = StatusArea(self, self.ctx.runner)
 
         ctx, panes = self.ctx, self.panes
         self.posts = PostsPanel(ctx, self.posts_model, panes)
-        self.thread = ThreadController(
+        self.threads = ThreadController(
             ctx, self.thread_model, self.thread_view, self.reading, panes.thread_label
         )
         self.navigation = NavigationController(
-            ctx, self.thread, self.posts, panes, self.actions["back"], self.actions["forward"]
+            ctx, self.threads, self.posts, panes, self.commands["back"], self.commands["forward"]
         )
-        self.view = ViewController(ctx, self.reading, self.actions, self)
+        self.view = ViewController(ctx, self.reading, self.commands, self)
         self.imports = ImportsController(ctx, self, panes.banner)
         self.search = SearchController(
-            ctx, self.thread, self.toolbar, panes.left_stack, self.posts_view
+            ctx, self.threads, self.toolbar, panes.left_stack, self.posts_view
         )
         self.watcher = LibraryWatcher(ctx, self)
         self._connect()
-        self.actions.connect(self._slot)
+        self.commands.connect(self._slot)
         self._restore_preferences()
         self.posts.reload()
         self.posts_view.setFocus()  # so j/k/n/p work at once (not typed into a field)
@@ -113,7 +113,7 @@ class MainWindow(QMainWindow):
         bar.setObjectName("main-toolbar")
         bar.setMovable(False)
         for name in ("import_files", "back", "forward"):
-            bar.addAction(self.actions[name])
+            bar.addAction(self.commands[name])
         spacer = QWidget(bar)
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar.addWidget(spacer)
@@ -121,15 +121,17 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         """Every signal between parts, in one place."""
-        events, panes, actions = self.events, self.panes, self.actions
+        events, panes, actions = self.events, self.panes, self.commands
         events.message.connect(self.status.message)
-        self.posts.post_chosen.connect(lambda post_id: self.thread.open_post(post_id))
+        self.posts.post_chosen.connect(lambda post_id: self.threads.open_post(post_id))
         self.posts.counts_changed.connect(self.status.set_counts)
         self.imports.sample_ready.connect(self._open_first_post)
         self.ctx.post_commit.finished.connect(self._on_derived)
-        self.ctx.post_commit.failed.connect(lambda error: self.ctx.say(f"Search index: {error}"))
-        panes.expand_button.clicked.connect(self.thread.expand_all)
-        panes.collapse_button.clicked.connect(self.thread.collapse_all)
+        self.ctx.post_commit.failed.connect(
+            lambda error: self.ctx.say(f"Search index not updated: {error.text}")
+        )
+        panes.expand_button.clicked.connect(self.threads.expand_all)
+        panes.collapse_button.clicked.connect(self.threads.collapse_all)
         panes.banner.dismissed.connect(self._on_banner_dismissed)
         actions["export_thread"].setEnabled(False)  # until a thread is open
         events.thread_opened.connect(lambda _: actions["export_thread"].setEnabled(True))
@@ -159,7 +161,7 @@ class MainWindow(QMainWindow):
         if len(sizes) == 3 and sum(sizes) > 0:
             self.panes.splitter.setSizes(sizes)
         for name in PANES:
-            self.actions[name].setChecked(settings.pane_visible(name))
+            self.commands[name].setChecked(settings.pane_visible(name))
         self.view.set_theme(settings.theme)
         self.reading.set_zoom(settings.zoom)
         if settings.sample_imported and not settings.sample_hint_dismissed:
@@ -197,12 +199,12 @@ class MainWindow(QMainWindow):
             from reader.ui.panels.annotations import AnnotationsPanel
             from reader.ui.panels.bookmarks import BookmarksPanel
 
-            ctl = AnnotatingController(self.ctx, self.thread, self.reading, self.actions)
-            annotations = AnnotationsPanel(self.ctx, ctl, self.thread, self)
-            bookmarks = BookmarksPanel(self.ctx, ctl, self.thread, self)
+            ctl = AnnotatingController(self.ctx, self.threads, self.reading, self.commands)
+            annotations = AnnotationsPanel(self.ctx, ctl, self.threads, self)
+            bookmarks = BookmarksPanel(self.ctx, ctl, self.threads, self)
             place_docks(
                 self,
-                self.actions,
+                self.commands,
                 [
                     (annotations, "&Annotations Panel", "Ctrl+Shift+A"),
                     (bookmarks, "&Bookmarks Panel", "Ctrl+Shift+B"),
@@ -236,7 +238,7 @@ class MainWindow(QMainWindow):
             from reader.ui.controllers.export import ExportController
 
             self._export = ExportController(
-                self.ctx, self.thread, self.actions["export_thread"], self.statusBar(), self
+                self.ctx, self.threads, self.commands["export_thread"], self.statusBar(), self
             )
         return self._export
 
@@ -254,7 +256,7 @@ class MainWindow(QMainWindow):
     # -- reactions ---------------------------------------------------------------------------
 
     def _open_first_post(self) -> None:
-        if self.thread.current_post is None:
+        if self.threads.current_post is None:
             self.navigation.next_post()
 
     def _on_derived(self, report: object) -> None:
@@ -278,9 +280,9 @@ class MainWindow(QMainWindow):
         settings = self.ctx.settings
         if not settings.last_post:
             return False
-        if not self.thread.open_post(settings.last_post, settings.last_item or None, record=False):
+        if not self.threads.open_post(settings.last_post, settings.last_item or None, record=False):
             return False
-        self.thread.select_item(settings.last_item or settings.last_post, scroll=False)
+        self.threads.select_item(settings.last_item or settings.last_post, scroll=False)
         top, offset = settings.last_top
         self.reading.restore_position(top or settings.last_post, offset)
         return True
@@ -291,12 +293,12 @@ class MainWindow(QMainWindow):
         settings.window_state = self.saveState()
         settings.set_splitter_sizes("main", self.panes.splitter.sizes())
         for name in PANES:
-            settings.set_pane_visible(name, self.actions[name].isChecked())
+            settings.set_pane_visible(name, self.commands[name].isChecked())
         settings.zoom = self.reading.zoom
-        post = self.thread.current_post
+        post = self.threads.current_post
         if post is not None:
             top, offset = self.reading.position()
-            settings.set_position(post.id, self.thread.current_item() or "", top or "", offset)
+            settings.set_position(post.id, self.threads.current_item() or "", top or "", offset)
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -32,7 +32,7 @@ class PostCommit(QObject):
     """Runs the post-commit step for one window's writes; see the module docstring."""
 
     finished = Signal(object)  # DerivedReport
-    failed = Signal(str)  # the step itself broke (a bug); the writes are stored
+    failed = Signal(object)  # TaskError: the step itself broke (a bug); the writes are stored
 
     def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -46,7 +46,8 @@ def annotation_label(before: Annotation | None, after: Annotation | None) -> str
         verb = "Change Colour"
     else:
         verb = "Edit Note"
-    quote = (after or before).exact if (after or before) else ""
+    target = after or before
+    quote = target.exact if target is not None else ""
     return f"{verb} “{short_quote(quote)}”" if quote else verb
 
 

@@ -83,7 +83,7 @@ class StoreWrites(QObject):
             label=label,
             writes=True,
             on_done=lambda _result: self._finish(write),
-            on_error=lambda message: self._finish(write, message),
+            on_error=lambda error: self._finish(write, error.text),
             on_cancelled=lambda: None,  # shutdown: ``flush`` has run it, or will
         )
         return write

@@ -100,13 +100,13 @@ def test_ctrl_h_highlights_the_selection_with_the_exact_quote(
     window.resize(1280, 800)
     gui.activate(window)
     post_id = post_titled(window, FOCUS)
-    window.thread.open_post(post_id)
+    window.threads.open_post(post_id)
     start, end = select(window, RUB)
     press(qtbot, window, "H")
     gui.wait_idle(window)
     [a] = stored(window)
     assert (a.item_id, a.post_id, a.exact, a.colour) == (post_id, post_id, RUB, "yellow")
-    body = window.thread.current_post.body
+    body = window.threads.current_post.body
     assert body[a.start : a.end] == RUB
     assert background_at(window, start) == LIGHT.highlights["yellow"]
     assert background_at(window, end - 2) == LIGHT.highlights["yellow"]
@@ -120,8 +120,8 @@ def test_non_bmp_characters_and_collapsed_spaces_map_back_to_raw_offsets(
 ):
     window = make_window(emoji_library)
     gui.activate(window)
-    window.thread.open_post(post_titled(window, EMOJI_POST))
-    reply = next(c for c in window.thread.current_post.walk_comments() if c.parent_id)
+    window.threads.open_post(post_titled(window, EMOJI_POST))
+    reply = next(c for c in window.threads.current_post.walk_comments() if c.parent_id)
     start, end = select(window, EMOJI_DOC)
     press(qtbot, window, "H")
     gui.wait_idle(window)
@@ -149,7 +149,7 @@ def test_a_note_through_ctrl_shift_n_then_undo_and_redo(
     monkeypatch.setattr(note_dialog, "ask_note", ask)
     window = make_window(seeded_library_dir)
     gui.activate(window)
-    window.thread.open_post(post_titled(window, FOCUS))
+    window.threads.open_post(post_titled(window, FOCUS))
     start, _ = select(window, RUB)
     press(qtbot, window, "N")
     assert asked == [("Add Note", RUB, "")]
@@ -185,7 +185,7 @@ def test_hover_tooltip_and_menus_list_the_new_commands(
     monkeypatch.setattr(QToolTip, "showText", lambda pos, text, *a: shown.append(text))
     monkeypatch.setattr(note_dialog, "ask_note", lambda *a, **k: "a <b>bold</b> claim")
     window = make_window(seeded_library_dir)
-    window.thread.open_post(post_titled(window, FOCUS))
+    window.threads.open_post(post_titled(window, FOCUS))
     start, _ = select(window, RUB)
     window.annotating.add_note()
     pane = window.reading
@@ -216,7 +216,7 @@ def test_context_menu_colours_edits_and_deletes(
     monkeypatch.setattr(note_dialog, "ask_note", lambda *a, **k: "edited note")
     window = make_window(seeded_library_dir)
     gui.activate(window)
-    window.thread.open_post(post_titled(window, FOCUS))
+    window.threads.open_post(post_titled(window, FOCUS))
     start, _ = select(window, RUB)
     pane = window.reading
     point = pane.cursorRect(_cursor_at(window, start + 3)).center()
@@ -257,9 +257,9 @@ def test_ctrl_d_bookmarks_the_selected_comment_and_undo_removes_it(
     window = make_window(seeded_library_dir)
     gui.activate(window)
     post_id = post_titled(window, FOCUS)
-    window.thread.open_post(post_id)
-    comment = list(window.thread.current_post.walk_comments())[2]
-    window.thread.select_item(comment.id)
+    window.threads.open_post(post_id)
+    comment = list(window.threads.current_post.walk_comments())[2]
+    window.threads.select_item(comment.id)
     press(qtbot, window, "D")
     gui.wait_idle(window)
     [b] = notes.list_bookmarks(window.library.conn)
@@ -287,15 +287,15 @@ def test_panels_list_filter_and_open_in_place(
     window.resize(1280, 800)
     gui.activate(window)
     other = gui.biggest_post(window)
-    window.thread.open_post(other)
-    far = list(window.thread.current_post.walk_comments())[-1]
+    window.threads.open_post(other)
+    far = list(window.threads.current_post.walk_comments())[-1]
     far_words = " ".join(far.text.split()[:8])  # words found nowhere earlier in the thread
     select(window, far_words)
     window.annotating.highlight("blue")
-    window.thread.select_item(far.id)
+    window.threads.select_item(far.id)
     window.annotating.toggle_bookmark()
     post_id = post_titled(window, FOCUS)
-    window.thread.open_post(post_id)
+    window.threads.open_post(post_id)
     select(window, RUB)
     window.annotating.highlight("pink")
     gui.wait_idle(window)
@@ -321,8 +321,8 @@ def test_panels_list_filter_and_open_in_place(
     # choosing the other thread's highlight opens it: thread, comment, passage
     row = panel.model.row_of(lambda a: a.colour == "blue")
     assert panel.open_row(row)
-    assert window.thread.current_post.id == other
-    assert window.thread.current_item() == far.id
+    assert window.threads.current_post.id == other
+    assert window.threads.current_item() == far.id
     cursor = window.reading.textCursor()
     assert cursor.selectedText() == far_words
     bar = window.reading.verticalScrollBar()
@@ -336,13 +336,13 @@ def test_panels_list_filter_and_open_in_place(
     bookmarks.set_library_scope(True)
     bookmarks.refresh()
     assert bookmarks.model.total == 1
-    window.thread.open_post(post_id)
+    window.threads.open_post(post_id)
     opened = []
     window.events.thread_opened.connect(opened.append)
     rect = bookmarks.view.visualRect(bookmarks.model.index(0, 0))
     for click in (qtbot.mouseClick, qtbot.mouseDClick):  # what a double click delivers
         click(bookmarks.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert window.thread.current_post.id == other and window.thread.current_item() == far.id
+    assert window.threads.current_post.id == other and window.threads.current_item() == far.id
     assert opened == [other]  # a double click opens once
     save(window, output_dir, "03-panel-bookmarks")
 
@@ -368,8 +368,8 @@ def test_orphaned_view_lists_lost_highlights_with_quote_and_note(
     assert "orphaned annotation" in panel.count.text()
     # opens the thread it belonged to, selects nothing it cannot find, and says so
     assert panel.open_row(0)
-    assert window.thread.current_post is not None and window.thread.current_post.id == post_id
-    assert window.thread.current_item() != orphan.item_id
+    assert window.threads.current_post is not None and window.threads.current_post.id == post_id
+    assert window.threads.current_item() != orphan.item_id
     message = window.statusBar().currentMessage()
     assert message == "The highlighted passage is no longer in this text"
 
@@ -378,18 +378,18 @@ def test_highlights_and_bookmarks_survive_a_restart(make_window, seeded_library_
     window = make_window(seeded_library_dir)
     gui.activate(window)
     post_id = post_titled(window, FOCUS)
-    window.thread.open_post(post_id)
+    window.threads.open_post(post_id)
     start, _ = select(window, RUB)
     press(qtbot, window, "H")
-    comment = next(window.thread.current_post.walk_comments())
-    window.thread.select_item(comment.id)
+    comment = next(window.threads.current_post.walk_comments())
+    window.threads.select_item(comment.id)
     press(qtbot, window, "D")
     window.bookmarks_panel.show()
     window.close()  # straight away: pending writes are flushed, not dropped
     qtbot.waitUntil(lambda: not window.isVisible())
 
     again = make_window(seeded_library_dir)
-    again.thread.open_post(post_id)
+    again.threads.open_post(post_id)
     assert background_at(again, start) == LIGHT.highlights["yellow"]
     from reader.ui.models.threadtree import BOOKMARK_ROLE
 
@@ -413,7 +413,7 @@ def test_closing_while_the_writer_is_busy_keeps_the_highlight(
 
     window.runner.submit("import", busy, writes=True)
     assert started.wait(5)
-    window.thread.open_post(post_titled(window, FOCUS))
+    window.threads.open_post(post_titled(window, FOCUS))
     select(window, RUB)
     window.annotating.highlight()
     assert background_at(window, window.reading.document().find(RUB).selectionStart()) != ""
@@ -428,7 +428,7 @@ def test_dark_theme_screenshot(make_window, seeded_library_dir, qtbot, gui, outp
     window = make_window(seeded_library_dir)
     window.resize(1280, 800)
     window.view.set_theme("dark")
-    window.thread.open_post(post_titled(window, FOCUS))
+    window.threads.open_post(post_titled(window, FOCUS))
     start, _ = select(window, RUB)
     window.annotating.highlight("yellow")
     select(window, dumpgen.FOCUS_PHRASE_2)
@@ -523,7 +523,7 @@ def test_a_note_made_in_the_window_is_searchable_at_once(
         pass  # the start-up index build
     assert blocker.args[0].fresh
     gui.activate(window)
-    window.thread.open_post(post_titled(window, FOCUS))
+    window.threads.open_post(post_titled(window, FOCUS))
     select(window, RUB)
     press(qtbot, window, "N")
     gui.wait_idle(window)

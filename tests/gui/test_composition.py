@@ -39,8 +39,8 @@ def _listed(window) -> list[str]:
 
 def _open_with_comment(window, gui) -> tuple[str, str]:
     post_id = gui.biggest_post(window)
-    window.thread.open_post(post_id)
-    comment = next(window.thread.current_post.walk_comments()).id
+    window.threads.open_post(post_id)
+    comment = next(window.threads.current_post.walk_comments()).id
     window.bookmarks_panel.set_library_scope(True)
     return post_id, comment
 
@@ -71,7 +71,7 @@ def test_a_bookmark_removed_in_the_panel_or_made_in_the_pane_shows_everywhere(
     window = make_window(seeded_library_dir)
     post_id, comment = _open_with_comment(window, gui)
     gui.activate(window)
-    window.thread.select_item(comment)
+    window.threads.select_item(comment)
     window.reading.setFocus()
     qtbot.keyClick(window.reading, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     # at once, before the write lands: tree, list and panel

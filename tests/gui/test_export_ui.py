@@ -20,7 +20,7 @@ TITLE = dumpgen.FOCUS_TITLE
 
 def open_thread(window) -> str:
     post_id = next(s.id for s in window.posts_model.summaries if s.title == TITLE)
-    window.thread.open_post(post_id)
+    window.threads.open_post(post_id)
     return post_id
 
 
@@ -69,7 +69,7 @@ def test_ctrl_e_exports_a_pdf_in_the_background_then_open(
     assert opened == [target]
     # the folder and format are remembered for next time
     assert ui.prefs.folder == target.parent
-    assert ui.suggestion(window.thread.current_post).path.parent == target.parent
+    assert ui.suggestion(window.threads.current_post).path.parent == target.parent
 
 
 def test_markdown_and_html_with_options(make_window, seeded_library_dir, qtbot, tmp_path):

@@ -51,7 +51,7 @@ def test_dropping_the_dump_files_imports_them_and_posts_appear(
     assert window.activity.selected is None
     # the window stayed usable: a post opens while nothing runs any more
     assert window.navigation.next_post()
-    assert window.thread.current_post.title == dumps.library[0].title
+    assert window.threads.current_post.title == dumps.library[0].title
 
 
 def test_drop_on_a_child_widget_also_imports(make_window, library_dir, dumps, qtbot, gui):
@@ -104,7 +104,7 @@ def test_file_import_dialog_goes_through_choose_files(
     monkeypatch.setattr(dialogs, "choose_files", lambda parent, title="": [str(chosen)])
     window = make_window(library_dir)
     with qtbot.waitSignal(window.events.import_finished, timeout=60000):
-        window.actions["import_files"].trigger()
+        window.commands["import_files"].trigger()
     assert [s.title for s in window.posts_model.summaries] == [dumpgen.FOCUS_TITLE]
     [summary] = window.posts_model.summaries
     assert summary.comment_count == dumps.post(dumpgen.FOCUS_TITLE).comment_count
@@ -173,8 +173,8 @@ def test_first_run_imports_the_sample_and_says_how_to_import(
     assert window.posts_model.total == len(_sample_posts())
     banner = window.panes.banner
     assert banner.isVisible() and "Import" in banner.label.text()
-    qtbot.waitUntil(lambda: window.thread.current_post is not None)
-    assert "Welcome" in window.thread.current_post.title
+    qtbot.waitUntil(lambda: window.threads.current_post is not None)
+    assert "Welcome" in window.threads.current_post.title
     # a library with posts never gets the sample
     assert window.imports.import_sample_if_empty() is None
 

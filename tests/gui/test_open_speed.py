@@ -14,7 +14,7 @@ from reader.ui.rowview import BOLD, REGULAR
 
 def test_thread_rows_paint_what_the_model_says(make_window, seeded_library_dir, gui, qtbot):
     window = make_window(seeded_library_dir)
-    window.thread.open_post(gui.biggest_post(window))
+    window.threads.open_post(gui.biggest_post(window))
     model, view = window.thread_model, window.thread_view
     view.viewport().repaint()  # painted by rows, without errors
     for number in range(min(len(model), 30)):
@@ -39,7 +39,7 @@ def test_long_first_lines_are_cut_to_the_column(make_window, seeded_library_dir,
     from reader.ui.rowview import _Frame
 
     window = make_window(seeded_library_dir)
-    window.thread.open_post(gui.biggest_post(window))
+    window.threads.open_post(gui.biggest_post(window))
     view = window.thread_view
     view.viewport().repaint()
     metrics = QFontMetricsF(view.font())
@@ -83,9 +83,9 @@ def test_a_thread_opened_first_thing_has_its_annotations(make_window, seeded_lib
         saved = add_annotation_by_quote(library.conn, post_id, body.split()[0], colour="green")
     window = make_window(seeded_library_dir, show=False)
     assert not window.is_set_up
-    window.thread.open_post(post_id)
+    window.threads.open_post(post_id)
     assert window.is_set_up  # Ctrl+H and the context menu work on it at once
-    assert [h.ref for h in window.thread.document.body.highlights] == [saved.value.id]
+    assert [h.ref for h in window.threads.document.body.highlights] == [saved.value.id]
     assert LIGHT.highlights["green"] in window.reading.toHtml()
 
 
@@ -94,6 +94,6 @@ def test_the_collector_runs_again_after_a_thread_is_painted(
 ):
     window = make_window(seeded_library_dir)
     assert gc.isenabled()
-    window.thread.open_post(gui.biggest_post(window))
+    window.threads.open_post(gui.biggest_post(window))
     assert not gc.isenabled()  # paused while the thread loads and paints
     qtbot.waitUntil(gc.isenabled, timeout=2000)

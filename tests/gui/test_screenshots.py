@@ -47,7 +47,7 @@ def test_first_run_with_the_sample(make_window, library_dir, qtbot, output_dir):
     window = _window(make_window, library_dir)
     with qtbot.waitSignal(window.events.import_finished, timeout=60000):
         window.imports.import_sample_if_empty()
-    qtbot.waitUntil(lambda: window.thread.current_post is not None)
+    qtbot.waitUntil(lambda: window.threads.current_post is not None)
     window.reading.complete()
     assert window.panes.banner.isVisible()
     picture = _save(window, output_dir, "01-first-run")
@@ -59,10 +59,10 @@ def test_first_run_with_the_sample(make_window, library_dir, qtbot, output_dir):
 
 def test_thread_with_a_selected_reply(make_window, seeded_library_dir, qtbot, gui, output_dir):
     window = _window(make_window, seeded_library_dir)
-    window.thread.open_post(gui.biggest_post(window))
-    assert window.thread.current_post.title == dumpgen.BIG_TITLE
-    reply = next(c for c in window.thread.current_post.walk_comments() if c.parent_id)
-    window.thread.select_item(reply.id)
+    window.threads.open_post(gui.biggest_post(window))
+    assert window.threads.current_post.title == dumpgen.BIG_TITLE
+    reply = next(c for c in window.threads.current_post.walk_comments() if c.parent_id)
+    window.threads.select_item(reply.id)
     assert window.reading.marked_item == reply.id
     assert window.thread_model.item_id(window.thread_view.currentIndex().internalId()) == (reply.id)
     picture = _save(window, output_dir, "02-thread")
@@ -92,7 +92,7 @@ def test_search_results(make_window, seeded_library_dir, qtbot, output_dir, dump
         window.search.run_search()
     assert window.search.model.rowCount() == len(dumps.items_with(*dumpgen.SEARCH_PAIR.split()))
     window.search.view.setCurrentIndex(window.search.model.index(1, 0))
-    assert window.thread.hit_items
+    assert window.threads.hit_items
     picture = _save(window, output_dir, "03-search")
     results = picture.part(window.search.view.viewport(), window)
     reading = picture.part(window.reading.viewport(), window)
@@ -109,11 +109,11 @@ def test_search_results(make_window, seeded_library_dir, qtbot, output_dir, dump
 
 def test_dark_theme(make_window, seeded_library_dir, qtbot, gui, output_dir):
     window = _window(make_window, seeded_library_dir, theme="dark")
-    window.thread.open_post(gui.biggest_post(window))
+    window.threads.open_post(gui.biggest_post(window))
     window.navigation.next_comment(4)
     assert window.view.dark
-    order = [c.id for c in window.thread.current_post.walk_comments()]
-    assert window.thread.current_item() == order[3]
+    order = [c.id for c in window.threads.current_post.walk_comments()]
+    assert window.threads.current_item() == order[3]
     picture = _save(window, output_dir, "04-dark")
     _panes_not_blank(picture, window)
     for pane in (window.posts_view, window.thread_view, window.reading):

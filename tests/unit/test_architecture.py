@@ -8,6 +8,8 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 import reader
 
 PACKAGE = Path(reader.__file__).resolve().parent
@@ -68,3 +70,39 @@ def test_no_mixins_and_a_small_window_module() -> None:
     assert mixins == []
     lines = (PACKAGE / "ui" / "mainwindow.py").read_text(encoding="utf-8").count("\n")
     assert lines < MAX_WINDOW_LINES
+
+
+def test_no_import_error_fallbacks() -> None:
+    """A missing part is an error with its own message, never a silent skip."""
+    fallbacks = [
+        f"{p.relative_to(PACKAGE)}:{node.lineno}"
+        for p in modules()
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ExceptHandler)
+        and node.type is not None
+        and any(name in ast.unparse(node.type) for name in ("ImportError", "ModuleNotFoundError"))
+    ]
+    assert fallbacks == []
+
+
+def test_the_cli_registers_every_command_group_explicitly(monkeypatch) -> None:
+    import importlib
+    import sys
+
+    from reader import cli
+
+    names = {action.dest for action in cli.build_parser()._subparsers._group_actions}  # type: ignore[union-attr]
+    assert names == {"command"}
+    commands = set(cli.build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    assert commands == {
+        "import", "dump", "stats", "search", "reindex", "export", "annotations", "bookmarks",
+    }  # fmt: skip
+    # a command module that cannot load stops the program; it is never left out
+    monkeypatch.setitem(sys.modules, "reader.commands.export", None)
+    monkeypatch.delattr("reader.commands.export")
+    try:
+        with pytest.raises(ImportError):
+            importlib.reload(cli)
+    finally:
+        monkeypatch.undo()
+        importlib.reload(cli)

@@ -54,13 +54,13 @@ class AnnotatingController(QObject):
     def __init__(
         self,
         ctx: AppContext,
-        thread: ThreadController,
+        threads: ThreadController,
         reading: ReadingPane,
         actions: WindowActions,
     ) -> None:
         super().__init__(ctx.events)
         self.ctx = ctx
-        self.thread = thread
+        self.threads = threads
         self.reading = reading
         self.stack = ctx.undo
         ctx.writes.failed.connect(self._on_write_failed)
@@ -79,29 +79,29 @@ class AnnotatingController(QObject):
 
     def annotation(self, annotation_id: str) -> Annotation | None:
         """An annotation of the open thread, as placed now."""
-        return self.thread.annotation(annotation_id)
+        return self.threads.annotation(annotation_id)
 
     def bookmark(self, item_id: str) -> Bookmark | None:
         """The bookmark of an item of the open thread."""
-        return self.thread.bookmark(item_id)
+        return self.threads.bookmark(item_id)
 
     def text_of(self, item_id: str) -> str | None:
-        return self.thread.text_of(item_id)
+        return self.threads.text_of(item_id)
 
     def textmap(self) -> TextMap:
-        return TextMap(self.reading.document(), self.reading.items, self.thread.text_of)
+        return TextMap(self.reading.document(), self.reading.items, self.threads.text_of)
 
     def selection_span(self) -> Span | None:
         """The reading pane's selection as a passage of one item (the first it touches)."""
         cursor = self.reading.textCursor()
-        if not cursor.hasSelection() or self.thread.current_post is None:
+        if not cursor.hasSelection() or self.threads.current_post is None:
             return None
         return self.textmap().span_for(cursor.selectionStart(), cursor.selectionEnd())
 
     def annotations_at(self, position: int) -> list[Annotation]:
         """Highlights drawn over the character at (or just before) document ``position``,
         the one drawn on top first."""
-        document = self.thread.document
+        document = self.threads.document
         if document is None:
             return []
         textmap = self.textmap()
@@ -112,7 +112,7 @@ class AnnotatingController(QObject):
             item_id, offset = where
             block = document.block(document.index_of(item_id))
             for drawn in reversed(block.highlights):  # the last drawn is on top
-                annotation = self.thread.annotation(drawn.ref)
+                annotation = self.threads.annotation(drawn.ref)
                 if drawn.start <= offset < drawn.end and annotation and annotation not in hits:
                     hits.append(annotation)
             if hits:
@@ -123,10 +123,10 @@ class AnnotatingController(QObject):
 
     def new_annotation(self, span: Span, colour: str, note: str = "") -> Annotation:
         """An annotation object for ``span`` of the open thread, not yet stored."""
-        text = self.thread.text_of(span.item_id) or ""
+        text = self.threads.text_of(span.item_id) or ""
         quote = anchoring.capture(text, span.start, span.end)
         stamp = notes.now()
-        post = self.thread.current_post
+        post = self.threads.current_post
         assert post is not None
         return Annotation(
             id=notes.new_annotation_id(),
@@ -164,12 +164,12 @@ class AnnotatingController(QObject):
         span = self.selection_span()
         if span is None:
             position = self.reading.textCursor().position()
-            under = self.annotations_at(position) if self.thread.current_post else []
+            under = self.annotations_at(position) if self.threads.current_post else []
             if under:
                 return self.edit_note(under[0])
             self.ctx.say("Select some text to add a note to it")
             return None
-        quote = (self.thread.text_of(span.item_id) or "")[span.start : span.end]
+        quote = (self.threads.text_of(span.item_id) or "")[span.start : span.end]
         note = note_dialog.ask_note(self.reading.window(), "Add Note", quote)
         if note is None:
             return None
@@ -204,12 +204,12 @@ class AnnotatingController(QObject):
 
     def toggle_bookmark(self, item_id: str | None = None) -> Bookmark | None:
         """Ctrl+D: bookmark the selected comment (or the post), or remove its bookmark."""
-        item_id = item_id or self.thread.current_item()
-        post = self.thread.current_post
-        if post is None or item_id is None or self.thread.text_of(item_id) is None:
+        item_id = item_id or self.threads.current_item()
+        post = self.threads.current_post
+        if post is None or item_id is None or self.threads.text_of(item_id) is None:
             self.ctx.say("Open a thread and select a comment to bookmark it")
             return None
-        before = self.thread.bookmark(item_id)
+        before = self.threads.bookmark(item_id)
         if before is not None:
             self.stack.push(BookmarkChange(self, before, None))
             self.ctx.say("Bookmark removed")
@@ -261,9 +261,9 @@ class AnnotatingController(QObject):
 
     def open_annotation(self, annotation: Annotation) -> bool:
         """Open its thread, select its comment and select (and show) the passage."""
-        if not self.thread.open_post(annotation.post_id, annotation.item_id):
+        if not self.threads.open_post(annotation.post_id, annotation.item_id):
             return False
-        placed = self.thread.annotation(annotation.id) or annotation
+        placed = self.threads.annotation(annotation.id) or annotation
         if placed.state == anchoring.ORPHAN or not self.select_passage(placed):
             self.ctx.say("The highlighted passage is no longer in this text")
         return True
@@ -282,7 +282,7 @@ class AnnotatingController(QObject):
         return True
 
     def open_bookmark(self, bookmark: Bookmark) -> bool:
-        return self.thread.open_post(bookmark.post_id, bookmark.item_id)
+        return self.threads.open_post(bookmark.post_id, bookmark.item_id)
 
     # -- lifetime ----------------------------------------------------------------------------
 

@@ -25,20 +25,11 @@ from reader.ui.context import AppContext
 from reader.ui.controllers.thread import ThreadController
 from reader.ui.export_dialog import ExportPrefs, ExportRequest, file_name
 from reader.ui.export_notice import ExportNotice
-from reader.ui.tasks import Task, TaskCancelled, TaskContext
+from reader.ui.tasks import Task, TaskCancelled, TaskContext, TaskError
 
 if TYPE_CHECKING:
     from reader.export import ExportResult
     from reader.model import Post
-
-
-def _one_line(message: str) -> str:
-    """The runner's "ExportWriteError: cannot write …" without the class name users need not
-    see; other failures keep it (it says what kind of bug it was)."""
-    for name in ("ExportWriteError: ", "NotFound: ", "ReaderError: "):
-        if message.startswith(name):
-            message = message[len(name) :]
-    return message.splitlines()[0] if message else "unknown error"
 
 
 class ExportController(QObject):
@@ -49,7 +40,7 @@ class ExportController(QObject):
     def __init__(
         self,
         ctx: AppContext,
-        thread: ThreadController,
+        threads: ThreadController,
         action: QAction,
         status_bar: QStatusBar,
         parent: QWidget,
@@ -58,7 +49,7 @@ class ExportController(QObject):
         own table, so nothing of the export machinery is imported to show the window."""
         super().__init__(ctx.events)
         self.ctx = ctx
-        self.thread = thread
+        self.threads = threads
         self.dialog_parent = parent
         self.prefs = ExportPrefs(ctx.settings.qs)
         self.action = action
@@ -72,7 +63,7 @@ class ExportController(QObject):
 
     def export_current(self) -> Task | None:
         """Ask what to export, then start it; ``None`` if there is nothing open or no answer."""
-        post = self.thread.current_post
+        post = self.threads.current_post
         if post is None:
             self.ctx.say("Open a thread to export it")
             return None
@@ -111,8 +102,8 @@ class ExportController(QObject):
         self.notice.show_result(result.path, result.summary())
         self.finished.emit(result)
 
-    def _failed(self, message: str) -> None:
-        line = f"Export failed: {_one_line(message)}"
+    def _failed(self, error: TaskError) -> None:
+        line = f"Export failed: {error.text}"
         self.notice.show_error(line)
         self.finished.emit(line)
 

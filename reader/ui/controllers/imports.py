@@ -149,8 +149,8 @@ class ImportsController(QObject):
             writes=True,
             on_partial=self.file_done.emit,
             on_done=self._on_finished,
-            on_error=lambda message: self._on_finished(
-                ImportOutcome(targets, error=f"import failed: {message}")
+            on_error=lambda error: self._on_finished(
+                ImportOutcome(targets, error=f"import failed: {error}")
             ),
         )
 

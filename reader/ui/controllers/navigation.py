@@ -23,7 +23,7 @@ class NavigationController(QObject):
     def __init__(
         self,
         ctx: AppContext,
-        thread: ThreadController,
+        threads: ThreadController,
         posts: PostsPanel,
         panes: Panes,
         back: QAction,
@@ -31,7 +31,7 @@ class NavigationController(QObject):
     ) -> None:
         super().__init__(ctx.events)
         self.ctx = ctx
-        self.thread = thread
+        self.threads = threads
         self.posts = posts
         self.panes = panes
         self.reading = panes.reading
@@ -42,28 +42,28 @@ class NavigationController(QObject):
     # -- comments and posts ------------------------------------------------------------------
 
     def next_comment(self, step: int = 1) -> bool:
-        if self.thread.current_post is None:
+        if self.threads.current_post is None:
             return False
-        item = self.thread.model.item_id(self.thread.current_number() + step)
+        item = self.threads.model.item_id(self.threads.current_number() + step)
         if item is None:
             return False
-        self.thread.select_item(item)
+        self.threads.select_item(item)
         return True
 
     def previous_comment(self) -> bool:
         return self.next_comment(-1)
 
     def next_post(self, step: int = 1) -> bool:
-        post = self.thread.current_post
+        post = self.threads.current_post
         target = self.posts.neighbour(post.id if post else None, step)
-        return self.thread.open_post(target) if target else False
+        return self.threads.open_post(target) if target else False
 
     def previous_post(self) -> bool:
         return self.next_post(-1)
 
     def page_or_next(self) -> None:
         """Space: page through the current comment, then move to the next; at the end, next post."""
-        item = self.thread.current_item()
+        item = self.threads.current_item()
         reading = self.reading
         if not reading.item_end_visible(item) and not reading.at_end():
             reading.page_down()
@@ -76,20 +76,20 @@ class NavigationController(QObject):
     # -- back and forward --------------------------------------------------------------------
 
     def go_back(self) -> None:
-        target = self.thread.history.back(self.thread.location())
+        target = self.threads.history.back(self.threads.location())
         if target is not None:
-            self.thread.open_post(target.post_id, target.item_id, record=False)
+            self.threads.open_post(target.post_id, target.item_id, record=False)
         self.update_actions()
 
     def go_forward(self) -> None:
-        target = self.thread.history.forward(self.thread.location())
+        target = self.threads.history.forward(self.threads.location())
         if target is not None:
-            self.thread.open_post(target.post_id, target.item_id, record=False)
+            self.threads.open_post(target.post_id, target.item_id, record=False)
         self.update_actions()
 
     def update_actions(self) -> None:
-        self._back.setEnabled(self.thread.history.can_go_back)
-        self._forward.setEnabled(self.thread.history.can_go_forward)
+        self._back.setEnabled(self.threads.history.can_go_back)
+        self._forward.setEnabled(self.threads.history.can_go_forward)
 
     # -- finding -----------------------------------------------------------------------------
 
@@ -97,15 +97,15 @@ class NavigationController(QObject):
         first = not self.panes.has_find_bar
         bar = self.panes.find_bar()
         if first:
-            bar.found_item.connect(lambda item: self.thread.select_item(item, scroll=False))
+            bar.found_item.connect(lambda item: self.threads.select_item(item, scroll=False))
         bar.open_bar()
 
     def find_next(self, backward: bool = False) -> None:
         bar = self.panes.find_bar() if self.panes.has_find_bar else None
         if bar is not None and bar.isVisible() and bar.edit.text():
-            bar.find(backward=backward)
+            bar.find_match(backward=backward)
             return
-        if self.thread.hit_items:
+        if self.threads.hit_items:
             self._next_hit(-1 if backward else 1)
             return
         self.open_find_bar()
@@ -115,9 +115,9 @@ class NavigationController(QObject):
 
     def _next_hit(self, step: int) -> None:
         """F3: the next comment (in display order, wrapping) holding a search hit."""
-        model = self.thread.model
-        numbers = sorted(model.number_of(i) for i in self.thread.hit_items)
-        current = self.thread.current_number()
+        model = self.threads.model
+        numbers = sorted(model.number_of(i) for i in self.threads.hit_items)
+        current = self.threads.current_number()
         if step > 0:
             later = [n for n in numbers if n > current]
             target = later[0] if later else numbers[0]
@@ -125,11 +125,11 @@ class NavigationController(QObject):
             earlier = [n for n in numbers if n < current]
             target = earlier[-1] if earlier else numbers[-1]
         item = model.item_id(target)
-        highlight = self.thread.highlighter
+        highlight = self.threads.highlighter
         if item is None or highlight is None:
             return
-        self.thread.select_item(item)
-        text = self.thread.text_of(item) or ""
+        self.threads.select_item(item)
+        text = self.threads.text_of(item) or ""
         ranges = highlight(text)
         if ranges:
             start, end = ranges[0]
@@ -147,8 +147,8 @@ class NavigationController(QObject):
         if reading.textCursor().hasSelection() or reading.window().focusWidget() is reading:
             reading.copy()
             return
-        post = self.thread.current_post
-        node = self.thread.model.node(self.thread.view.currentIndex())
+        post = self.threads.current_post
+        node = self.threads.model.node(self.threads.view.currentIndex())
         if node is None or post is None:
             return
         if isinstance(node, Post):

@@ -91,14 +91,14 @@ class SearchController(QObject):
     def __init__(
         self,
         ctx: AppContext,
-        thread: ThreadController,
+        threads: ThreadController,
         toolbar: QToolBar,
         left_stack: QStackedWidget,
         posts_view: QTreeView,
     ) -> None:
         super().__init__(ctx.events)
         self.ctx = ctx
-        self.thread = thread
+        self.threads = threads
         self.toolbar = toolbar
         self.left_stack = left_stack
         self.posts_view = posts_view
@@ -252,7 +252,7 @@ class SearchController(QObject):
             job,
             supersede=True,
             on_done=lambda results: self._show(results, text, open_first),
-            on_error=lambda message: self.summary.setText(f"Search failed: {message}"),
+            on_error=lambda error: self.summary.setText(f"Search failed: {error.text}"),
         )
 
     def _show(self, results: Any, text: str, open_first: bool) -> None:
@@ -293,7 +293,7 @@ class SearchController(QObject):
 
             return highlight_ranges(text, match) if match else []
 
-        return self.thread.open_post(hit.post_id, hit.comment_id, highlight=highlight)
+        return self.threads.open_post(hit.post_id, hit.comment_id, highlight=highlight)
 
     def current_hit(self) -> Any:
         if self._page is None:
@@ -331,7 +331,7 @@ class SearchController(QObject):
             label="Indexing the library for search",
             writes=True,
             on_done=self._index_done,
-            on_error=lambda message: self.ctx.say(f"Search index: {message}"),
+            on_error=lambda error: self.ctx.say(f"Search index: {error.text}"),
         )
 
     def _index_done(self, status: Any) -> None:

@@ -102,7 +102,8 @@ class ThreadModel(QAbstractItemModel):
         self._cells = {}
         if post is not None:
             nodes: list[Post | Comment] = [post]
-            parents, rows, children, depths = [-1], [0], [[]], [0]
+            parents, rows, depths = [-1], [0], [0]
+            children: list[list[int]] = [[]]
             add_node, add_parent, add_row, add_children, add_depth = (
                 nodes.append,
                 parents.append,

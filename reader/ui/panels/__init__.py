@@ -47,7 +47,10 @@ def place_docks(
         action = dock.toggleViewAction()
         action.setText(text)
         action.setShortcut(key)
-        view.insertAction(before, action)
+        if before is None:
+            view.addAction(action)
+        else:
+            view.insertAction(before, action)
         main.addAction(action)
     if not any(restored) and len(docks) > 1:  # first time: one tabbed area, hidden
         for dock, _text, _key in docks[1:]:

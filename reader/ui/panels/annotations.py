@@ -50,10 +50,10 @@ class AnnotationsPanel(ListDock):
         self,
         ctx: AppContext,
         ctl: AnnotatingController,
-        thread: ThreadController,
+        threads: ThreadController,
         parent: QWidget,
     ) -> None:
-        super().__init__("Annotations", "annotations-dock", ctx, ctl, thread, parent)
+        super().__init__("Annotations", "annotations-dock", ctx, ctl, threads, parent)
         self.model = AnnotationsModel(self.where, swatch, self)
         self.show_combo = QComboBox()
         self.show_combo.addItem("All", ALL)

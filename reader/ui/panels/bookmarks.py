@@ -41,15 +41,16 @@ class BookmarksPanel(ListDock):
     """Dock listing bookmarks; see the module docstring."""
 
     noun = "bookmark"
+    model: BookmarksModel
 
     def __init__(
         self,
         ctx: AppContext,
         ctl: AnnotatingController,
-        thread: ThreadController,
+        threads: ThreadController,
         parent: QWidget,
     ) -> None:
-        super().__init__("Bookmarks", "bookmarks-dock", ctx, ctl, thread, parent)
+        super().__init__("Bookmarks", "bookmarks-dock", ctx, ctl, threads, parent)
         conn = ctx.library.conn
         self.model = BookmarksModel(self.where, lambda item: item_title(conn, item), self)
         self._build([])
@@ -75,7 +76,7 @@ class BookmarksPanel(ListDock):
         ]
 
     def _thread_order(self, bookmarks: list[Bookmark]) -> list[Bookmark]:
-        order = self.thread.model.number_of
+        order = self.threads.model.number_of
         return sorted(bookmarks, key=lambda b: order(b.item_id))
 
     def key(self, obj: Bookmark) -> str:

@@ -68,14 +68,14 @@ class ListDock(QDockWidget):
         name: str,
         ctx: AppContext,
         ctl: AnnotatingController,
-        thread: ThreadController,
+        threads: ThreadController,
         parent: QWidget,
     ) -> None:
         super().__init__(title, parent)
         self.setObjectName(name)
         self.ctx = ctx
         self.ctl = ctl
-        self.thread = thread
+        self.threads = threads
         self.setAllowedAreas(
             Qt.DockWidgetArea.LeftDockWidgetArea
             | Qt.DockWidgetArea.RightDockWidgetArea
@@ -163,7 +163,7 @@ class ListDock(QDockWidget):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
 
     def current_post_id(self) -> str | None:
-        post = self.thread.current_post
+        post = self.threads.current_post
         return post.id if post is not None else None
 
     def _on_library_changed(self, changes: Changes) -> None:
