@@ -8,7 +8,7 @@ generated post with exactly 1,000 comments and replies, then measures, median of
 
 * start: process start to the window shown with the posts list filled (a fresh process each
   round, empty config), against a bare ``QMainWindow`` shown the same way;
-* thread: ``MainWindow.open_post`` of the 1,000-comment thread until the tree and the reading
+* thread: ``window.threads.open_post`` of the 1,000-comment thread until the tree and the reading
   pane are ready and painted, against ``setPlainText`` of the same thread's text into a plain
   ``QTextBrowser`` of the same size;
 * memory: peak RSS of the window process after opening the big thread;
