@@ -63,10 +63,10 @@ def test_annotations_are_installed_after_the_first_paint(make_window, seeded_lib
     for dock in panels:  # both docks, below the panes, hidden until asked for
         assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea
         assert not dock.isVisible()
-    view = {a.text(): a.shortcut().toString() for a in window.actions.menu("View").actions()}
+    view = {a.text(): a.shortcut().toString() for a in window.commands.menu("View").actions()}
     assert view["&Annotations Panel"] == "Ctrl+Shift+A"
     assert view["&Bookmarks Panel"] == "Ctrl+Shift+B"
-    edit = {a.shortcut().toString() for a in window.actions.menu("Edit").actions()}
+    edit = {a.shortcut().toString() for a in window.commands.menu("Edit").actions()}
     assert "Ctrl+H" in edit  # the highlight command is in place from now on
 
 

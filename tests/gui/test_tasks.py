@@ -43,9 +43,7 @@ def test_failure_is_reported_as_one_line(qtbot, make_runner):
     assert error.file.endswith("test_tasks.py") and error.line  # where it was raised
 
 
-def test_bad_input_crosses_as_a_task_error_naming_the_file_and_line(
-    qtbot, make_runner, tmp_path
-):
+def test_bad_input_crosses_as_a_task_error_naming_the_file_and_line(qtbot, make_runner, tmp_path):
     from reader.errors import DumpError
 
     runner = make_runner()
