@@ -199,7 +199,7 @@ def test_drop_on_the_reading_pane_reaches_the_window(make_window, library_dir, d
 def _sample_posts() -> set[tuple[object, str]]:
     """(date, title) of every post in the shipped sample, read by the parser itself."""
     from reader.formats import ParseReport, blogtext
-    from reader.ui.importing import sample_paths
+    from reader.ui.controllers.imports import sample_paths
 
     return {
         (p.date, p.title) for path in sample_paths() for p in blogtext.parse(path, ParseReport())
