@@ -1,4 +1,4 @@
-"""Search speed: this package's whoosh index against an SQLite FTS5 table on the same text.
+"""Search speed: this package's index against an SQLite FTS5 table on the same text.
 
     python bench/search.py [--posts 5000] [--dump PATH] [--queries 200] [--procs N]
                            [--profile CLASS]
@@ -9,7 +9,8 @@ title and body, each comment's text):
 
 * building the index from the library (MB of text per second of wall time; each build runs in
   its own process so its peak RSS is its own);
-* adding 1,000 new comments (what an import of them costs the index);
+* adding 1,000 new comments (what an import of them waits for: one new small segment), then
+  the background merge that follows it (never inside the import's wait);
 * p50/p95 latency of ``--queries`` queries of each class: one word, two words, a two-word
   phrase, a four-letter prefix, a word in one year.  Both sides return what a result list
   shows: the 20 best hits with a snippet each, and the total number of matches (for whoosh,
@@ -17,10 +18,12 @@ title and body, each comment's text):
   scores of frequent words between queries (SQLite keeps its page cache); ``--no-cache``
   measures every query cold.
 
-Targets (issue 3), as ratios to FTS5 in the same run: build throughput >= 1/8 of FTS5's; p95
-no worse than FTS5's for one and two words, at most 2x for phrases and prefixes.  Budgets a
-user feels: the 1,000 comments in <= 3 s, results in < 100 ms.  ``--profile CLASS`` prints a
-cProfile of that query class, for the case where a target is out of reach.
+Targets (issue 13), as ratios to FTS5 in the same run: build throughput >= 1/8 of FTS5's; p95
+no worse than FTS5's for every class.  Budgets a user feels: the 1,000 comments in <= 1.5 s,
+every query under 100 ms.  ``--profile CLASS`` prints a cProfile of that query class, for the
+case where a target is out of reach.  Prefix totals differ from FTS5's by design: FTS5's
+``porter`` tokenizer matches prefixes against stems (``officer*`` finds "office"), this index
+against the words as written.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import pstats
 import random
 import re
@@ -71,7 +75,7 @@ def text_mb(conn: sqlite3.Connection) -> float:
 # -- phases, each in its own process ----------------------------------------------------------
 
 
-def phase_whoosh_build(work: Path, procs: int) -> dict:
+def phase_build(work: Path, procs: int) -> dict:
     from reader.search import open_index
     from reader.store import Library
 
@@ -100,7 +104,7 @@ def phase_fts_build(work: Path, _procs: int) -> dict:
     return {"docs": fts.execute("SELECT count(*) FROM fts").fetchone()[0]}
 
 
-PHASES = {"whoosh-build": phase_whoosh_build, "fts-build": phase_fts_build}
+PHASES = {"whoosh-build": phase_build, "fts-build": phase_fts_build}
 
 
 def run_phase(name: str, work: Path, procs: int) -> dict:
@@ -253,11 +257,11 @@ def main() -> None:
         print(json.dumps(run_phase(args.phase, args.work, args.procs)))
         return
 
-    from reader.search import open_index, whoosh_eval
+    from reader.search import evaluate, open_index
     from reader.store import Library
 
     if args.no_cache:
-        whoosh_eval.CACHE_POSTINGS = 0
+        evaluate.CACHE_POSTINGS = 0
     dump = args.dump or ensure_dump(args.posts)
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
@@ -275,6 +279,7 @@ def main() -> None:
             f"{docs - stats['posts']} comments; {mb:.1f} MB of text in {docs} documents"
         )
 
+        load = os.getloadavg()[0]
         builds = {
             name: in_process(name, work, args.procs) for name in ("fts-build", "whoosh-build")
         }
@@ -288,9 +293,10 @@ def main() -> None:
                 f"{name:<14}{b['seconds']:8.1f}{b['cpu']:8.1f}{mb / b['seconds']:8.2f}"
                 f"{b['rss_mb']:13.0f}{size / 1e6:9.1f}"
             )
+        print(f"(load average before the builds: {load:.1f}, on {os.cpu_count()} cores)")
         ratio = builds["fts-build"]["seconds"] / builds["whoosh-build"]["seconds"]
         print(
-            f"whoosh/FTS5 build throughput: 1/{1 / ratio:.1f} "
+            f"ours/FTS5 build throughput: 1/{1 / ratio:.1f} "
             f"(target >= 1/8: {'met' if ratio >= 1 / 8 else 'MISSED'})"
         )
 
@@ -303,14 +309,18 @@ def main() -> None:
             index.update()
             ours_update = time.perf_counter() - start
             start = time.perf_counter()
+            merged = index.merge()
+            ours_merge = time.perf_counter() - start
+            start = time.perf_counter()
             with fts:
                 fts.executemany(
                     "INSERT INTO fts(rowid, kind, day, title, body) VALUES (?,?,?,?,?)", rows
                 )
             fts_update = time.perf_counter() - start
             print(
-                f"\nadd 1,000 comments: whoosh {ours_update:.2f} s, FTS5 {fts_update:.2f} s "
-                f"(budget <= 3 s: {'met' if ours_update <= 3 else 'MISSED'})"
+                f"\nadd 1,000 comments: ours {ours_update:.2f} s, FTS5 {fts_update:.2f} s "
+                f"(budget <= 1.5 s: {'met' if ours_update <= 1.5 else 'MISSED'}); then the "
+                f"background merge: {ours_merge:.2f} s ({'merged' if merged else 'nothing due'})"
             )
 
             if args.profile:
@@ -325,27 +335,26 @@ def main() -> None:
 
     cache = "off" if args.no_cache else "on"
     print(
-        f"\n{args.queries} queries per class, ms (whoosh: SearchIndex.search, 20 hits with "
+        f"\n{args.queries} queries per class, ms (ours: SearchIndex.search, 20 hits with "
         f"snippets and the total, term cache {cache}; FTS5: 20 best with snippet() and "
         "count(*))"
     )
     print(
-        f"{'class':<15}{'whoosh p50':>11}{'p95':>8}{'FTS5 p50':>10}{'p95':>8}"
-        f"{'p95 ratio':>11}{'target':>8}{'<100 ms':>9}{'same total':>12}"
+        f"{'class':<15}{'ours p50':>9}{'p95':>8}{'max':>8}{'FTS5 p50':>10}{'p95':>8}"
+        f"{'p95 ratio':>11}{'<100 ms':>9}{'target':>8}{'same total':>12}"
     )
-    limits = {"one word": 1, "two words": 1, "phrase": 2, "prefix": 2, "date-filtered": None}
     for name in CLASSES:
         t = timings[name]
         ours50, ours95 = percentiles(t["ours"])
         fts50, fts95 = percentiles(t["fts"])
         ratio = ours95 / fts95
-        limit = limits[name]
-        verdict = "-" if limit is None else ("met" if ratio <= limit else "MISSED")
         fast = sum(1 for s in t["ours"] if s < 0.1) / len(t["ours"])
+        verdict = "met" if ratio <= 1 and fast == 1 else "MISSED"
         print(
-            f"{name:<15}{ours50:11.1f}{ours95:8.1f}{fts50:10.1f}{fts95:8.1f}{ratio:11.2f}"
-            f"{verdict:>8}{fast:9.0%}{t['agree']:>8}/{len(t['ours'])}"
+            f"{name:<15}{ours50:9.1f}{ours95:8.1f}{max(t['ours']) * 1000:8.1f}{fts50:10.1f}"
+            f"{fts95:8.1f}{ratio:11.2f}{fast:9.1%}{verdict:>8}{t['agree']:>8}/{len(t['ours'])}"
         )
+    print("target: p95 <= FTS5's and every query under 100 ms")
 
 
 if __name__ == "__main__":

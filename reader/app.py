@@ -1,28 +1,43 @@
 """The only module that wires the core to the window: QApplication, Library, MainWindow.
 
-``main`` is what ``archive-reader`` with no command runs.  ``start`` does everything up to a
-shown window and is shared with the benchmark, so what it times is what users get.  The sample
-archive is imported here (through the window) and nowhere else: CLI commands never add it.
+``main`` is what ``archive-reader`` with no command runs: it hands the files it was given to a
+window already open on the same library, if there is one (``reader.ui.single_instance``), else
+opens the window, imports them as a drop would, and answers later launches.  It also sets up
+the log and the crash dialog (``reader.applog``, ``reader.ui.crash``).  ``start`` does
+everything up to a shown window and is shared with the benchmark, so what it times is what
+users get.  The sample archive is imported here (through the window) and nowhere else: CLI
+commands never add it, and a launch with files to open does not either.
 """
 
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from reader import __version__
 from reader.errors import ReaderError
+from reader.paths import APP_ID, LibraryPaths
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from reader.store import Library
+    from reader.ui.controllers.imports import ImportOutcome
+    from reader.ui.mainwindow import MainWindow
 
 
 @dataclass
 class Started:
     """What ``start`` built; the caller owns closing the library after the event loop."""
 
-    app: object  # QApplication
-    window: object  # reader.ui.mainwindow.MainWindow
-    library: object  # reader.store.Library
+    app: QApplication
+    window: MainWindow
+    library: Library
 
 
 def start(
@@ -32,6 +47,7 @@ def start(
     from PySide6.QtWidgets import QApplication
 
     from reader.store import Library
+    from reader.ui import icons
     from reader.ui.mainwindow import MainWindow
     from reader.ui.settings import WindowSettings
 
@@ -43,7 +59,9 @@ def start(
     )
     app.setApplicationName("Archive Reader")
     app.setApplicationDisplayName("Archive Reader")
-    app.setDesktopFileName("archive-reader")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)  # the Wayland app id: the .desktop entry's name
+    app.setWindowIcon(icons.app_icon())
     lib = Library.open(library)
     window = MainWindow(lib, settings=WindowSettings())
     window.show()
@@ -72,24 +90,94 @@ def missing_display() -> str | None:
     )
 
 
-def main(library: str | None = None, argv: Sequence[str] | None = None) -> int:
-    """Run the reader window until it closes; returns the process exit status."""
+def _quit_after_import(started: Started, paths: Sequence[str]) -> None:
+    """``--quit-after-import``: print what the import did and end the event loop, with status
+    1 if a file could not be imported; without paths, once the window has nothing to do."""
+    app, window = started.app, started.window
+
+    def finished(outcome: ImportOutcome) -> None:
+        print(outcome.summary(), flush=True)
+        app.exit(1 if outcome.problems else 0)
+
+    if paths:
+        window.events.import_finished.connect(finished)
+        return
+
+    def when_idle() -> None:
+        if not window.runner.busy:
+            app.exit(0)
+
+    window.runner.busy_changed.connect(lambda busy: None if busy else when_idle())
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, when_idle)
+
+
+def main(
+    library: str | None = None,
+    argv: Sequence[str] | None = None,
+    *,
+    paths: Sequence[str] = (),
+    debug: bool = False,
+    quit_after_import: bool = False,
+) -> int:
+    """Run the reader window until it closes; returns the process exit status.
+
+    ``paths`` (absolute) are imported once the window shows; if a window is already open on
+    this library they are handed to it instead and this returns 0 at once.
+    """
     problem = missing_display()
     if problem:
         print(f"archive-reader: {problem}", file=sys.stderr)
         return 1
+    from reader.ui.single_instance import HandOver, SingleInstance
+
+    root = LibraryPaths.resolve(library).root
+    instance = SingleInstance(root)
+    handed = instance.hand_over(list(paths))
+    if handed == HandOver.DONE:
+        return 0
+    if handed == HandOver.NO_ANSWER:
+        print(
+            f"archive-reader: a window is open on {root} but did not answer; if it is stuck, "
+            "close it (or end its process) and start again",
+            file=sys.stderr,
+        )
+        return 1
+
+    from reader import applog
+
+    logs = applog.setup(debug=applog.debug_requested(debug))
+    log = logging.getLogger("reader.app")
+    log.info("starting Archive Reader %s on %s", __version__, root)
     try:
-        started = start(library, argv)
+        started = start(library, argv, first_run=not paths)
     except ReaderError as exc:
         print(f"archive-reader: {exc}", file=sys.stderr)
+        logs.close()
         return 1
+    from reader.ui import crash
+
+    window = started.window
+    crashes = crash.install(window, logs.file)
+    if not instance.listen():  # another window got there in the same instant
+        log.warning("another window is answering for %s", root)
+    # A later launch's files go where a drop's go; the window comes to the front.
+    instance.paths_received.connect(window.imports.open_paths)
+    if quit_after_import:
+        _quit_after_import(started, paths)
+    if paths:
+        window.imports.open_paths(list(paths))
     try:
-        return int(started.app.exec())  # type: ignore[attr-defined]
+        return int(started.app.exec())
     finally:
-        window = started.window
-        if window.isVisible():  # type: ignore[attr-defined]
-            window.close()  # type: ignore[attr-defined]  # saves state, stops background work
-        started.library.close()  # type: ignore[attr-defined]
+        instance.close()
+        if window.isVisible():
+            window.close()  # saves state, stops background work
+        started.library.close()
+        crashes.uninstall()
+        log.info("closed")
+        logs.close()
 
 
 if __name__ == "__main__":

@@ -2,6 +2,20 @@
 
 Parsers produce ``ParsedPost`` trees; the store assigns stable ids (see ``reader.ids``) and
 hands back ``Post``/``Comment`` trees read from SQLite.  Nothing here knows about SQLite or Qt.
+
+What the richer formats (Blogger, WordPress, Disqus, mbox) carry beyond the plain-text dump is
+held in fields with defaults, so the plain-text parser's output is unchanged:
+
+* ``text``/``body`` is always plain text.  Where the source is HTML it is derived from the
+  sanitised HTML (``reader.formats.html``) and ``html`` holds that sanitised HTML; search,
+  snippets and annotation anchoring use the plain text.
+* ``published`` is an aware ``datetime`` in the offset the source stated (``isoformat()`` gives
+  it back as written), or naive when the source named a zone nobody can place ("17:10 G").
+* ``status`` is one of ``STATUSES``; ``removed`` stays true for deleted comments.
+* ``source_key`` is the format's native id (Blogger post/comment id, ``wp:`` ids, Disqus
+  ``dsq:id``, Message-ID); ``None`` for the plain-text dump, whose ids come from its text.
+* ``where`` names the element a record came from ("<wp:comment> 904") for messages that need
+  more than a line number.
 """
 
 from __future__ import annotations
@@ -10,12 +24,25 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+STATUSES = (
+    "published",
+    "draft",
+    "page",
+    "unapproved",
+    "spam",
+    "deleted",
+    "pingback",
+    "trackback",
+)
+"""Every status a parsed post or comment can carry; "published" for anything shown publicly."""
+
 
 @dataclass(slots=True)
 class ParsedComment:
     """A comment as a dump shows it: exact text (indentation markers removed), its replies.
 
     ``line`` is the 1-based line of the comment's marker in the file, used in error messages.
+    Replies nest to any depth (WordPress and Disqus threads go deeper than Blogger's one level).
     """
 
     text: str
@@ -24,6 +51,17 @@ class ParsedComment:
     line: int = 0
     author: str | None = None
     published: dt.datetime | None = None
+    author_uri: str | None = None
+    status: str = "published"
+    html: str | None = None
+    source_key: str | None = None
+    where: str = ""
+
+    def walk(self) -> Iterator[ParsedComment]:
+        """This comment then all its replies, depth first in order."""
+        yield self
+        for reply in self.replies:
+            yield from reply.walk()
 
 
 @dataclass(slots=True)
@@ -44,6 +82,23 @@ class ParsedPost:
     line: int = 0
     author: str | None = None
     more_comments: bool = False
+    published: dt.datetime | None = None
+    author_uri: str | None = None
+    status: str = "published"
+    html: str | None = None
+    source_key: str | None = None
+    where: str = ""
+    url: str | None = None
+    """The post's address as the source gives it (permalink, Disqus thread link)."""
+    url_key: str | None = None
+    """``reader.formats.urls.url_key`` of ``url``: how a Disqus thread finds its post."""
+    comments_only: bool = False
+    """A Blogger comment feed without its post: title and date are borrowed, body empty."""
+
+    def walk_comments(self) -> Iterator[ParsedComment]:
+        """Every comment and reply, depth first in order."""
+        for comment in self.comments or ():
+            yield from comment.walk()
 
 
 @dataclass(slots=True)

@@ -14,7 +14,11 @@ from pathlib import Path
 import platformdirs
 
 APP_NAME = "archive-reader"
+# The desktop's name for the program: the .desktop entry, the AppStream id, the icon name, and
+# the Wayland app id the window reports (reader/app.py), which must match the entry's name.
+APP_ID = "io.github.archive_reader.ArchiveReader"
 ENV_LIBRARY = "ARCHIVE_READER_LIBRARY"
+ENV_LOG_DIR = "ARCHIVE_READER_LOG_DIR"
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -75,3 +79,12 @@ def config_dir() -> Path:
     if env:
         return Path(env).expanduser()
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def log_dir() -> Path:
+    """Where the window writes its log and crash reports (platformdirs' user log folder, on
+    Linux ``~/.local/state/archive-reader/log``), overridable for tests."""
+    env = os.environ.get(ENV_LOG_DIR)
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))

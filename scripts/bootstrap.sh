@@ -2,7 +2,9 @@
 # Creates .venv and installs what is missing, so `make run` and `make test` work on a fresh
 # machine. As root on Debian/Ubuntu it also installs the system libraries Qt needs (and
 # poppler-utils for the PDF tests) when they are absent.  Safe to run again: it only does what
-# is missing.
+# is missing.  `bootstrap.sh bundle` adds PyInstaller (and binutils, which it needs) for
+# `make bundle`; EXTRA_SYSTEM_PACKAGES names more Debian packages to install (CI's
+# desktop-file-utils and appstream, which the desktop-file tests use when present).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +29,9 @@ system_packages() {
               fonts-dejavu-core libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0
               libxcb-keysyms1 libxcb-render-util0 libxcb-shape0 libxcb-xkb1)
   [ "$want_test" = "test" ] && pkgs+=(poppler-utils)
+  [ "$want_test" = "bundle" ] && pkgs+=(binutils)
+  # shellcheck disable=SC2206
+  pkgs+=(${EXTRA_SYSTEM_PACKAGES:-})
   command -v dpkg-query >/dev/null 2>&1 || return 0
   local missing=()
   for pkg in "${pkgs[@]}"; do
@@ -61,8 +66,8 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ setup.py -nt "$stam
   echo "Installing Archive Reader and what it needs into $VENV (log: $VENV/install.log)..."
   : >"$VENV/install.log"
   quietly "$VENV/bin/python" -m pip install -q --upgrade pip
-  if [ "$want_test" = "test" ]; then
-    quietly "$VENV/bin/python" -m pip install -q -e ".[test]"
+  if [ "$want_test" = "test" ] || [ "$want_test" = "bundle" ]; then
+    quietly "$VENV/bin/python" -m pip install -q -e ".[$want_test]"
   else
     quietly "$VENV/bin/python" -m pip install -q -e .
   fi

@@ -1,15 +1,32 @@
-"""``search`` and ``reindex``: full-text search over the library from a terminal."""
+"""``search`` and ``reindex``: full-text search over the library from a terminal.
+
+Query words may start with ``-`` (``search probation -napo`` excludes "napo"): the search
+command's parser takes as options only the ones ``--help`` lists, and every other word is part
+of the query, before or after the options.
+
+What reaches the terminal is safe: titles and excerpts lose control characters, marks are bold
+reverse video on a terminal (``--color``) or brackets elsewhere, with literal brackets
+escaped; JSON escapes every control character, so printing it cannot drive a terminal either.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
 import time
+from collections.abc import Sequence
+from typing import IO, TYPE_CHECKING, Any
 
 from reader.commands.progress import TerminalProgress
 from reader.errors import ReaderError
 from reader.store import Library
+
+if TYPE_CHECKING:
+    from reader.commands import Subparsers
+    from reader.search import Hit, SearchIndex, SearchResults
 
 QUERY_HELP = """\
 query language:
@@ -18,7 +35,7 @@ query language:
   -word, NOT word       leave out items with the word
   "exact phrase"        the words in this order (word endings are folded, as for plain
                         words: "inspection report" also finds "inspection reports")
-  inspect*              words starting with "inspect" (the 40 most common such words)
+  inspect*              words starting with "inspect", as written (all of them)
   inspecton~            words within 1 edit (2 for longer words; inspecton~2 says how many)
   ( ... )               grouping: (probation OR parole) officer
   title:word            only in post titles; also title:"a phrase", title:insp*
@@ -28,28 +45,82 @@ query language:
   in:post  in:comment  in:reply
   is:removed  is:vanished
 
-  A typing mistake (an unclosed quote or parenthesis, a dangling OR) is not an error:
-  the plain words are searched instead and a note on stderr says so.  Put the query in
-  single quotes so the shell keeps its double quotes:  archive-reader search '"the wheel"'
+  A typing mistake is not an error: an unclosed quote or parenthesis is closed at the end,
+  a dangling OR or NOT is dropped, and a note on stderr says what was searched.  Words may
+  start with "-" anywhere on the line.  Put the query in single quotes so the shell keeps its
+  double quotes:  archive-reader search '"the wheel"'
+
+output:
+  One hit per two lines: date, title and where, then the excerpt with the matched words in
+  bold reverse video on a terminal, or in [brackets] otherwise (a literal bracket or
+  backslash in the text is written \\[ \\] \\\\).  --json hits carry "snippet" (brackets,
+  unescaped) and "excerpt": {"text", "marks": [[start, end], ...]} (character offsets).
 
 examples:
   archive-reader search inspection report
   archive-reader search '"thematic inspection" date:2019..2021 in:comment'
   archive-reader search 'title:wheel' --sort date --json
+  archive-reader search probation -napo
 """
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+class QueryArgumentParser(argparse.ArgumentParser):
+    """An argument parser whose positional words are a query: a word starting with ``-`` is a
+    query word unless it is one of the parser's own options (``--`` ends the options)."""
+
+    def parse_known_args(  # type: ignore[override]  # (typeshed's overloads)
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        options, words = split_query_arguments(
+            list(sys.argv[1:] if args is None else args), self._option_string_actions
+        )
+        parsed, extras = super().parse_known_args(options, namespace)
+        if not words and not any(o in ("-h", "--help") for o in options):
+            self.error("the following arguments are required: QUERY")
+        parsed.query = words
+        return parsed, extras
+
+
+def split_query_arguments(
+    args: list[str], actions: dict[str, argparse.Action]
+) -> tuple[list[str], list[str]]:
+    """(option arguments, query words) of a search command line, each in its order."""
+    options: list[str] = []
+    words: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        index += 1
+        if arg == "--":
+            words.extend(args[index:])
+            break
+        name = arg.split("=", 1)[0] if arg.startswith("--") else arg
+        action = actions.get(name)
+        if action is not None:
+            options.append(arg)
+            if action.nargs != 0 and "=" not in arg and index < len(args):
+                options.append(args[index])
+                index += 1
+        elif arg.startswith("--") and len(arg) > 2 and re.fullmatch(r"--[a-z][a-z-]*(=.*)?", arg):
+            options.append(arg)  # an unknown option: argparse says so
+        else:
+            words.append(arg)
+    return options, words
+
+
+def register(subparsers: Subparsers) -> None:
     p = subparsers.add_parser(
         "search",
         help="full-text search of posts and comments",
+        allow_abbrev=False,
         description="Search every post and comment of the library. The search index is "
         "brought up to date first when imports changed the library (with a progress bar on "
         "a terminal).",
         epilog=QUERY_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("query", nargs="+", metavar="QUERY", help="words and operators (see below)")
+    p.__class__ = QueryArgumentParser  # query words may start with "-" (see the class)
+    p.add_argument("query", nargs="*", metavar="QUERY", help="words and operators (see below)")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="hits to show (20)")
     p.add_argument("--offset", type=int, default=0, metavar="N", help="skip the first N hits")
     p.add_argument(
@@ -60,6 +131,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--group", action="store_true", help="one line per thread, with its hits")
     p.add_argument("--json", action="store_true", help="JSON output (a list)")
+    p.add_argument(
+        "--color",
+        "--colour",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="mark matches in bold reverse video: on a terminal (auto, unless NO_COLOR is "
+        "set), always, or never (brackets)",
+    )
     p.set_defaults(handler=cmd_search)
 
     p = subparsers.add_parser(
@@ -71,7 +150,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_reindex)
 
 
-def _open_index(library: Library):
+def _open_index(library: Library) -> SearchIndex:
     from reader.search import open_index
 
     return open_index(library)
@@ -81,6 +160,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.limit < 1 or args.offset < 0:
         raise ReaderError("--limit must be at least 1 and --offset at least 0")
     from reader.search import IndexBusy, IndexCancelled
+    from reader.search.snippets import clean_text
 
     text = " ".join(args.query)
     progress = TerminalProgress()
@@ -96,28 +176,64 @@ def cmd_search(args: argparse.Namespace) -> int:
             results = index.search(
                 text, limit=args.limit, offset=args.offset, sort=args.sort, group=args.group
             )
+            if results.damaged:  # found damaged while reading: rebuilt, then answered
+                try:
+                    index.rebuild(progress=progress)
+                except (IndexBusy, IndexCancelled):
+                    pass
+                finally:
+                    progress.done()
+                results = index.search(
+                    text, limit=args.limit, offset=args.offset, sort=args.sort, group=args.group
+                )
         finally:
             index.close()
     for notice in results.notices:
-        print(f"archive-reader: note: {notice}", file=sys.stderr)
+        print(f"archive-reader: note: {clean_text(notice)}", file=sys.stderr)
     if args.json:
-        json.dump(results.to_json(), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write(safe_json(results.to_json()))
         sys.stdout.write("\n")
         return 0
-    _print_text(results, args, colour=sys.stdout.isatty())
+    _print_text(results, args, colour=use_colour(args.color, sys.stdout))
     return 0
 
 
-def _print_text(results, args: argparse.Namespace, *, colour: bool) -> None:
+def use_colour(choice: str, stream: IO[str]) -> bool:
+    """``--color``: auto colours a terminal unless ``NO_COLOR`` is set or TERM is dumb."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def safe_json(value: Any) -> str:
+    """JSON text (UTF-8, indented) in which every control character is escaped: ``json``
+    escapes U+0000-U+001F itself; DEL, the C1 controls, line separators and bidirectional
+    overrides are escaped here too.  The data is unchanged."""
+    text = json.dumps(value, ensure_ascii=False, indent=1)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _print_text(results: SearchResults, args: argparse.Namespace, *, colour: bool) -> None:
+    from reader.search.snippets import clean_text
+
     out = sys.stdout
+
+    def excerpt(hit: Hit) -> str:
+        return hit.snippet.ansi() if colour else hit.snippet.brackets(escape=True)
+
     if results.groups is not None:
         for group in results.groups:
             hit = group.best
             where = f"#{hit.path}" if hit.path else "post"
             hits = "1 hit" if group.count == 1 else f"{group.count} hits"
-            out.write(f"{group.date.isoformat()}  {group.title}  ({hits})\n")
-            snippet = hit.snippet.ansi() if colour else hit.snippet.brackets()
-            out.write(f"    {where}: {snippet}\n")
+            out.write(f"{group.date.isoformat()}  {clean_text(group.title)}  ({hits})\n")
+            out.write(f"    {where}: {excerpt(hit)}\n")
         shown = len(results.groups)
         unit = "threads"
         total = results.threads
@@ -125,9 +241,8 @@ def _print_text(results, args: argparse.Namespace, *, colour: bool) -> None:
         for hit in results.hits:
             where = f"comment #{hit.path}" if hit.kind == "comment" else "post"
             flags = " [removed]" if hit.removed else ""
-            out.write(f"{hit.date.isoformat()}  {hit.title}  {where}{flags}\n")
-            snippet = hit.snippet.ansi() if colour else hit.snippet.brackets()
-            out.write(f"    {snippet}\n")
+            out.write(f"{hit.date.isoformat()}  {clean_text(hit.title)}  {where}{flags}\n")
+            out.write(f"    {excerpt(hit)}\n")
         shown = len(results.hits)
         unit = "matches"
         total = results.total

@@ -81,10 +81,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from reader.errors import DumpError
-from reader.formats import ParseReport
+from reader.formats.base import ParseReport
 from reader.model import ParsedComment, ParsedPost
 
 NAME = "blogtext"
+LABEL = "plain-text blog dump"
+KIND = "text"
+HINT = "a plain-text dump starts with a date line such as 'Sunday, 7 March 2021'"
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = (
@@ -182,16 +185,16 @@ def normalise_text(text: str) -> str:
     return text
 
 
-def sniff(head: bytes) -> bool:
-    """Whether the file starts (after a BOM and blank lines) with a post date line."""
+def sniff(head: bytes, filename: str = "") -> float:
+    """1.0 if the file starts (after a BOM and blank lines) with a post date line, else 0."""
     if head.startswith(_BOM):
         head = head[3:]
     text = head.decode("utf-8", "replace")
     for raw in text.split("\n", _SNIFF_LINES)[:_SNIFF_LINES]:
         line = raw.lstrip("\ufeff").rstrip(" \t\r\xa0\ufffd")
         if line.strip():
-            return date_of(line) is not None
-    return False
+            return 1.0 if date_of(line) is not None else 0.0
+    return 0.0
 
 
 class _Warnings:
@@ -317,20 +320,25 @@ def _decode_mixed(block: bytes, lineno: int, warn: _Warnings) -> str:
     return "\n".join(out)
 
 
-def parse(path: Path, report: ParseReport) -> Iterator[ParsedPost]:
-    """Stream the posts of ``path``; see the module docstring for the text rules."""
-    path = Path(path)
+def parse(source: Path | str | BinaryIO, report: ParseReport) -> Iterator[ParsedPost]:
+    """Stream the posts of a file (a path, or a binary stream named by ``report.path``); see
+    the module docstring for the text rules."""
     if not report.format:
         report.format = NAME
     warn = _Warnings(report)
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below
-    except OSError as exc:
-        raise DumpError(path, f"cannot read file ({exc.strerror or exc})") from exc
+    if isinstance(source, str | Path):
+        path = report.path = Path(source)
+        try:
+            handle: BinaryIO = open(path, "rb")  # noqa: SIM115 - closed in the finally below
+        except OSError as exc:
+            raise DumpError(path, f"cannot read file ({exc.strerror or exc})") from exc
+    else:
+        path, handle = report.path, source
     try:
         yield from _parse_lines(_blocks(handle, path, report, warn), path, warn)
     finally:
-        handle.close()
+        if handle is not source:
+            handle.close()
         warn.close()
 
 

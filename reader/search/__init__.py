@@ -21,7 +21,16 @@ Contract of ``SearchIndex`` (one instance per thread, like ``Library``):
   bookmark or highlight changes);
 * ``search(text, limit=, offset=, sort="relevance"|"date", group=False)`` → ``SearchResults``;
   never raises for a malformed query or a damaged index (notices say what happened) and never
-  waits for indexing (``results.stale`` when the index is behind the library).
+  waits for indexing (``results.stale`` when the index is behind the library;
+  ``results.damaged`` when it failed while answering: rebuild, then ask again);
+* ``merge()``: fold small segments together (after imports, in the background).
+
+Modules, by job: ``analysis`` (words, stems, CJK bigrams, grams), ``query`` (the language),
+``expansion`` (prefixes, fuzzy words, dates → terms), ``evaluate`` and ``postings`` (matching
+and BM25F scoring a block at a time), ``snippets``, ``searcher`` (queries → hits), ``index``
+(health, updates, merges), ``build`` (full rebuilds on all cores), ``schema`` and
+``segment_writer`` (what is indexed, and writing it), ``source`` (the store's side), and
+``whoosh_storage``: the one seam onto whoosh's files and internals.
 
 Notes and flags (``note:``, ``is:bookmarked``, ``is:annotated``, ``color:``) come from an
 ``ItemInfoProvider`` registered with ``set_item_info_provider`` (see ``source.py``).
@@ -29,6 +38,7 @@ Notes and flags (``note:``, ``is:bookmarked``, ``is:annotated``, ``color:``) com
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any, Protocol
 
 from reader.search.query import MatchTerms, ParsedQuery, parse_query
@@ -95,11 +105,11 @@ def set_item_info_provider(provider: ItemInfoProvider | None) -> None:
 
 def open_index(library: Any, *, procs: int | None = None) -> SearchIndex:
     """The search index of an open ``Library`` (nothing is read or built until asked)."""
-    from reader.search.whoosh_index import WhooshIndex
+    from reader.search.index import LibraryIndex
 
     if not _provider_chosen:
         _install_annotations_provider()
-    return WhooshIndex(library, provider=_provider, procs=procs)
+    return LibraryIndex(library, provider=_provider, procs=procs)
 
 
 def _install_annotations_provider() -> None:
@@ -113,9 +123,9 @@ def _install_annotations_provider() -> None:
 
 def __getattr__(name: str) -> Any:
     if name in ("IndexBusy", "IndexCancelled"):
-        from reader.search import whoosh_index
+        from reader.search import index
 
-        return getattr(whoosh_index, name)
+        return getattr(index, name)
     raise AttributeError(name)
 
 
@@ -123,13 +133,18 @@ def update_after_import(library: Any, progress: Any = None, cancel: Any = None) 
     """Catch the index up after an import committed (the store first, the index after).
 
     Never raises: the import already succeeded, so an indexing problem is reported in the
-    returned status (``state`` and ``reason``) and fixed by the next ``ensure_fresh``.
+    returned status (``state`` and ``reason``) and fixed by the next ``ensure_fresh``.  The
+    update adds one small segment; merging small segments is started afterwards in the
+    background (``index.schedule_merge``).
     """
-    from reader.search.whoosh_index import IndexBusy, IndexCancelled
+    from reader.search.index import IndexBusy, IndexCancelled, schedule_merge
 
     index = open_index(library)
     try:
-        return index.ensure_fresh(progress=progress, cancel=cancel)
+        status = index.ensure_fresh(progress=progress, cancel=cancel)
+        with contextlib.suppress(Exception):
+            schedule_merge(library.paths.search_index)  # after the wait, never inside it
+        return status
     except IndexBusy as exc:
         return IndexStatus("behind", str(exc))
     except IndexCancelled as exc:

@@ -4,19 +4,25 @@
     a OR b                either (OR binds tighter than the implicit AND: ``x a OR b``)
     NOT word, -word       exclude
     "exact phrase"        words in this order (word endings folded like plain words)
-    prefix*  fuzzy~       word beginnings; near spellings (``~2`` allows two edits)
+    prefix*  fuzzy~       words as written that start so; near spellings (``~2``: two edits)
     ( ... )               grouping
     title:word            only in post titles (also title:"a phrase", title:pre*); note:word
     date:2020  date:2020-06  date:2020-06-07  date:2020-01..2020-06  date:2019..  date:..2020
     in:post  in:comment  in:reply       is:removed  is:vanished  is:bookmarked  is:annotated
     color:yellow
 
-A typing mistake (an unclosed quote or parenthesis, a dangling OR or NOT) never raises: the
-query is searched as its plain words (filters kept) and a notice says so.  A filter that makes
-no sense (``date:2020-13``) is dropped with a notice.  ``parse_query`` never raises at all.
+A typing mistake keeps its meaning: an unclosed ``(`` or ``"`` is closed at the end of the
+query, a dangling ``OR``/``NOT``/``AND`` or a stray ``)`` is dropped, an unknown ``name:value``
+is searched as its words, and a filter that makes no sense (``date:2020-13``) is dropped; each
+repair adds a notice that says what was searched.  A query with no word in it (``_``, ``--``)
+searches nothing and says so.  ``parse_query`` never raises.
 
-The tree is compiled for the engine in ``whoosh_query``; ``MatchTerms`` (from ``match_terms``)
-is what snippets and the reading pane highlight.
+Fields are looked up in two tables, so a new one (``author:``, ``status:``) is one entry:
+``TEXT_FIELDS`` (searched as text in an index field) and ``FILTERS`` (a function turning the
+value into a node, or None with a notice).
+
+The tree is evaluated by ``evaluate``; ``MatchTerms`` (from ``match_terms``) is what snippets
+and the reading pane highlight.
 """
 
 from __future__ import annotations
@@ -24,23 +30,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from reader.model import COLOURS
-from reader.search.analysis import TOKEN, fold, term_for
-
-TEXT_FIELDS = {"title": "title", "body": "body", "text": "body", "note": "note"}
-KINDS = {
-    "post": "post",
-    "posts": "post",
-    "comment": "comment",
-    "comments": "comment",
-    "reply": "reply",
-    "replies": "reply",
-}
-FLAGS = ("removed", "vanished", "bookmarked", "annotated")
-"""``is:`` values; bookmarked/annotated are filled in by the annotations' item-info provider."""
+from reader.search.analysis import TOKEN, fold, is_cjk, prepare, query_terms, term_for
 
 MAX_FUZZY_DISTANCE = 2
 
@@ -50,11 +44,18 @@ MAX_FUZZY_DISTANCE = 2
 
 @dataclass(frozen=True, slots=True)
 class Words:
-    """A word (one term) or a phrase (several, in order) in ``field`` (None: title and body)."""
+    """A word (one term) or a phrase (several) in ``field`` (None: title and body).
+
+    ``offsets`` are the terms' positions relative to the first (``None``: 0, 1, 2, ...); they
+    differ from that only for CJK text, whose runs are matched by their bigrams."""
 
     field: str | None
     terms: tuple[str, ...]
     text: str
+    offsets: tuple[int, ...] | None = None
+
+    def positions(self) -> tuple[int, ...]:
+        return self.offsets if self.offsets is not None else tuple(range(len(self.terms)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,17 +111,24 @@ class Colour:
 
 
 Node = Words | Prefix | Fuzzy | And | Or | Not | DateRange | Kind | Flag | Colour
-FILTERS = (DateRange, Kind, Flag, Colour)
+FILTER_NODES = (DateRange, Kind, Flag, Colour)
 
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    """What the user asked for: ``root`` is None for an empty query."""
+    """What the user asked for: ``root`` is None when there is nothing to search for.
+
+    ``repaired`` says a typing mistake was mended (the notices say how and what was searched);
+    ``fallback`` is its old name, kept for callers."""
 
     text: str
     root: Node | None
     notices: tuple[str, ...] = ()
-    fallback: bool = False
+    repaired: bool = False
+
+    @property
+    def fallback(self) -> bool:
+        return self.repaired
 
     @property
     def is_empty(self) -> bool:
@@ -140,9 +148,76 @@ def _has_positive_text(node: Node | None) -> bool:
     return False
 
 
+# -- fields --------------------------------------------------------------------------------
+
+TEXT_FIELDS = {"title": "title", "body": "body", "text": "body", "note": "note"}
+"""``name:`` → the index field searched as text."""
+
+KINDS = {
+    "post": "post",
+    "posts": "post",
+    "comment": "comment",
+    "comments": "comment",
+    "reply": "reply",
+    "replies": "reply",
+}
+FLAGS = ("removed", "vanished", "bookmarked", "annotated")
+"""``is:`` values; bookmarked/annotated are filled in by the annotations' item-info provider."""
+
+
+def _kind_filter(name: str, value: str, notices: list[str]) -> Node | None:
+    if value.casefold() in KINDS:
+        return Kind(KINDS[value.casefold()])
+    notices.append(f"in:{value}: use in:post, in:comment or in:reply; ignored")
+    return None
+
+
+def _flag_filter(name: str, value: str, notices: list[str]) -> Node | None:
+    if value.casefold() in FLAGS:
+        return Flag(value.casefold())
+    notices.append(f"is:{value}: use is:{', is:'.join(FLAGS)}; ignored")
+    return None
+
+
+def _colour_filter(name: str, value: str, notices: list[str]) -> Node | None:
+    if value.casefold() in COLOURS:
+        return Colour(value.casefold())
+    notices.append(f"{name}:{value}: use one of {', '.join(COLOURS)}; ignored")
+    return None
+
+
+def _date_filter(name: str, value: str, notices: list[str]) -> Node | None:
+    date_range, reversed_range = parse_date_range(value)
+    if date_range is None:
+        notices.append(
+            f"date:{value} is not a date (use date:2020, date:2020-06, date:2020-06-07 or a "
+            "range such as date:2020-01..2020-06); ignored"
+        )
+        return None
+    if reversed_range:
+        notices.append(f"date:{value}: the range was reversed; searched date:{date_range.text}")
+    return date_range
+
+
+FILTERS: dict[str, Callable[[str, str, list[str]], Node | None]] = {
+    "date": _date_filter,
+    "in": _kind_filter,
+    "is": _flag_filter,
+    "color": _colour_filter,
+    "colour": _colour_filter,
+}
+"""``name:`` → a function of (name, value, notices) giving the filter's node (None: dropped,
+with a notice appended)."""
+
+NOT_FIELDS = frozenset({"http", "https", "ftp", "mailto", "file", "www"})
+"""Names before a colon that start a link, searched as its words without a notice."""
+
+_FIELD = re.compile(r"([A-Za-z]+):(.*)", re.DOTALL)
+
+
 # -- lexing --------------------------------------------------------------------------------
 
-_QUOTES = {'"': '"', "“": "”", "„": "“", "”": "”"}
+_QUOTE_CHARS = '"“”„'
 _LEX = re.compile(
     r"""
     (?P<space>\s+)
@@ -159,11 +234,6 @@ _LEX = re.compile(
 class _Tok:
     kind: str  # open close quote word or and not
     text: str
-    negated: bool = False
-
-
-class _Mistake(Exception):
-    """A typing mistake: the caller falls back to plain words and says why."""
 
 
 def _lex(text: str) -> list[_Tok]:
@@ -177,32 +247,45 @@ def _lex(text: str) -> list[_Tok]:
             kind = value.lower()
         elif kind == "word" and value in ("|", "||"):
             kind = "or"
-        elif kind == "word" and value == "-":
+        elif kind == "word" and value in ("&&",):
+            kind = "and"
+        elif kind == "word" and value.startswith("-") and value.strip("-") == "":
             kind = "not"
-        elif kind == "word" and value.startswith("-") and len(value) > 1:
+        elif kind == "word" and value.startswith("-"):
             tokens.append(_Tok("not", "-"))
-            value = value[1:]
-            kind = "quote" if value[0] in _QUOTES else "word"
+            value = value.lstrip("-")
+            kind = "quote" if value[0] in _QUOTE_CHARS else "word"
         tokens.append(_Tok(kind, value))
     return tokens
 
 
 def _unclosed(value: str) -> bool:
-    opening = value[0]
-    return len(value) < 2 or (value[-1] != _QUOTES.get(opening, opening) and value[-1] not in '"”')
+    return len(value) < 2 or value[-1] not in _QUOTE_CHARS
 
 
 # -- parsing -------------------------------------------------------------------------------
 
 
 class _Parser:
+    """Recursive descent that mends instead of failing: ``repairs`` lists what it mended."""
+
     def __init__(self, tokens: list[_Tok], notices: list[str]) -> None:
         self.tokens = tokens
         self.pos = 0
         self.notices = notices
+        self.repairs: list[str] = []
+        self.depth = 0
+
+    def repair(self, what: str) -> None:
+        if what not in self.repairs:
+            self.repairs.append(what)
 
     def peek(self) -> _Tok | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def peek_kind(self) -> str | None:
+        tok = self.peek()
+        return tok.kind if tok is not None else None
 
     def take(self) -> _Tok:
         tok = self.tokens[self.pos]
@@ -210,18 +293,23 @@ class _Parser:
         return tok
 
     def parse(self) -> Node | None:
-        node = self.sequence()
-        if self.peek() is not None:
-            raise _Mistake("a closing parenthesis without an opening one")
-        return node
+        items: list[Node] = []
+        while self.peek() is not None:
+            node = self.sequence()
+            if node is not None:
+                items.append(node)
+            if self.peek_kind() == "close":  # a ")" with no "(" before it
+                self.take()
+                self.repair("a closing parenthesis without an opening one (dropped)")
+        return _and(items)
 
     def sequence(self) -> Node | None:
         items: list[Node] = []
-        while (tok := self.peek()) is not None and tok.kind != "close":
-            if tok.kind == "and":
+        while (kind := self.peek_kind()) is not None and kind != "close":
+            if kind == "and":
                 self.take()
-                if self.peek() is None or self.peek().kind in ("close", "or", "and"):  # type: ignore[union-attr]
-                    raise _Mistake("AND with nothing after it")
+                if self.peek_kind() in (None, "close", "or", "and") or not items:
+                    self.repair("AND with nothing on one side (dropped)")
                 continue
             node = self.or_expr()
             if node is not None:
@@ -229,14 +317,20 @@ class _Parser:
         return _and(items)
 
     def or_expr(self) -> Node | None:
-        if self.peek() is not None and self.peek().kind == "or":  # type: ignore[union-attr]
-            raise _Mistake("OR with nothing before it")
-        items = [self.unary()]
-        while (tok := self.peek()) is not None and tok.kind == "or":
+        while self.peek_kind() == "or":
             self.take()
-            nxt = self.peek()
-            if nxt is None or nxt.kind in ("close", "or", "and"):
-                raise _Mistake("OR with nothing after it")
+            self.repair("OR with nothing before it (dropped)")
+        if self.peek_kind() in (None, "close", "and"):
+            return None
+        items = [self.unary()]
+        while self.peek_kind() == "or":
+            self.take()
+            while self.peek_kind() == "or":
+                self.take()
+                self.repair("OR twice (one dropped)")
+            if self.peek_kind() in (None, "close", "and"):
+                self.repair("OR with nothing after it (dropped)")
+                break
             items.append(self.unary())
         kept = [item for item in items if item is not None]
         if not kept:
@@ -246,26 +340,48 @@ class _Parser:
     def unary(self) -> Node | None:
         tok = self.take()
         if tok.kind == "not":
-            nxt = self.peek()
-            if nxt is None or nxt.kind in ("close", "or", "and", "not"):
-                raise _Mistake("NOT (or -) with nothing after it")
+            if self.peek_kind() in (None, "close", "or", "and", "not"):
+                self.repair("NOT (or -) with nothing after it (dropped)")
+                return None
             inner = self.unary()
             return Not(inner) if inner is not None else None
         if tok.kind == "open":
-            if self.peek() is None:
-                raise _Mistake("an unclosed parenthesis")
+            self.depth += 1
             inner = self.sequence()
+            self.depth -= 1
             if self.peek() is None:
-                raise _Mistake("an unclosed parenthesis")
-            self.take()
+                self.repair("an unclosed parenthesis (closed at the end)")
+            else:
+                self.take()
             return inner
-        if tok.kind == "close":
-            raise _Mistake("a closing parenthesis without an opening one")
         if tok.kind == "quote":
             if _unclosed(tok.text):
-                raise _Mistake("an unclosed quote")
+                self.repair("an unclosed quote (closed at the end)")
+                return _phrase(None, tok.text[1:])
             return _phrase(None, tok.text[1:-1])
-        return _atom(tok.text, self.notices)
+        return self.atom(tok.text)
+
+    def atom(self, text: str) -> Node | None:
+        """A word-like token: a filter, a field-restricted term, a prefix, a fuzzy word, or
+        plain text (several words inside, as in ``ground-breaking`` or a URL, make a phrase)."""
+        match = _FIELD.fullmatch(text)
+        if match is None:
+            return _text_atom(None, text, self)
+        name, value = match.group(1), match.group(2)
+        key = name.casefold()
+        if not value:
+            if key in TEXT_FIELDS or key in FILTERS:
+                self.notices.append(f"{key}: needs a value; ignored")
+                return None
+            return _text_atom(None, name, self)
+        if key in TEXT_FIELDS:
+            return _text_atom(TEXT_FIELDS[key], value, self)
+        if key in FILTERS:
+            return FILTERS[key](key, value, self.notices)
+        if key in NOT_FIELDS or value.startswith("//"):
+            return _text_atom(None, text, self)
+        self.repair(f"{name}:, which is not a filter (searched as words)")
+        return _and([n for n in (_text_atom(None, name, self), _text_atom(None, value, self)) if n])
 
 
 def _and(items: list[Node]) -> Node | None:
@@ -275,79 +391,50 @@ def _and(items: list[Node]) -> Node | None:
 
 
 def _phrase(field_name: str | None, text: str) -> Node | None:
-    words = TOKEN.findall(text)
-    if not words:
+    found, offsets = query_terms(text)
+    if not found:
         return None
-    return Words(field_name, tuple(term_for(w) for w in words), " ".join(words))
+    words = " ".join(TOKEN.findall(prepare(text)))
+    plain = offsets == list(range(len(found)))
+    return Words(field_name, tuple(found), words, None if plain else tuple(offsets))
 
 
-def _atom(text: str, notices: list[str]) -> Node | None:
-    """One word-like token: a filter, a field-restricted term, a prefix, a fuzzy word, or
-    plain text (several words inside, as in ``ground-breaking`` or a URL, make a phrase)."""
-    name, sep, value = text.partition(":")
-    key = name.casefold()
-    if sep and (key in TEXT_FIELDS or key in ("date", "in", "is", "color", "colour")):
-        return _field_atom(key, value, notices)
-    return _text_atom(None, text, notices)
-
-
-def _text_atom(field_name: str | None, text: str, notices: list[str]) -> Node | None:
-    if text[:1] in _QUOTES:
+def _text_atom(field_name: str | None, text: str, parser: _Parser) -> Node | None:
+    if text[:1] in _QUOTE_CHARS:
         if _unclosed(text):
-            raise _Mistake("an unclosed quote")
+            parser.repair("an unclosed quote (closed at the end)")
+            return _phrase(field_name, text[1:])
         return _phrase(field_name, text[1:-1])
     fuzzy = re.fullmatch(r"(.*?\w)~(\d*)", text)
     if fuzzy:
-        words = TOKEN.findall(fuzzy.group(1))
-        distance = int(fuzzy.group(2) or 0) or (1 if len(fold(words[-1])) <= 5 else 2)
-        if distance > MAX_FUZZY_DISTANCE:
-            notices.append(f"{text}: at most {MAX_FUZZY_DISTANCE} edits; used ~2")
-            distance = MAX_FUZZY_DISTANCE
-        node: Node = Fuzzy(field_name, fold(words[-1]), distance)
-        return _and([n for n in (_phrase(field_name, " ".join(words[:-1])),) if n] + [node])
-    if text.endswith("*"):
-        words = TOKEN.findall(text)
+        words = TOKEN.findall(prepare(fuzzy.group(1)))
         if not words:
-            notices.append(f"{text}: a prefix needs at least one letter; ignored")
             return None
-        node = Prefix(field_name, fold(words[-1]))
-        return _and([n for n in (_phrase(field_name, " ".join(words[:-1])),) if n] + [node])
+        last = words[-1]
+        if is_cjk(last):  # no spelling distance in CJK text: the characters themselves
+            return _phrase(field_name, fuzzy.group(1))
+        distance = int(fuzzy.group(2) or 0) or (1 if len(fold(last)) <= 5 else 2)
+        if distance > MAX_FUZZY_DISTANCE:
+            parser.notices.append(f"{text}: at most {MAX_FUZZY_DISTANCE} edits; used ~2")
+            distance = MAX_FUZZY_DISTANCE
+        node: Node = Fuzzy(field_name, fold(last), distance)
+        head = _phrase(field_name, " ".join(words[:-1]))
+        return _and([n for n in (head,) if n] + [node])
+    if text.endswith("*"):
+        words = TOKEN.findall(prepare(text))
+        if not words:
+            parser.notices.append(f"{text}: a prefix needs at least one letter; ignored")
+            return None
+        last = words[-1]
+        if is_cjk(last):  # a CJK run is matched wherever it occurs: the prefix is the run
+            return _phrase(field_name, text.rstrip("*"))
+        node = Prefix(field_name, fold(last))
+        head = _phrase(field_name, " ".join(words[:-1]))
+        return _and([n for n in (head,) if n] + [node])
     return _phrase(field_name, text)
 
 
-def _field_atom(key: str, value: str, notices: list[str]) -> Node | None:
-    if not value:
-        notices.append(f"{key}: needs a value; ignored")
-        return None
-    if key in TEXT_FIELDS:
-        return _text_atom(TEXT_FIELDS[key], value, notices)
-    lowered = value.casefold()
-    if key == "in":
-        if lowered in KINDS:
-            return Kind(KINDS[lowered])
-        notices.append(f"in:{value}: use in:post, in:comment or in:reply; ignored")
-        return None
-    if key == "is":
-        if lowered in FLAGS:
-            return Flag(lowered)
-        notices.append(f"is:{value}: use is:{', is:'.join(FLAGS)}; ignored")
-        return None
-    if key in ("color", "colour"):
-        if lowered in COLOURS:
-            return Colour(lowered)
-        notices.append(f"{key}:{value}: use one of {', '.join(COLOURS)}; ignored")
-        return None
-    date_range, reversed_range = parse_date_range(value)
-    if date_range is None:
-        notices.append(
-            f"date:{value} is not a date (use date:2020, date:2020-06, date:2020-06-07 or a "
-            "range such as date:2020-01..2020-06); ignored"
-        )
-        return None
-    if reversed_range:
-        notices.append(f"date:{value}: the range was reversed; searched date:{date_range.text}")
-    return date_range
-
+# -- dates ---------------------------------------------------------------------------------
 
 _DATE = re.compile(r"(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?")
 
@@ -389,18 +476,7 @@ def parse_date_range(text: str) -> tuple[DateRange | None, bool]:
     return (DateRange(*bounds, text) if bounds else None), False
 
 
-def _plain(text: str, notices: list[str]) -> Node | None:
-    """The fallback: every word and well-formed filter of ``text``, all required."""
-    items: list[Node] = []
-    cleaned = re.sub(r"[()\"“”„]", " ", text)
-    for token in cleaned.split():
-        if token in ("OR", "AND", "NOT", "|", "||", "-"):
-            continue
-        token = token.lstrip("-")
-        node = _atom(token, notices) if token else None
-        if node is not None:
-            items.append(node)
-    return _and(items)
+# -- describing ----------------------------------------------------------------------------
 
 
 def describe(node: Node | None) -> str:
@@ -408,7 +484,7 @@ def describe(node: Node | None) -> str:
     if node is None:
         return ""
     if isinstance(node, Words):
-        body = node.text if len(node.terms) == 1 else f'"{node.text}"'
+        body = node.text if len(TOKEN.findall(node.text)) == 1 else f'"{node.text}"'
         return f"{node.field}:{body}" if node.field else body
     if isinstance(node, Prefix):
         return f"{node.field + ':' if node.field else ''}{node.prefix}*"
@@ -439,24 +515,24 @@ def describe(node: Node | None) -> str:
     return f"color:{node.name}"
 
 
+NO_WORDS = "The query has no words to search for (punctuation alone finds nothing)."
+
+
 def parse_query(text: str) -> ParsedQuery:
     """Parse a search box query; never raises (see the module docstring for the language)."""
     notices: list[str] = []
+    parser = _Parser(_lex(text), notices)
     try:
-        root = _Parser(_lex(text), notices).parse()
-        return ParsedQuery(text, root, tuple(notices))
-    except _Mistake as mistake:
-        reason = str(mistake)
+        root = parser.parse()
     except Exception as exc:  # a parser bug must not cost the user their search
-        reason = f"a query this version cannot read ({type(exc).__name__})"
-    notices = []
-    try:
-        root = _plain(text, notices)
-    except Exception:  # last resort: just the words
-        root = _and([Words(None, (term_for(w),), w) for w in TOKEN.findall(text)])
-    shown = describe(root) or "nothing"
-    notices.insert(0, f"The query has {reason}; searched for its plain words instead: {shown}")
-    return ParsedQuery(text, root, tuple(notices), fallback=True)
+        parser.repair(f"a query this version cannot read ({type(exc).__name__})")
+        root = _and([Words(None, (term_for(w),), w) for w in TOKEN.findall(prepare(text))])
+    if parser.repairs:
+        shown = describe(root) or "nothing"
+        notices.insert(0, f"The query has {'; '.join(parser.repairs)}; searched for: {shown}")
+    if root is None and text.strip() and not notices:
+        notices.append(NO_WORDS)
+    return ParsedQuery(text, root, tuple(notices), repaired=bool(parser.repairs))
 
 
 # -- what to highlight ---------------------------------------------------------------------
@@ -466,34 +542,46 @@ def parse_query(text: str) -> ParsedQuery:
 class MatchTerms:
     """What a query looks for in text, for marking snippets and the reading pane.
 
-    ``terms`` are index terms (stems) of single words and, once the engine has expanded them,
-    the terms that prefix and fuzzy words matched; ``prefixes`` also mark any word whose folded
-    form starts with one; ``phrases`` (term sequences) mark only where the whole phrase occurs.
+    ``terms`` are index terms (stems, CJK characters and bigrams) of single words; ``words``
+    are folded words that prefix and fuzzy words matched (once the engine has expanded them);
+    ``prefixes`` also mark any word whose folded form starts with one; ``phrases`` mark only
+    where the whole phrase occurs (terms with their position offsets).
     """
 
     terms: frozenset[str] = frozenset()
     prefixes: tuple[str, ...] = ()
-    phrases: tuple[tuple[str, ...], ...] = ()
+    phrases: tuple[tuple[tuple[str, ...], tuple[int, ...]], ...] = ()
+    words: frozenset[str] = frozenset()
 
-    def matches(self, term: str, word: str) -> bool:
-        if term in self.terms:
+    def matches(self, term: str, folded: str) -> bool:
+        if term in self.terms or folded in self.words:
             return True
-        return bool(self.prefixes) and fold(word).startswith(self.prefixes)
+        return bool(self.prefixes) and folded.startswith(self.prefixes)
 
-    def with_terms(self, more: frozenset[str] | set[str]) -> MatchTerms:
-        return MatchTerms(self.terms | frozenset(more), self.prefixes, self.phrases)
+    def key(self, term: str, folded: str) -> str:
+        """Which query word a matching word stands for (snippets show each at least once)."""
+        if term in self.terms:
+            return term
+        for prefix in self.prefixes:
+            if folded.startswith(prefix):
+                return prefix + "*"
+        return "~" + folded
+
+    def with_words(self, more: frozenset[str] | set[str]) -> MatchTerms:
+        return MatchTerms(self.terms, self.prefixes, self.phrases, self.words | frozenset(more))
 
     def __bool__(self) -> bool:
-        return bool(self.terms or self.prefixes or self.phrases)
+        return bool(self.terms or self.prefixes or self.phrases or self.words)
 
 
-def _positive(node: Node | None) -> Iterator[Node]:
+def positive_nodes(node: Node | None) -> Iterator[Node]:
+    """The leaves of a tree that are not excluded (``-word``) and not filters."""
     if node is None or isinstance(node, Not):
         return
     if isinstance(node, And | Or):
         for item in node.items:
-            yield from _positive(item)
-    else:
+            yield from positive_nodes(item)
+    elif not isinstance(node, FILTER_NODES):
         yield node
 
 
@@ -501,22 +589,27 @@ def match_terms(query: ParsedQuery) -> MatchTerms:
     """The highlightable part of a query (excluded words and filters are not marked)."""
     terms: set[str] = set()
     prefixes: list[str] = []
-    phrases: list[tuple[str, ...]] = []
-    for node in _positive(query.root):
+    phrases: list[tuple[tuple[str, ...], tuple[int, ...]]] = []
+    for node in positive_nodes(query.root):
         if isinstance(node, Words):
             if len(node.terms) > 1:
-                phrases.append(node.terms)
+                phrases.append((node.terms, node.positions()))
             else:
                 terms.update(node.terms)
         elif isinstance(node, Prefix):
             prefixes.append(node.prefix)
-        elif isinstance(node, Fuzzy):
-            terms.add(term_for(node.word))
     return MatchTerms(frozenset(terms), tuple(prefixes), tuple(phrases))
 
 
 def expandable(query: ParsedQuery) -> Iterator[Prefix | Fuzzy]:
-    """The prefix and fuzzy words of a query that the engine expands into index terms."""
-    for node in _positive(query.root):
+    """The prefix and fuzzy words of a query (excluded ones too) that the engine expands into
+    index words."""
+    stack = [query.root]
+    while stack:
+        node = stack.pop()
         if isinstance(node, Prefix | Fuzzy):
             yield node
+        elif isinstance(node, And | Or):
+            stack.extend(reversed(node.items))
+        elif isinstance(node, Not):
+            stack.append(node.item)

@@ -36,7 +36,9 @@ class Hit:
         return self.item_id if self.kind == "comment" else None
 
     def to_json(self) -> dict[str, Any]:
-        """The ``search --json`` shape (a contract: extend only)."""
+        """The ``search --json`` shape (a contract: extend only).  ``snippet`` marks matches
+        with brackets, which a literal bracket in the text can imitate; ``excerpt`` holds the
+        same text with the marks as ``[start, end]`` character offsets, one per word."""
         return {
             "kind": self.kind,
             "post_id": self.post_id,
@@ -46,6 +48,7 @@ class Hit:
             "path": self.path,
             "snippet": self.snippet.brackets(),
             "score": round(self.score, 4),
+            "excerpt": self.snippet.excerpt(),
         }
 
 
@@ -101,7 +104,8 @@ class SearchResults:
     ``total`` counts every match (``hits`` holds at most the requested page); with grouping,
     ``groups`` holds the page of threads and ``threads`` counts them all; ``notices`` are
     messages for the user (a malformed query, a dropped filter, an index being rebuilt);
-    ``stale`` says the index does not yet reflect the library, so results may be incomplete.
+    ``stale`` says the index does not yet reflect the library, so results may be incomplete;
+    ``damaged`` that the index failed while answering (it is rebuilt: ask again after).
     """
 
     query: str
@@ -112,6 +116,7 @@ class SearchResults:
     notices: list[str] = field(default_factory=list)
     fallback: bool = False
     stale: bool = False
+    damaged: bool = False
     match: MatchTerms = field(default_factory=MatchTerms)
     sort: str = "relevance"
     elapsed: float = 0.0

@@ -79,24 +79,21 @@ _COMMENT_SQL = (
 )
 
 
-TITLE_END = "_"
-"""A word between a post's title and body in its ``body`` field, so no phrase matches across
-the two (the last words of the title and the first of the body are not adjacent)."""
-
-
-def post_doc(row: tuple) -> dict[str, Any]:
+def post_doc(row: tuple[Any, ...]) -> dict[str, Any]:
     pid, date, title, body = row
     return {
         "_id": pid,
         "ref": _ref(pid, pid, date),
         "kind": "post",
         "title": title,
-        "body": f"{title}\n{TITLE_END}\n{body}",
+        # Two parts: the field leaves a position empty between them, so no phrase (or gram)
+        # joins the title's last word to the body's first.
+        "body": (title, body),
         "date": _dates(date),
     }
 
 
-def comment_doc(row: tuple) -> dict[str, Any]:
+def comment_doc(row: tuple[Any, ...]) -> dict[str, Any]:
     cid, pid, is_reply, text, removed, vanished, date = row
     doc: dict[str, Any] = {
         "_id": cid,
@@ -146,6 +143,29 @@ def rowid_ranges(conn: sqlite3.Connection, table: str, parts: int) -> list[tuple
     return ranges
 
 
+def sample_texts(conn: sqlite3.Connection, count: int, seed: int = 1) -> list[str]:
+    """About ``count`` texts of posts and comments picked evenly at random, by rowid lookups
+    (no scan of the whole library)."""
+    import random
+
+    rnd = random.Random(seed)
+    texts: list[str] = []
+    for table, column in (("posts", "title || ' ' || body"), ("comments", "text")):
+        low, high, rows = conn.execute(
+            f"SELECT min(rowid), max(rowid), count(*) FROM {table}"
+        ).fetchone()
+        if not rows:
+            continue
+        share = max(1, count * rows // max(1, item_count(conn)))
+        picks = sorted({rnd.randint(low, high) for _ in range(min(share, rows))})
+        for start in range(0, len(picks), BATCH):
+            chunk = picks[start : start + BATCH]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT {column} FROM {table} WHERE rowid IN ({marks})"
+            texts.extend(row[0] for row in conn.execute(sql, chunk))
+    return texts
+
+
 def docs_in_range(
     conn: sqlite3.Connection, table: str, start: int, end: int
 ) -> Iterator[dict[str, Any]]:
@@ -177,7 +197,7 @@ def changed_count(conn: sqlite3.Connection, since: int) -> int:
         " WHERE p.stamp > ? AND c.stamp > ?",
         [since, since],
     ).fetchone()[0]
-    return posts + comments
+    return int(posts + comments)
 
 
 def docs_for_ids(conn: sqlite3.Connection, item_ids: Iterable[str]) -> dict[str, dict[str, Any]]:

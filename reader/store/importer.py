@@ -443,36 +443,41 @@ def import_file(
     """
     path = Path(path)
     result = ImportResult(path=path)
+    source: formats.SourceFile | None = None
     try:
         size = path.stat().st_size
+        # One read of the file: the first block picks the format, the parser streams the
+        # rest, and the SHA-256 is taken as the bytes go by (reader.formats.source).
+        source = formats.SourceFile(path)
         try:
-            module = formats.detect(path)
+            fmt = formats.detect_head(source.head, path)
         except DumpError as exc:
             if found_in_folder:
                 result.skipped, result.error = True, exc.message
                 return result
             raise
-        sha = file_sha256(path)
-        report = formats.ParseReport(format=module.NAME)
+        report = formats.ParseReport(format=fmt.NAME, path=path)
         with transaction(conn):
             stamp = (
                 int(conn.execute("SELECT value FROM meta WHERE key = 'change_stamp'").fetchone()[0])
                 + 1
             )
-            source_id = _upsert_source(conn, path, sha, module.NAME)
+            source_id = _begin_source(conn, path, fmt.NAME)
             importer = _Importer(conn, result, source_id, stamp)
-            for post in module.parse(path, report):
+            for post in fmt.parse(source.stream, report):
                 if cancel is not None and cancel.is_set():
                     raise Cancelled(f"{path}: cancelled")
                 importer.add(post)
                 if progress is not None:
-                    progress(report.bytes_read / size if size else None, str(path))
+                    progress(source.position / size if size else None, str(path))
             importer.flush()
+            report.close()
             if result.posts == 0:
                 raise DumpError(path, "no posts found")
             result.stamp = stamp
             if result.changed:
                 conn.execute("UPDATE meta SET value = ? WHERE key = 'change_stamp'", [str(stamp)])
+            source_id = _settle_source(conn, source_id, source.sha256())
             _finish_source(conn, source_id, result, report)
         result.ok = True
         result.format = report.format
@@ -491,30 +496,47 @@ def import_file(
         result.error = f"{path}: cannot read ({exc})"
         result.changed_post_ids.clear()
         result.added_post_ids.clear()
+    finally:
+        if source is not None:
+            source.close()
     return result
 
 
-def _upsert_source(conn: sqlite3.Connection, path: Path, sha: str, fmt: str) -> int:
-    row = conn.execute("SELECT id FROM sources WHERE sha256 = ?", [sha]).fetchone()
-    if row:
-        return int(row[0])
+def _begin_source(conn: sqlite3.Connection, path: Path, fmt: str) -> int:
+    """A sources row for a file being read; its SHA-256 is known only once it has been read,
+    so the row starts with a placeholder that ``_settle_source`` replaces."""
     cursor = conn.execute(
         "INSERT INTO sources(path, sha256, format, encoding, imported_at, outcome)"
-        " VALUES (?, ?, ?, '', ?, 'importing')",
-        [str(path), sha, fmt, _now()],
+        " VALUES (?, 'reading:' || lower(hex(randomblob(8))), ?, '', ?, 'importing')",
+        [str(path), fmt, _now()],
     )
     return int(cursor.lastrowid or 0)
+
+
+def _settle_source(conn: sqlite3.Connection, source_id: int, sha: str) -> int:
+    """Give the row its SHA-256; a file imported before keeps its first row (what this import
+    wrote is moved onto it)."""
+    row = conn.execute("SELECT id FROM sources WHERE sha256 = ?", [sha]).fetchone()
+    if row is None:
+        conn.execute("UPDATE sources SET sha256 = ? WHERE id = ?", [sha, source_id])
+        return source_id
+    existing = int(row[0])
+    for table in ("posts", "comments"):
+        conn.execute(f"UPDATE {table} SET source_id = ? WHERE source_id = ?", [existing, source_id])
+    conn.execute("DELETE FROM sources WHERE id = ?", [source_id])
+    return existing
 
 
 def _finish_source(
     conn: sqlite3.Connection, source_id: int, result: ImportResult, report: formats.ParseReport
 ) -> None:
     conn.execute(
-        "UPDATE sources SET path = ?, encoding = ?, imported_at = ?, posts = ?, posts_new = ?,"
-        " posts_merged = ?, comments = ?, comments_new = ?, outcome = ?, message = ?"
-        " WHERE id = ?",
+        "UPDATE sources SET path = ?, format = ?, encoding = ?, imported_at = ?, posts = ?,"
+        " posts_new = ?, posts_merged = ?, comments = ?, comments_new = ?, outcome = ?,"
+        " message = ? WHERE id = ?",
         [
             str(result.path),
+            report.format,
             report.encoding,
             _now(),
             result.posts,

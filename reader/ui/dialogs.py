@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-DUMP_FILTER = "Text dumps (*.txt);;All files (*)"
+DUMP_FILTER = (
+    "Dumps and exports (*.txt *.xml *.atom *.mbox *.mbx *.zip);;Text dumps (*.txt);;All files (*)"
+)
 
 
 def choose_files(parent: QWidget | None, title: str = "Import dumps") -> list[str]:

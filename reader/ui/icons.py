@@ -1,6 +1,7 @@
-"""Small icons painted at run time, so the app ships no image files and they follow the theme.
+"""Small icons painted at run time, so they follow the theme, and the application icon.
 
-Painting happens once per icon and colour (cached), never in a paint event.
+Painting happens once per icon and colour (cached), never in a paint event.  The application
+icon is the one file-based icon: drawn as SVG, shipped as PNGs (``resources/icons/``).
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from functools import cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+
+from reader.paths import APP_ID, resources_dir
 
 SIZE = 16
 
@@ -67,23 +70,10 @@ def removed(colour: str = "#8a8a8f") -> QIcon:
 
 @cache
 def app_icon() -> QIcon:
-    """Two overlapping speech bubbles: a discussion, archived."""
-    pixmap = QPixmap(128, 128)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor("#8fb8e8"))
-    painter.drawRoundedRect(QRectF(40, 44, 78, 56), 14, 14)
-    painter.setBrush(QColor("#2f6fb8"))
-    painter.drawRoundedRect(QRectF(10, 18, 84, 60), 14, 14)
-    tail = QPainterPath(QPointF(28, 74))
-    tail.lineTo(22, 96)
-    tail.lineTo(48, 76)
-    tail.closeSubpath()
-    painter.drawPath(tail)
-    painter.setBrush(QColor("#ffffff"))
-    for y in (34, 48, 62):
-        painter.drawRoundedRect(QRectF(24, y - 3, 56 if y != 62 else 36, 6), 3, 3)
-    painter.end()
-    return QIcon(pixmap)
+    """The application icon: the PNGs ``scripts/make_icons.py`` renders from
+    ``resources/icons/archive-reader.svg``, one per size, so Qt picks the sharpest; the
+    desktop's installed icon of the same name if this copy lacks them."""
+    icon = QIcon()
+    for png in sorted((resources_dir() / "icons").glob("archive-reader-*.png")):
+        icon.addFile(str(png))
+    return icon if not icon.isNull() else QIcon.fromTheme(APP_ID)

@@ -32,6 +32,7 @@ def test_search_json(cli, library: Path) -> None:
         "path",
         "snippet",
         "score",
+        "excerpt",
     }
     assert hit["kind"] == "comment" and hit["comment_id"].startswith("c")
     assert hit["post_id"].startswith("p") and hit["path"] == dumpgen.UNIQUE_PATH

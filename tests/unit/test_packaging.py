@@ -4,6 +4,7 @@ as ``reader/resources/`` (setup.py maps it), and an installed copy finds the sam
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -12,6 +13,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+from reader.paths import APP_ID
 
 REPO = Path(__file__).resolve().parents[2]
 RESOURCES = REPO / "resources"
@@ -72,8 +75,8 @@ def test_the_checkout_has_a_sample_archive() -> None:
 
 
 def test_every_resource_file_is_in_the_package(wheel: Path) -> None:
-    """The sample archive and anything else under resources/ (the icons are painted at run time
-    by reader/ui/icons.py, so there are no icon files to ship today)."""
+    """The sample archive, the icons, the desktop entry, metainfo and MIME type: everything
+    under resources/, which the app (and --install-desktop) reads from the package."""
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
         for path in _resource_files():
@@ -81,6 +84,64 @@ def test_every_resource_file_is_in_the_package(wheel: Path) -> None:
             assert name in names, f"{name} is missing from {wheel.name}"
             assert zf.read(name) == path.read_bytes()
     assert any(n.startswith("reader/resources/sample/") and n.endswith(".txt") for n in names)
+    for needed in ("icons/archive-reader.svg", "icons/archive-reader-512.png",
+                   f"desktop/{APP_ID}.desktop", f"desktop/{APP_ID}.metainfo.xml",
+                   f"desktop/{APP_ID}.mime.xml"):  # fmt: skip
+        assert f"reader/resources/{needed}" in names, needed
+
+
+def test_the_wheel_carries_the_licence_and_the_commands(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+        info = next(n.split("/")[0] for n in names if n.endswith(".dist-info/METADATA"))
+        licence = [n for n in names if n.startswith(info) and n.endswith("LICENSE")]
+        assert licence, "LICENSE is in the wheel's metadata"
+        assert zf.read(licence[0]).decode().startswith("MIT License")
+        assert "License-Expression: MIT" in zf.read(f"{info}/METADATA").decode()
+        entry_points = zf.read(f"{info}/entry_points.txt").decode()
+    assert "archive-reader = reader.cli:main" in entry_points
+
+
+@pytest.mark.slow
+def test_pip_install_into_a_fresh_venv_gives_a_working_command(wheel: Path, tmp_path: Path) -> None:
+    """``pip install`` of the wheel into a new virtual environment: its ``archive-reader``
+    prints the version, imports, opens the window offscreen on the packaged sample, and
+    ``--install-desktop`` points the menu entry at it.  The dependencies come from this
+    environment (a .pth file), so the test needs no network."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    python = venv / "bin" / "python"
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    ours = [p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir()]
+    Path(site, "deps-from-the-test-environment.pth").write_text("\n".join(ours) + "\n")
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert install.returncode == 0, install.stdout + install.stderr
+    command = venv / "bin" / "archive-reader"
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "QT_QPA_PLATFORM": "offscreen",
+           "XDG_DATA_HOME": str(home / "data")}  # fmt: skip
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(command), *args], env=env, capture_output=True, text=True,
+                              timeout=120, cwd=tmp_path)  # fmt: skip
+
+    version = run("--version")
+    assert version.returncode == 0 and version.stdout.split() == ["archive-reader", "0.1.0"]
+    window = run("--quit-after-import")  # an empty library: the packaged sample is imported
+    assert window.returncode == 0, window.stderr
+    stats = run("stats", "--json")
+    assert json.loads(stats.stdout)["posts"] >= 4, "the sample came from the installed package"
+    desktop = run("--install-desktop")
+    assert desktop.returncode == 0, desktop.stderr
+    entry = (home / "data" / "applications" / f"{APP_ID}.desktop").read_text()
+    assert f"Exec={command} %F" in entry
 
 
 def test_the_wheel_installs_only_the_reader_package(wheel: Path) -> None:

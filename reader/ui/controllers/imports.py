@@ -15,6 +15,7 @@ Drops are taken with an event filter on the window, so no widget has to forward 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,6 +154,20 @@ class ImportsController(QObject):
                 ImportOutcome(targets, error=f"import failed: {error}")
             ),
         )
+
+    def open_paths(self, paths: Sequence[str], activation_token: str = "") -> None:
+        """What a launch with files (``archive-reader FILE...``, or a later launch handing
+        them over through ``reader.ui.single_instance``) does: import them as a drop would
+        (progress, report, merge), and bring the window to the front."""
+        if paths:
+            self.import_paths(list(paths))
+        if activation_token:  # Qt's Wayland plugin reads it on the next activation request
+            os.environ["XDG_ACTIVATION_TOKEN"] = activation_token
+        window = self.window
+        if window.isMinimized():
+            window.showNormal()
+        window.raise_()
+        window.activateWindow()
 
     def cancel(self) -> None:
         self.ctx.runner.cancel_all("import")

@@ -8,7 +8,8 @@
   move between the comments that have them).
 * The index is derived data: it is checked shortly after start and brought up to date in the
   background with progress in the status bar; imports update it as they finish.  Searching
-  never waits for indexing (the core answers from the old index and says so).
+  never waits for indexing (the core answers from the old index and says so); an index found
+  damaged while answering is rebuilt the same way, and the search shown again when it is.
 
 Every worker thread keeps one ``Library`` and one index open (a thread-local session): whoosh
 searchers are worth reusing between keystrokes.
@@ -270,6 +271,9 @@ class SearchController(QObject):
             line = f"{total:,} match{'es' if total != 1 else ''}"
         notices = " ".join(results.notices)
         self.summary.setText(f"{line}. {notices}".strip() if notices else line)
+        if results.damaged:
+            # Rebuilt in the background with progress; the search runs again when it is done.
+            self.refresh_index()
         self.left_stack.setCurrentWidget(self.page)
         if open_first and shown:
             self.view.setCurrentIndex(self.model.index(0, 0))

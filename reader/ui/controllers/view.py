@@ -9,8 +9,6 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
-from reader import __version__
-from reader.ui import dialogs
 from reader.ui.actions import WindowActions
 from reader.ui.context import AppContext
 from reader.ui.reading import ReadingPane
@@ -70,10 +68,7 @@ class ViewController(QObject):
         self._shortcuts_dialog.raise_()
 
     def show_about(self) -> None:
-        dialogs.inform(
-            self.main,
-            "About Archive Reader",
-            f"<h3>Archive Reader {__version__}</h3>"
-            "<p>Read, search and annotate archived blog comment threads, offline.</p>"
-            f"<p>Library: {self.ctx.library.paths.root}</p>",
-        )
+        """Help › About (``reader.ui.about``: versions, folders, licences; non-modal)."""
+        from reader.ui.about import show_about
+
+        show_about(self.main, self.ctx.library.paths.root)

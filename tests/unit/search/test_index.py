@@ -14,7 +14,14 @@ import pytest
 from helpers import dumpgen
 from reader import search
 from reader.search import ItemInfo, open_index, update_after_import
-from reader.search.whoosh_index import META_FILE, IndexCancelled
+from reader.search.index import IndexCancelled
+
+
+def current_meta(folder):
+    """The description of the generation the index reads now."""
+    from reader.search.whoosh_storage import latest_generation, meta_name
+
+    return folder / meta_name(latest_generation(folder))
 
 
 @pytest.fixture
@@ -166,6 +173,7 @@ def test_json_hit_shape(index) -> None:
         "path",
         "snippet",
         "score",
+        "excerpt",
     }
     post = index.search(f"title:{dumpgen.FILTER_WORD} in:post").to_json()[0]
     assert post["kind"] == "post" and post["comment_id"] is None and post["path"] == ""
@@ -205,7 +213,7 @@ def test_a_corrupt_index_is_noticed_and_rebuilt(index, seeded_library, damage) -
     index.close()  # damage found at the next start (files rewritten under an open reader: below)
     folder = seeded_library.paths.search_index
     if damage == "meta":
-        (folder / META_FILE).write_text("{not json", encoding="utf-8")
+        current_meta(folder).write_text("{not json", encoding="utf-8")
     elif damage == "toc":
         for toc in folder.glob("*.toc"):
             toc.write_bytes(b"garbage")
@@ -234,7 +242,7 @@ def test_files_damaged_under_an_open_searcher_give_a_notice(index, seeded_librar
 
 
 def test_an_index_from_another_version_is_rebuilt(index, seeded_library) -> None:
-    meta_path = seeded_library.paths.search_index / META_FILE
+    meta_path = current_meta(seeded_library.paths.search_index)
     meta = json.loads(meta_path.read_text())
     meta_path.write_text(json.dumps({**meta, "format": "whoosh-0"}))
     assert index.check().state == "stale"
@@ -275,12 +283,12 @@ def test_imports_are_indexed_incrementally_and_staleness_is_said(index, seeded_l
 
 
 def test_update_after_import_never_raises(seeded_library, monkeypatch) -> None:
-    from reader.search import whoosh_index
+    from reader.search import index
 
     def broken(self, progress=None, cancel=None):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(whoosh_index.WhooshIndex, "ensure_fresh", broken)
+    monkeypatch.setattr(index.LibraryIndex, "ensure_fresh", broken)
     status = update_after_import(seeded_library)
     assert status.state == "corrupt" and "disk on fire" in status.reason
 
@@ -301,13 +309,13 @@ def test_progress_and_cancel(seeded_library) -> None:
 
 
 def test_a_parallel_build_equals_a_single_process_one(seeded_library, monkeypatch) -> None:
-    from reader.search import whoosh_build
+    from reader.search import build
 
     single = open_index(seeded_library, procs=1)
     single.rebuild()
     expected = {query: ids(single.search(query, limit=500)) for query in QUERIES}
     single.close()
-    monkeypatch.setattr(whoosh_build, "PARALLEL_MIN_DOCS", 0)
+    monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 0)
     parallel = open_index(seeded_library, procs=2)
     parallel.rebuild()
     assert len(parallel._open_searcher()._reader.readers) >= 2  # type: ignore[attr-defined]
@@ -316,10 +324,10 @@ def test_a_parallel_build_equals_a_single_process_one(seeded_library, monkeypatc
 
 
 def test_a_failing_parallel_build_falls_back_to_one_process(seeded_library, monkeypatch) -> None:
-    from reader.search import whoosh_build
+    from reader.search import build
 
-    monkeypatch.setattr(whoosh_build, "PARALLEL_MIN_DOCS", 0)
-    monkeypatch.setattr(whoosh_build.sys, "executable", "/nonexistent/python")
+    monkeypatch.setattr(build, "PARALLEL_MIN_DOCS", 0)
+    monkeypatch.setattr(build.sys, "executable", "/nonexistent/python")
     idx = open_index(seeded_library, procs=2)
     assert idx.rebuild().fresh
     assert idx.search(f'"{PHRASE}"').total == 1

@@ -102,35 +102,64 @@ def test_bad_filters_are_dropped_with_a_notice(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "words", "reason"),
+    ("text", "searched", "reason"),
     [
-        ('the "wheel turns', "the wheel turns", "unclosed quote"),
+        ('the "wheel turns', 'the "wheel turns"', "unclosed quote (closed at the end)"),
         ("wheel OR", "wheel", "OR with nothing after"),
         ("OR wheel", "wheel", "OR with nothing before"),
-        ("wheel OR OR spins", "wheel spins", "OR with nothing after"),
-        ("(wheel spins", "wheel spins", "unclosed parenthesis"),
+        ("wheel OR OR spins", "wheel OR spins", "OR twice"),
+        ("(wheel spins", "wheel spins", "unclosed parenthesis (closed at the end)"),
+        ("(probation OR parole", "probation OR parole", "unclosed parenthesis"),
+        ("x (a OR (b c", "x (a OR (b c))", "unclosed parenthesis"),
         ("wheel)", "wheel", "closing parenthesis"),
         ("wheel NOT", "wheel", "NOT"),
+        ("wheel -", "wheel", "NOT"),
         ("wheel AND", "wheel", "AND with nothing"),
+        ("foo:bar", "foo bar", "foo:, which is not a filter"),
+        ("author:smith wheel", "author smith wheel", "author:, which is not a filter"),
     ],
 )
-def test_typing_mistakes_fall_back_to_plain_words(text: str, words: str, reason: str) -> None:
+def test_typing_mistakes_keep_their_meaning(text: str, searched: str, reason: str) -> None:
     parsed = parse_query(text)
-    assert parsed.fallback
-    assert describe(parsed.root) == words
-    assert reason in parsed.notices[0] and words in parsed.notices[0]
+    assert parsed.repaired and parsed.fallback
+    assert describe(parsed.root) == searched
+    assert reason in parsed.notices[0] and f"searched for: {searched}" in parsed.notices[0]
 
 
-def test_fallback_keeps_well_formed_filters() -> None:
-    parsed = parse_query('"unclosed date:2020 in:post')
-    assert parsed.fallback
-    assert describe(parsed.root) == "unclosed date:2020 in:post"
+def test_repairs_keep_well_formed_filters() -> None:
+    parsed = parse_query('date:2020 in:post "unclosed words')
+    assert parsed.repaired
+    assert describe(parsed.root) == 'date:2020 in:post "unclosed words"'
+
+
+def test_links_and_times_are_not_fields() -> None:
+    for text in ("https://example.org/wheel", "10:30", "Re: wheel"):
+        parsed = parse_query(text)
+        assert not parsed.notices, text
+
+
+def test_a_field_registry_entry_is_all_a_new_filter_needs(monkeypatch) -> None:
+    from reader.search import query
+
+    monkeypatch.setitem(query.FILTERS, "status", lambda name, value, notices: Flag(value))
+    assert root("status:removed wheel") == And((Flag("removed"), Words(None, ("wheel",), "wheel")))
 
 
 def test_empty_and_punctuation_only_queries() -> None:
     assert parse_query("").is_empty
     assert parse_query("  ...  ").is_empty
     assert parse_query("*").is_empty and parse_query("*").notices
+    for text in ("_", "--", '"', "-", "()"):
+        assert parse_query(text).is_empty and parse_query(text).notices, text
+
+
+def test_cjk_becomes_the_phrase_of_its_bigrams() -> None:
+    assert root("保护") == Words(None, ("保护",), "保护")
+    assert root("观察制度") == Words(None, ("观察", "察制", "制度"), "观察制度")
+    assert root("保") == Words(None, ("保",), "保")
+    node = root("用Python")
+    assert node == Words(None, ("用", "python"), "用 Python")
+    assert root("保护*") == root("保护")
 
 
 def test_filters_only_query_has_no_text() -> None:
@@ -142,9 +171,9 @@ def test_filters_only_query_has_no_text() -> None:
 def test_match_terms_leave_out_exclusions_and_mark_phrases_whole() -> None:
     match = match_terms(parse_query('wheel -spins "the hamster" insp*'))
     assert match.terms == frozenset({"wheel"})
-    assert match.phrases == (("the", "hamster"),)
+    assert match.phrases == ((("the", "hamster"), (0, 1)),)
     assert match.prefixes == ("insp",)
-    assert match.matches("inspect", "Inspections")
+    assert match.matches("inspect", "inspections") and not match.matches("in", "in")
 
 
 @settings(max_examples=400, deadline=None)

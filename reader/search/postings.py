@@ -1,26 +1,24 @@
 """Reading posting lists from whoosh segments a block at a time, caching frequent terms, and
-holding a query's matches.  The pieces ``whoosh_eval.Evaluator`` is built from.
+holding a query's matches.  The pieces ``evaluate.Evaluator`` is built from.
 
-Blocks are read through the codec's own leaf matcher (``whoosh_codec.FastLeafMatcher``), but
-a block at a time rather than a posting at a time: the header of each block (its last
-document number) decides whether the block is read at all.
+Blocks are read through ``whoosh_storage.term_blocks``, a block at a time rather than a
+posting at a time.
 """
 
 from __future__ import annotations
 
-import bisect
 import heapq
-import itertools
 import operator
 from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN as _LENGTHS
-from whoosh.codec.whoosh3 import _lenfield
-from whoosh.reading import TermNotFound
-
-from reader.search.whoosh_codec import FastLeafMatcher, block_values, block_weights, unpack_ints
+from reader.search.whoosh_storage import (
+    deleted_docs,
+    length_bytes,
+    segment_terms,
+    term_blocks,
+)
 
 Scores = dict[int, float]
 
@@ -32,73 +30,21 @@ class Segment:
         self.reader = reader
         self.offset = offset
         self.count = reader.doc_count_all()
-        self.terms = reader._terms
-        self.deleted_local = set(reader._perdoc.deleted_docs()) if reader.has_deletions() else set()
+        self.terms = segment_terms(reader)
+        self.deleted_local = deleted_docs(reader)
         self._lengths: dict[str, bytes] = {}
 
     def length_bytes(self, fieldname: str) -> bytes:
         """Every document's field length as the codec's one-byte code (0: no such field)."""
         found = self._lengths.get(fieldname)
         if found is None:
-            perdoc = self.reader._perdoc
-            column = perdoc._cached_reader(_lenfield(fieldname), _LENGTHS)
-            if column is None:
-                found = bytes(self.count)
-            else:
-                raw = column._dbfile.get(column._basepos, column._count)
-                found = bytes(raw) + bytes(self.count - len(raw))
-            self._lengths[fieldname] = found
+            found = self._lengths[fieldname] = length_bytes(self.reader, fieldname, self.count)
         return found
 
     def blocks(
         self, fieldname: str, fmt: Any, btext: bytes, order: list[int] | None, values: bool
     ) -> Iterator[tuple[list[int], Any, Any]]:
-        """A term's postings a block at a time: (local document numbers, weights, raw values),
-        skipping blocks that cannot hold one of ``order`` (sorted) when that is given."""
-        try:
-            matcher = self.terms.matcher(fieldname, btext, fmt)
-        except (TermNotFound, KeyError):
-            return
-        if isinstance(matcher, FastLeafMatcher):
-            yield from _blocks(matcher, order, values)
-        else:  # a short list inlined in the term index
-            ids = list(matcher._ids)
-            weights = matcher._weights or [1.0] * len(ids)
-            yield ids, weights, (_Inlined(matcher._values) if values else None)
-
-
-class _Inlined:
-    """Values of an inlined posting list, shaped like a block's raw values."""
-
-    def __init__(self, values: Any) -> None:
-        self.values = list(values or ())
-
-
-def values_of(raw: Any, count: int, wanted: list[int] | None = None) -> list:
-    if isinstance(raw, _Inlined):
-        return raw.values if wanted is None else [raw.values[i] for i in wanted]
-    return block_values(raw, count, wanted)
-
-
-def _blocks(matcher: FastLeafMatcher, order: list[int] | None, values: bool):
-    """Decoded blocks of a posting list, skipping blocks none of ``order`` can be in; values
-    come as the block's raw form (``whoosh_codec.block_values`` cuts them out)."""
-    previous_max = -1
-    while not matcher._atend:
-        block_max = matcher._maxid
-        if order is None or _any_between(order, previous_max, block_max):
-            matcher._read_data()
-            data = matcher._data
-            ids = list(itertools.accumulate(unpack_ints(data[0])))
-            yield ids, block_weights(data[1], len(ids)), (data[2] if values else None)
-        previous_max = block_max
-        matcher._next_block()
-
-
-def _any_between(ordered: list[int], low: int, high: int) -> bool:
-    """Whether the sorted list holds a number in ``(low, high]``."""
-    spot = bisect.bisect_right(ordered, low)
-    return spot < len(ordered) and ordered[spot] <= high
+        return term_blocks(self.terms, fieldname, fmt, btext, order, values)
 
 
 class TermCache:
@@ -111,16 +57,16 @@ class TermCache:
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
         self.size = 0
-        self.items: OrderedDict[tuple, tuple[Scores, Any, int]] = OrderedDict()
+        self.items: OrderedDict[tuple[Any, ...], tuple[Scores, Any, int]] = OrderedDict()
 
-    def get(self, key: tuple) -> tuple[Scores, Any] | None:
+    def get(self, key: tuple[Any, ...]) -> tuple[Scores, Any] | None:
         found = self.items.get(key)
         if found is None:
             return None
         self.items.move_to_end(key)
         return found[0], found[1]
 
-    def put(self, key: tuple, value: tuple[Scores, Any], size: int) -> None:
+    def put(self, key: tuple[Any, ...], value: tuple[Scores, Any], size: int) -> None:
         if size > self.capacity // 4:
             return
         self.items[key] = (*value, size)

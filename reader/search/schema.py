@@ -1,23 +1,24 @@
-"""The whoosh schema: one document per post and per comment, bodies indexed but never stored.
+"""The index's fields: one document per post and per comment, text indexed but never stored.
 
 whoosh pickles the schema into the index's table of contents, so the classes here are part
 of the on-disk format: renaming or moving them makes old indexes unreadable, which the index
-code treats as "corrupt → rebuild".  ``SCHEMA_VERSION`` (recorded beside the index) must be
-bumped whenever a field changes meaning; adding a field is done in place with
-``writer.add_field`` where whoosh allows (existing documents simply lack it).
+code treats as "damaged or foreign → rebuild".  ``SCHEMA_VERSION`` (recorded beside the index)
+is bumped whenever a field changes meaning.
 
 Fields:
 
 * ``ref`` (a column, not indexed): "item-id post-id yyyy-mm-dd", for turning a hit into a
   store row, grouping by thread and sorting by date.  Item ids are deliberately not index
-  terms: a term per document is a quarter of the build time; replacing a document finds it by
-  scanning this column instead (``whoosh_writer.replace_documents``);
+  terms (a term per document is a quarter of the build time); replacing a document finds it
+  by scanning this column instead (``segment_writer.replace_documents``);
 * ``kind``: ``post``, or ``comment`` (plus ``reply`` for replies);
-* ``title`` (posts only) and ``body`` (a post's title and body, or a comment's text): word
-  positions for phrases, Porter stems, no stored text; ``note``: annotation notes (empty until
-  the annotations provider supplies them);
-* ``pairs``: each adjacent pair of very common words in ``body`` (``of the``), so phrases made
-  only of such words are one posting list (``analysis.COMMON``);
+* ``title`` (posts only) and ``body`` (a post's title and body, or a comment's text): stems
+  with word positions (phrases), no stored text; ``note``: annotation notes;
+* ``title_words``, ``words``, ``note_words``: the same text's folded, unstemmed words with their
+  counts, no positions: prefix and fuzzy words look here, so ``officer*`` finds "officers"
+  but not "office" (whose stem, "offic", it shares);
+* ``grams``: each adjacent pair of ``body`` terms with a very common word (``the wheel``), so a
+  phrase with a frequent word is one short posting list (``analysis.COMMON``);
 * ``date``: the post's date as three terms (``2020``, ``2020-06``, ``2020-06-07``) so a year or
   month filter is one posting list;
 * ``flags``: ``removed``, ``vanished`` and whatever the item-info provider adds
@@ -28,19 +29,17 @@ from __future__ import annotations
 
 import itertools
 import operator
-import os
 import sys
 from array import array
 from collections.abc import Iterator
+from typing import Any
 
 from whoosh import columns, fields, formats
 from whoosh.analysis import Token, Tokenizer
-from whoosh.filedb.filestore import FileStorage
-from whoosh.index import FileIndex
 
-from reader.search.analysis import TOKEN, term_for, term_positions
+from reader.search.analysis import COMMON, Slots, analyse, word_spans
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _NATIVE_LITTLE = sys.byteorder == "little"
 _SINGLE: list[bytes] = [b"\x01" + bytes([p]) for p in range(256)]
@@ -95,7 +94,9 @@ def position_mask(value: bytes) -> int:
 class CompactPositions(formats.Positions):
     """whoosh's Positions format with ``encode_positions``' cheaper encoding."""
 
-    def word_values(self, value, analyzer, **kwargs):
+    def word_values(
+        self, value: str, analyzer: Any, **kwargs: Any
+    ) -> Iterator[tuple[str, int, float, bytes]]:
         positions: dict[str, list[int]] = {}
         kwargs["positions"] = True
         for token in analyzer(value, **kwargs):
@@ -113,7 +114,7 @@ class CompactPositions(formats.Positions):
         return (len(valuestring) - 1) // valuestring[0]
 
     def decode_weight(self, valuestring: bytes) -> float:
-        return self.decode_frequency(valuestring) * self.field_boost
+        return float(self.decode_frequency(valuestring) * self.field_boost)
 
     def combine(self, vs: list[bytes]) -> bytes:
         found: set[int] = set()
@@ -123,8 +124,9 @@ class CompactPositions(formats.Positions):
 
 
 class FastAnalyzer(Tokenizer):
-    """``analysis.terms`` as a whoosh analyzer, for whoosh code paths that want one (its query
-    parser, highlighters).  Indexing does not go through it: see ``FastText.postings``."""
+    """``analysis.terms`` as a whoosh analyzer, for whoosh code paths that want one (its own
+    writer in the tests, highlighters).  Indexing does not go through it: see
+    ``FastText.postings``."""
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, FastAnalyzer)
@@ -146,58 +148,101 @@ class FastAnalyzer(Tokenizer):
         **kwargs: object,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, match in enumerate(TOKEN.finditer(value), start_pos):
-            token.text = term_for(match.group())
+        for position, start, end, term, _ in word_spans(value):
+            token.text = term
             token.boost = 1.0
             if keeporiginal:
-                token.original = match.group()
+                token.original = value[start:end]
             token.stopped = False
-            if positions:
-                token.pos = pos
+            if positions:  # a CJK character and its bigram share a position, as indexed
+                token.pos = start_pos + position
             if chars:
-                token.startchar = start_char + match.start()
-                token.endchar = start_char + match.end()
+                token.startchar = start_char + start
+                token.endchar = start_char + end
             yield token
+
+
+def text_parts(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    """A text field's value is a string, or several (a post's title and body) that no phrase
+    may span: one position is left empty between them."""
+    return (value,) if isinstance(value, str) else value
 
 
 class FastText(fields.TEXT):
     """A TEXT field with positions whose indexing skips whoosh's token pipeline.
 
-    ``postings`` is what ``FastSegmentWriter`` calls; ``index`` gives the same postings to
-    whoosh's own writers, so either writer builds the same index.
+    ``words_field`` and ``grams_field`` name the fields that receive the text's folded words
+    and common grams (see the module docstring); ``FastSegmentWriter`` fills all of them from
+    one pass of ``analysis.analyse``.  ``index`` gives whoosh's own writers the same postings
+    for this field, so either writer builds the same index (tests compare them).
     """
 
-    def __init__(self, field_boost: float = 1.0, pairs_field: str | None = None) -> None:
+    def __init__(
+        self,
+        field_boost: float = 1.0,
+        words_field: str | None = None,
+        grams_field: str | None = None,
+        common: frozenset[str] = COMMON,
+    ) -> None:
         super().__init__(
             analyzer=FastAnalyzer(), phrase=True, stored=False, field_boost=field_boost
         )
         self.format = CompactPositions(field_boost=field_boost)
-        self.pairs_field = pairs_field
+        self.words_field = words_field
+        self.grams_field = grams_field
+        self.common = frozenset(common)
+        """The index's common words (``analysis.choose_common``): saved with the schema in the
+        table of contents, so updates, merges and queries use the words the build chose."""
 
-    positions = staticmethod(term_positions)
+    def analyse(
+        self, value: str | tuple[str, ...], words: bool = True, grams: bool = True
+    ) -> tuple[Slots, dict[str, int] | None, dict[str, int] | None, int]:
+        """(term → positions, folded word → count, gram → count, length in positions)."""
+        slots: Slots = {}
+        found_words: dict[str, int] | None = {} if words and self.words_field else None
+        found_grams: dict[str, int] | None = {} if grams and self.grams_field else None
+        position = 0
+        for number, part in enumerate(text_parts(value)):
+            if number:
+                position += 1
+            position = analyse(part, slots, found_words, found_grams, position, self.common)
+        length = sum(1 if isinstance(p, int) else len(p) for p in slots.values())
+        return slots, found_words, found_grams, length
 
-    def postings(self, value: str) -> tuple[list[tuple[str, float, bytes]], int]:
+    def postings(self, value: str | tuple[str, ...]) -> tuple[list[tuple[str, float, bytes]], int]:
         """``([(term, weight, encoded positions)], length in words)`` for one value."""
-        positions = term_positions(value)
-        items = [
-            (term, float(len(found)), encode_positions(found)) for term, found in positions.items()
-        ]
-        return items, sum(len(found) for found in positions.values())
+        slots, _, _, length = self.analyse(value, words=False, grams=False)
+        items = []
+        for term, found in slots.items():
+            positions = [found] if isinstance(found, int) else found
+            items.append((term, float(len(positions)), encode_positions(positions)))
+        return items, length
 
-    def index(self, value: str, **kwargs: object) -> Iterator[tuple[bytes, int, float, bytes]]:
+    def index(
+        self, value: str | tuple[str, ...], **kwargs: object
+    ) -> Iterator[tuple[bytes, int, float, bytes]]:
         items, _ = self.postings(value)
         for term, weight, encoded in items:
             yield term.encode("utf-8"), int(weight), weight, encoded
 
 
-def make_schema() -> fields.Schema:
+def _words() -> fields.KEYWORD:
+    """A field of terms with counts and no positions, filled from a ``FastText`` field."""
+    return fields.KEYWORD(scorable=False)
+
+
+def make_schema(common: frozenset[str] = COMMON) -> fields.Schema:
+    """The schema; ``common``: the words whose pairs the body's grams index."""
     return fields.Schema(
         ref=fields.COLUMN(columns.VarBytesColumn()),
         kind=fields.KEYWORD(scorable=False),
-        title=FastText(),
-        body=FastText(pairs_field="pairs"),
-        pairs=fields.KEYWORD(scorable=False),
-        note=FastText(),
+        title=FastText(words_field="title_words"),
+        title_words=_words(),
+        body=FastText(words_field="words", grams_field="grams", common=common),
+        words=_words(),
+        grams=_words(),
+        note=FastText(words_field="note_words"),
+        note_words=_words(),
         date=fields.KEYWORD(scorable=False),
         flags=fields.KEYWORD(scorable=False),
         colors=fields.KEYWORD(scorable=False),
@@ -205,10 +250,5 @@ def make_schema() -> fields.Schema:
 
 
 TEXT_FIELDS = ("title", "body", "note")
-
-
-def open_folder(folder: str | os.PathLike[str]) -> FileIndex:
-    """Open the index in ``folder`` reading its files with ordinary reads, not memory maps: a
-    file shrunk under a map (a sync tool rewriting it, a failing disk) kills the process with
-    SIGBUS, where a read just raises.  Measured: no slower for these queries."""
-    return FileStorage(str(folder), supports_mmap=False).open_index()
+WORDS_FIELDS = {"title": "title_words", "body": "words", "note": "note_words"}
+"""Where the folded words of each text field are (prefix and fuzzy words look there)."""

@@ -11,13 +11,15 @@ dict operations that run in C:
 
 * AND evaluates its cheapest part first and reads the other parts only in the blocks that can
   hold a candidate (block headers carry their last document number);
-* a phrase narrows its candidates rarest word (or indexed pair of common words) first, then
-  checks word positions as bit masks, only for documents holding all its words;
+* a two-word phrase with a very common word is one posting list (its common gram); a longer
+  phrase narrows its candidates rarest word (or gram) first, then checks word positions as bit
+  masks, only for documents holding all its words;
+* prefix and fuzzy words are the union of the words they expanded to (``expansion``);
 * filters (date, in:, is:, color:) are document sets, exclusions are set differences;
 * the scores (and positions) of frequent words are kept between queries (``TermCache``).
 
 Matching equals whoosh's own and scores equal its BM25F (``tests/unit/search/test_engine.py``
-compares them on the same index); ``whoosh_query.compile_query`` remains the reference.  What
+compares them on the same index); ``expansion.compile_query`` remains the reference.  What
 remains slow is what is slow in Python at all: reading the 100,000+ postings of a word such
 as "the" costs some 50-100 ms the first time (see ``bench/search.py``).
 """
@@ -25,18 +27,18 @@ as "the" costs some 50-100 ms the first time (see ``bench/search.py``).
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from whoosh.util.numeric import byte_to_length
 
 from reader.search import query as q
-from reader.search.analysis import pair_term
-from reader.search.whoosh_codec import BLOCK_LIMIT
-from reader.search.whoosh_postings import Matches, Scores, Segment, TermCache, values_of
-from reader.search.whoosh_query import date_terms
-from reader.search.whoosh_schema import SINGLE_MASKS, position_mask
+from reader.search.analysis import gram, is_cjk
+from reader.search.expansion import Expansion, date_terms
+from reader.search.postings import Matches, Scores, Segment, TermCache
+from reader.search.schema import SINGLE_MASKS, position_mask
+from reader.search.whoosh_storage import BLOCK_LIMIT, values_of
 
 K1 = 1.2
 B = 0.75
@@ -74,13 +76,16 @@ class Evaluator:
                 Segment(r, o) for r, o in zip(subreaders, reader.doc_offsets, strict=True)
             ]
         self.schema = searcher.schema
-        self.doc_count_all = searcher.doc_count_all()
+        body = self.schema["body"] if "body" in self.schema.names() else None
+        self.common: frozenset[str] = getattr(body, "common", frozenset())
+        self.doc_count_all: int = searcher.doc_count_all()
         self._norms: dict[str, list[float]] = {}
         self._idf: dict[tuple[str, str], float] = {}
         self._df: dict[tuple[str, str], int] = {}
-        self.expanded: dict[Any, list[str]] = {}
+        self.expanded: dict[Any, Expansion] = {}
         self.years: tuple[int, int] | None = None
-        self.segment = self.segments[0] if self.segments else None  # type: ignore[assignment]
+        # The segment being read; None only when there is none, and then nothing is read.
+        self.segment: Segment = self.segments[0] if self.segments else None  # type: ignore[assignment]
         self.cache = TermCache(CACHE_POSTINGS)
 
     # -- statistics ----------------------------------------------------------------------------
@@ -111,7 +116,7 @@ class Evaluator:
 
     # -- reading terms (in the current segment) ------------------------------------------------
 
-    def _order(self, within: set[int] | None) -> list[int] | None:
+    def _order(self, within: AbstractSet[int] | None) -> list[int] | None:
         """``within`` sorted, when sparse enough for skipping posting blocks to pay off."""
         if within is None or len(within) * SPARSE >= self.segment.count:
             return None
@@ -230,7 +235,7 @@ class Evaluator:
                 positions.update(zip(kept, values_of(raw, len(ids), keep), strict=True))
         return scores
 
-    def all_docs(self, within: set[int] | None = None) -> set[int]:
+    def all_docs(self, within: AbstractSet[int] | None = None) -> set[int]:
         if within is not None:
             return set(within)
         return set(range(self.segment.count)) - self.segment.deleted_local
@@ -242,7 +247,7 @@ class Evaluator:
         if isinstance(node, q.Words):
             fieldname = node.field or "body"
             sizes = [self.doc_frequency(fieldname, t) for t in node.terms]
-            sizes += [self.doc_frequency("pairs", p) for p in _pairs(node)]
+            sizes += [self.doc_frequency(GRAMS, g) for g in _grams(node, self.common)]
             return min(sizes)
         if isinstance(node, q.And):
             parts = [self.estimate(i) for i in node.items if not isinstance(i, q.Not)]
@@ -250,11 +255,13 @@ class Evaluator:
         if isinstance(node, q.Or):
             return sum(self.estimate(i) for i in node.items)
         if isinstance(node, q.Prefix | q.Fuzzy):
-            fieldname = node.field or "body"
-            return sum(self.doc_frequency(fieldname, t) for t in self.expanded.get(node, []))
+            expansion = self.expanded.get(node)
+            if expansion is None:
+                return 0
+            return sum(self.doc_frequency(expansion.field, w) for w in expansion.words)
         return self.doc_count_all
 
-    def scores(self, node: q.Node, within: set[int] | None = None) -> Scores:
+    def scores(self, node: q.Node, within: AbstractSet[int] | None = None) -> Scores:
         """Matching documents with scores (filters score 0)."""
         if isinstance(node, q.Words):
             return self.words(node, within)
@@ -270,7 +277,7 @@ class Evaluator:
             return total
         return dict.fromkeys(self.docs(node, within), 0.0)
 
-    def docs(self, node: q.Node, within: set[int] | None = None) -> set[int]:
+    def docs(self, node: q.Node, within: AbstractSet[int] | None = None) -> set[int]:
         """Matching documents, unscored."""
         if isinstance(node, q.Not):
             return self.all_docs(within) - self.docs(node.item, within)
@@ -286,7 +293,7 @@ class Evaluator:
             return self.term_docs("colors", node.name, within)
         return set(self.scores(node, within))
 
-    def conjunction(self, items: Iterable[q.Node], within: set[int] | None) -> Scores:
+    def conjunction(self, items: Iterable[q.Node], within: AbstractSet[int] | None) -> Scores:
         items = list(items)
         filters = [i for i in items if isinstance(i, _FILTERS)]
         negative = [i.item for i in items if isinstance(i, q.Not)]
@@ -299,8 +306,8 @@ class Evaluator:
             total = found if total is None else {d: total[d] + s for d, s in found.items()}
             if not total:
                 return {}
-        for item in filters:
-            keep = self.docs(item, within if total is None else total.keys())
+        for check in filters:
+            keep = self.docs(check, within if total is None else total.keys())
             if total is None:
                 total = dict.fromkeys(keep, 0.0)
             else:
@@ -309,31 +316,31 @@ class Evaluator:
                 return {}
         if total is None:
             total = dict.fromkeys(self.all_docs(within), 0.0)
-        for item in negative:
-            drop = self.docs(item, total.keys())
+        for excluded in negative:
+            drop = self.docs(excluded, total.keys())
             if drop:
                 total = {d: s for d, s in total.items() if d not in drop}
         return total
 
-    def words(self, node: q.Words, within: set[int] | None) -> Scores:
+    def words(self, node: q.Words, within: AbstractSet[int] | None) -> Scores:
         fieldname = node.field or "body"
         if len(node.terms) == 1:
             return self.term_scores(fieldname, node.terms[0], within)
-        pairs = _pairs(node)
-        if len(node.terms) == 2 and pairs:  # "of the": the pair is the phrase
-            return self.term_scores("pairs", pairs[0], within, length_field="body")
-        return self.phrase(fieldname, node.terms, pairs, within)
+        grams = _grams(node, self.common)
+        if len(node.terms) == 2 and grams:  # "the wheel": the gram is the phrase
+            return self.term_scores(GRAMS, grams[0], within, length_field=fieldname)
+        return self.phrase(fieldname, node, grams, within)
 
     def phrase(
-        self, fieldname: str, terms: tuple[str, ...], pairs: list[str], within: set[int] | None
+        self, fieldname: str, node: q.Words, grams: list[str], within: AbstractSet[int] | None
     ) -> Scores:
-        """Documents where ``terms`` occur one after the other, scored as the sum of their
-        words' scores; positions are decoded only for documents holding every word (and every
-        indexed common pair of the phrase)."""
-        # Narrow the candidates rarest first, word pairs (documents only) and words (scores
-        # and position masks) alike, so a rare word spares reading most of a common one.
-        steps = [(self.doc_frequency("pairs", p), 0, p) for p in pairs]
-        steps += [(self.doc_frequency(fieldname, t), 1, t) for t in set(terms)]
+        """Documents where the phrase's terms occur at their offsets, scored as the sum of
+        their words' scores; positions are decoded only for documents holding every word (and
+        every gram of the phrase)."""
+        # Narrow the candidates rarest first, grams (documents only) and words (scores and
+        # position masks) alike, so a rare word spares reading most of a common one.
+        steps = [(self.doc_frequency(GRAMS, g), 0, g) for g in grams]
+        steps += [(self.doc_frequency(fieldname, t), 1, t) for t in set(node.terms)]
         steps.sort()
         candidates = within
         scores: dict[str, Scores] = {}
@@ -346,21 +353,37 @@ class Evaluator:
                 positions[item] = values
                 candidates = found.keys() if candidates is None else candidates & found.keys()
             else:
-                candidates = self.term_docs("pairs", item, candidates)
+                candidates = self.term_docs(GRAMS, item, candidates)
             if not candidates:
                 return {}
         order = [item for _, is_word, item in steps if is_word]
-        return _verified(terms, order, candidates or set(), positions, scores)
+        return _verified(
+            node.terms, node.positions(), order, candidates or set(), positions, scores
+        )
 
-    def expansion(self, node: q.Prefix | q.Fuzzy, within: set[int] | None) -> Scores:
-        fieldname = node.field or "body"
+    def expansion(self, node: q.Prefix | q.Fuzzy, within: AbstractSet[int] | None) -> Scores:
+        """The union of the words a prefix or fuzzy word expanded to: each word scored by
+        BM25F against its text field's lengths, or (a very wide prefix) all at score 0."""
+        expansion = self.expanded.get(node)
+        if expansion is None or not expansion.words:
+            return {}
+        length_field = node.field or "body"
+        if not expansion.scored:
+            found: set[int] = set()
+            for word in expansion.words:
+                found |= self.term_docs(expansion.field, word, within)
+            return dict.fromkeys(found, 0.0)
         total: Scores = {}
-        for term in self.expanded.get(node, []):
-            for doc, score in self.term_scores(fieldname, term, within).items():
+        for word in expansion.words:
+            scored = self.term_scores(expansion.field, word, within, length_field=length_field)
+            if not total:
+                total = dict(scored)
+                continue
+            for doc, score in scored.items():
                 total[doc] = total.get(doc, 0.0) + score
         return total
 
-    def dates(self, node: q.DateRange, within: set[int] | None) -> set[int]:
+    def dates(self, node: q.DateRange, within: AbstractSet[int] | None) -> set[int]:
         if self.years is None:
             return set()
         first, last = dt.date(self.years[0], 1, 1), dt.date(self.years[1], 12, 31)
@@ -376,7 +399,7 @@ class Evaluator:
     def run(
         self,
         root: q.Node,
-        expanded: dict[Any, list[str]],
+        expanded: dict[Any, Expansion],
         years: tuple[int, int] | None,
         title_terms: Iterable[str] = (),
     ) -> Matches:
@@ -403,6 +426,7 @@ class Evaluator:
 
 def _verified(
     terms: tuple[str, ...],
+    offsets: tuple[int, ...],
     order: list[str],
     candidates: Iterable[int],
     positions: dict[str, dict[int, bytes]],
@@ -410,14 +434,14 @@ def _verified(
 ) -> Scores:
     """The candidates where the phrase really occurs, with its score.
 
-    Bit ``i`` of a position mask is set when the word is at position ``i``; shifting the k-th
-    word's mask k places down and ANDing leaves the positions where the whole phrase starts.
+    Bit ``i`` of a position mask is set when the term is at position ``i``; shifting the k-th
+    term's mask by its offset and ANDing leaves the positions where the whole phrase starts.
     Most postings hold one position, whose mask is a table lookup: this loop is the bulk of a
-    phrase query on common words, so it is written for speed.
+    long phrase query, so it is written for speed.
     """
     single = SINGLE_MASKS.get
     first = positions[terms[0]]
-    if len(terms) == 2:
+    if len(terms) == 2 and offsets == (0, 1):
         second = positions[terms[1]]
         found = [
             d
@@ -426,7 +450,10 @@ def _verified(
             & ((single(second[d]) or position_mask(second[d])) >> 1)
         ]
     else:
-        rest = [(offset, positions[term]) for offset, term in enumerate(terms[1:], 1)]
+        rest = [
+            (offset - offsets[0], positions[term])
+            for offset, term in zip(offsets[1:], terms[1:], strict=True)
+        ]
         found = []
         for d in candidates:
             starts = single(first[d]) or position_mask(first[d])
@@ -449,9 +476,21 @@ def _verified(
 _FILTERS = (q.DateRange, q.Kind, q.Flag, q.Colour)
 
 
-def _pairs(node: q.Words) -> list[str]:
-    """The indexed common-word pairs of a phrase in the default or body field."""
+GRAMS = "grams"
+
+
+def _grams(node: q.Words, common: frozenset[str]) -> list[str]:
+    """The common grams of a phrase in the default or body field: adjacent words (never CJK
+    terms), one of them very common."""
     if node.field not in (None, "body") or len(node.terms) < 2:
         return []
-    found = (pair_term(a, b) for a, b in itertools.pairwise(node.terms))
-    return list(dict.fromkeys(p for p in found if p))
+    offsets = node.positions()
+    found = []
+    for i in range(len(node.terms) - 1):
+        a, b = node.terms[i], node.terms[i + 1]
+        if offsets[i + 1] != offsets[i] + 1 or is_cjk(a) or is_cjk(b):
+            continue
+        pair = gram(a, b, common)
+        if pair is not None:
+            found.append(pair)
+    return list(dict.fromkeys(found))

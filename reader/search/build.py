@@ -12,6 +12,7 @@ every few hundred documents, and the half-built folder is thrown away by the cal
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -29,12 +30,16 @@ from typing import Any
 from whoosh.filedb.filestore import FileStorage
 
 from reader.search import source
-from reader.search.whoosh_schema import make_schema, open_folder
-from reader.search.whoosh_writer import MAX_SEGMENT_POSTINGS, FastSegmentWriter
+from reader.search.analysis import choose_common
+from reader.search.schema import make_schema
+from reader.search.segment_writer import MAX_SEGMENT_POSTINGS, FastSegmentWriter
+from reader.search.whoosh_storage import open_folder
 
 log = logging.getLogger(__name__)
 ProgressFn = Callable[[float | None, str], None]
 PARALLEL_MIN_DOCS = 5_000
+COMMON_SAMPLE = 3_000
+"""Documents read to choose the index's common words (``analysis.choose_common``)."""
 CANCEL_FILE = "CANCELLED"
 _CHECK_EVERY = 500
 
@@ -107,12 +112,15 @@ def build_segments(
 
 
 def _worker_main(argv: list[str]) -> int:
-    """Entry point of a worker process (``python -m reader.search.whoosh_build ARGS``).
+    """Entry point of a worker process (``python -m reader.search.build ARGS``).
 
     Prints ``progress N`` lines on stdout as it goes, pickles its finished segments to the
     file named in its arguments, and exits 0; 3 when cancelled; 1 on error (traceback on
     stderr).
     """
+    # No reference cycles are made while indexing, and the collector would scan the millions
+    # of posting lists held for a segment again and again (measured: an eighth of the build).
+    gc.disable()
     args = json.loads(argv[0])
     folder = Path(args["folder"])
     cancel_file = folder / CANCEL_FILE
@@ -124,7 +132,7 @@ def _worker_main(argv: list[str]) -> int:
 
     try:
         tasks = [tuple(task) for task in args["tasks"]]
-        segments = build_segments(folder, Path(args["database"]), tasks, report)  # type: ignore[arg-type]
+        segments = build_segments(folder, Path(args["database"]), tasks, report)
         with open(args["output"], "wb") as handle:
             pickle.dump(segments, handle)
     except BuildCancelled:
@@ -155,15 +163,16 @@ def build(
 ) -> int:
     """Create a complete index in the empty ``folder`` from the store at ``database``;
     returns the number of documents written.  Raises ``BuildCancelled``/``BuildFailed``."""
-    ix = FileStorage(str(folder), supports_mmap=False).create_index(make_schema())
     procs = procs or default_procs()
     if total < PARALLEL_MIN_DOCS:
         procs = 1
     conn = _open_readonly(database)
     try:
         shares = plan(conn, procs)
+        common = choose_common(source.sample_texts(conn, COMMON_SAMPLE))
     finally:
         conn.close()
+    ix = FileStorage(str(folder), supports_mmap=False).create_index(make_schema(common))
     label = "Building the search index"
     done = 0
 
@@ -211,7 +220,7 @@ def _build_parallel(
     env = dict(os.environ)
     root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-    workers: list[subprocess.Popen] = []
+    workers: list[subprocess.Popen[str]] = []
     outputs: list[Path] = []
     for number, share in enumerate(shares):
         output = folder / f"segments-{number}.pickle"
@@ -226,7 +235,7 @@ def _build_parallel(
         )
         try:
             worker = subprocess.Popen(
-                [sys.executable, "-m", "reader.search.whoosh_build", arguments],
+                [sys.executable, "-m", "reader.search.build", arguments],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 env=env,
@@ -276,7 +285,7 @@ def _build_parallel(
     return segments
 
 
-def _pump(number: int, worker: subprocess.Popen, events: queue.Queue) -> None:
+def _pump(number: int, worker: subprocess.Popen[str], events: queue.Queue[tuple[int, str]]) -> None:
     """Forward a worker's stdout lines to the parent's queue, then an ``exit`` event."""
     assert worker.stdout is not None
     for line in worker.stdout:

@@ -2,7 +2,7 @@
 
 A ``Searcher`` stays open between queries (opening segment files and term indexes, reading
 the length columns, is a large part of a cold query) and is replaced only when the index
-changes on disk.  Matching and ranking is ``whoosh_eval``'s.  The index gives
+changes on disk.  Matching and ranking is ``evaluate``'s.  The index gives
 document numbers and scores; everything shown (title, date, comment number, snippet) is read
 from the store for just the hits on the page, so it is never older than the library.
 """
@@ -16,21 +16,23 @@ from typing import Any
 
 from reader.search import query as q
 from reader.search import source
+from reader.search.evaluate import Evaluator
+from reader.search.expansion import expand
+from reader.search.postings import Matches
 from reader.search.query import ParsedQuery, match_terms, parse_query
 from reader.search.results import Hit, SearchResults, ThreadGroup
+from reader.search.schema import make_schema
 from reader.search.snippets import snippet_and_words
-from reader.search.whoosh_eval import Evaluator
-from reader.search.whoosh_postings import Matches
-from reader.search.whoosh_query import expand
-from reader.search.whoosh_schema import open_folder
+from reader.search.whoosh_storage import open_generation
 
 
 class Searcher:
-    def __init__(self, folder: Path, meta: dict[str, Any], signature: tuple) -> None:
-        self.signature = signature
+    """Queries against one generation of the index (see ``index.py``)."""
+
+    def __init__(self, folder: Path, meta: dict[str, Any], generation: int) -> None:
+        self.generation = generation
         self.stamp = int(meta.get("stamp", -1))
-        self._ix = open_folder(folder)
-        self._searcher = self._ix.searcher()
+        self._searcher = open_generation(folder, generation, make_schema())
         self._reader = self._searcher.reader()
         self._evaluator = Evaluator(self._searcher)
         self._days: list[int] | None = None
@@ -61,7 +63,8 @@ class Searcher:
     def doc_id(self, docnum: int) -> str:
         if self._ref_column is None:
             self._ref_column = self._reader.column_reader("ref", translate=False)
-        return self._ref_column[docnum].split(b" ", 1)[0].decode()
+        ref: bytes = self._ref_column[docnum]
+        return ref.split(b" ", 1)[0].decode()
 
     def days(self) -> list[int]:
         """Each document's date as a number (20200607), for sorting newest first."""
@@ -111,8 +114,8 @@ class Searcher:
             return results
         expanded, notices = expand(parsed, self._reader)
         results.notices.extend(notices)
-        results.match = match_terms(parsed).with_terms(
-            {term for terms in expanded.values() for term in terms}
+        results.match = match_terms(parsed).with_words(
+            {word for expansion in expanded.values() for word in expansion.words}
         )
         found = self._evaluator.run(parsed.root, expanded, self.years, _title_terms(parsed))
         results.total = len(found)
