@@ -18,7 +18,7 @@ searchers are worth reusing between keystrokes.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -42,6 +42,8 @@ from reader.ui.controllers.thread import ThreadController
 from reader.ui.tasks import TaskContext
 
 if TYPE_CHECKING:
+    from reader.search import Hit, IndexStatus, SearchIndex, SearchResults
+    from reader.store import Library
     from reader.ui.models.results import ResultDelegate, ResultsModel
 
 DEBOUNCE_MS = 180
@@ -55,10 +57,10 @@ class _Sessions:
     def __init__(self, paths: LibraryPaths) -> None:
         self.paths = paths
         self._local = threading.local()
-        self._all: list[tuple[Any, Any]] = []
+        self._all: list[tuple[Library, SearchIndex]] = []
         self._lock = threading.Lock()
 
-    def index(self) -> Any:
+    def index(self) -> SearchIndex:
         session = getattr(self._local, "session", None)
         if session is None:
             from reader.search import open_index
@@ -241,7 +243,7 @@ class SearchController(QObject):
         sort = self.sort
         sessions = self.sessions
 
-        def job(ctx: TaskContext) -> Any:
+        def job(ctx: TaskContext) -> SearchResults:
             ctx.check()
             return sessions.index().search(text, limit=LIMIT, sort=sort)
 
@@ -256,7 +258,7 @@ class SearchController(QObject):
             on_error=lambda error: self.summary.setText(f"Search failed: {error.text}"),
         )
 
-    def _show(self, results: Any, text: str, open_first: bool) -> None:
+    def _show(self, results: SearchResults, text: str, open_first: bool) -> None:
         if text != self.field.text().strip():
             return  # the field changed while this ran: a newer search follows
         self.delegate.reset()
@@ -299,7 +301,7 @@ class SearchController(QObject):
 
         return self.threads.open_post(hit.post_id, hit.comment_id, highlight=highlight)
 
-    def current_hit(self) -> Any:
+    def current_hit(self) -> Hit | None:
         if self._page is None:
             return None
         from reader.ui.models.results import HIT_ROLE
@@ -312,7 +314,7 @@ class SearchController(QObject):
     def refresh_index(self) -> None:
         """Check the index in the background and update or rebuild it if needed."""
 
-        def job(ctx: TaskContext) -> Any:
+        def job(ctx: TaskContext) -> IndexStatus:
             from reader.search import IndexBusy, IndexCancelled, open_index
 
             index = open_index(ctx.library)
@@ -338,7 +340,7 @@ class SearchController(QObject):
             on_error=lambda error: self.ctx.say(f"Search index: {error.text}"),
         )
 
-    def _index_done(self, status: Any) -> None:
+    def _index_done(self, status: IndexStatus) -> None:
         if not status.fresh and status.reason:
             self.ctx.say(f"Search index: {status.reason}")
         self.index_checked.emit(status)
