@@ -195,6 +195,9 @@ def _comment_head(block: Block, style: str, palette: ThreadPalette) -> str:
 
 
 def _paragraphs(block: Block, palette: ThreadPalette, style: str) -> list[str]:
+    plain = block.plain_paragraphs()
+    if plain is not None:  # nothing marked (most items)
+        return [f'<p style="{style}">{_esc_lines(text)}</p>' for text in plain]
     out = []
     for paragraph in block.paragraphs:
         spans = paragraph.spans

@@ -229,3 +229,24 @@ def test_blocks_and_paragraphs_are_made_when_first_asked_for(kit) -> None:
         1,
         1,
     )
+
+
+@given(st.text(alphabet="ab \n:/", max_size=60))
+def test_plain_paragraphs_are_the_paragraphs_when_nothing_is_marked(text: str) -> None:
+    """The writers' shortcut for unmarked items says exactly what the spans say, and steps
+    aside (``None``) whenever a span would carry a mark or a link."""
+    from reader.render.document import Block
+
+    def block(**marks: object) -> Block:
+        return Block(0, "post", "p1", "", 0, text, **marks)  # type: ignore[arg-type]
+
+    plain = block().plain_paragraphs()
+    spans = [p.spans for p in block().paragraphs]
+    if plain is None:
+        assert "://" in text
+    else:
+        assert all(len(s) == 1 and s[0].colour is None and not s[0].link for s in spans)
+        assert plain == [s[0].text for s in spans]
+    if text:
+        assert block(hits=[(0, 1)]).plain_paragraphs() is None
+        assert block(highlights=[Highlight(0, 1, "yellow")]).plain_paragraphs() is None
