@@ -21,11 +21,11 @@ from reader.annotate.store import (
     _A_COLUMNS,
     _annotation,
     _chunks,
-    _notify,
     _write_annotation,
     item_texts,
     locate,
 )
+from reader.changes import NOTHING, Changes
 from reader.model import Annotation
 from reader.store.tx import transaction
 
@@ -45,6 +45,7 @@ class ReanchorReport:
     updated: int = 0  # rows whose stored placement changed
     methods: Counter[str] = field(default_factory=Counter)
     changed_item_ids: list[str] = field(default_factory=list)
+    changes: Changes = NOTHING  # the annotations whose stored placement changed
 
     def summary(self) -> str:
         text = (
@@ -100,6 +101,7 @@ def _run(
 ) -> ReanchorReport:
     report = ReanchorReport()
     changed_items: set[str] = set()
+    moved: list[Annotation] = []
     with transaction(conn):
         annotations = _candidates(conn, post_ids, everything)
         texts = item_texts(conn, (a.item_id for a in annotations))
@@ -124,12 +126,13 @@ def _run(
                 _write_annotation(conn, new)
                 report.updated += 1
                 changed_items.add(new.item_id)
+                moved += [old, new]
         conn.execute(
             "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
             [STAMP_KEY, str(_stamp(conn, "change_stamp"))],
         )
     report.changed_item_ids = sorted(changed_items)
-    _notify(report.changed_item_ids)
+    report.changes = Changes.of_annotations(moved)
     return report
 
 

@@ -11,8 +11,9 @@ Designed for undo: ``delete_annotation`` returns the whole ``Annotation`` and
 
 Readers for other parts of the program: ``annotations_for_post`` (re-anchored against the
 current text, not written back: display must never wait on a writer), ``bookmarks_for_post``,
-``notes_and_flags`` (search).  After each write the callbacks in ``on_change`` get the ids of
-the items whose notes or flags changed, so search and the window can refresh just those.
+``notes_and_flags`` (search).  Every write returns a ``Saved``: the object written (or removed)
+and the ``Changes`` it made, which the caller hands to ``reader.derived.bring_up_to_date`` (the
+search index learns notes and flags from it) and the window to its views.
 
 All functions take a plain ``sqlite3.Connection`` (``Library.conn``), one per thread.
 """
@@ -21,25 +22,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import logging
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from reader.annotate import anchoring
+from reader.changes import NOTHING, Changes, Saved
 from reader.errors import NotFound, ReaderError
 from reader.model import COLOURS, Annotation, Bookmark
 from reader.store import queries
 from reader.store.tx import transaction
-
-log = logging.getLogger(__name__)
-
-on_change: list[Callable[[list[str]], None]] = []
-"""Called after every committed change with the changed item ids (posts or comments).
-
-Runs on the thread that made the change; a GUI listener must hop to its own thread.  A
-listener that raises is logged and skipped: the change has already been committed.
-"""
 
 _A_COLUMNS = (
     "id, item_id, post_id, exact, prefix, suffix, start_at, end_at, colour, note, state,"
@@ -89,18 +82,7 @@ def clean_note(note: str) -> str:
     return note.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _notify(item_ids: Iterable[str]) -> None:
-    ids = sorted(set(item_ids))
-    if not ids:
-        return
-    for callback in list(on_change):
-        try:
-            callback(ids)
-        except Exception:  # a listener's bug must not undo or hide a committed change
-            log.exception("annotation change listener %r failed", callback)
-
-
-def _annotation(row: tuple) -> Annotation:
+def _annotation(row: tuple[Any, ...]) -> Annotation:
     return Annotation(
         id=row[0],
         item_id=row[1],
@@ -118,7 +100,7 @@ def _annotation(row: tuple) -> Annotation:
     )
 
 
-def _bookmark(row: tuple) -> Bookmark:
+def _bookmark(row: tuple[Any, ...]) -> Bookmark:
     return Bookmark(id=row[0], item_id=row[1], post_id=row[2], label=row[3], created=_time(row[4]))
 
 
@@ -204,7 +186,7 @@ def add_annotation(
     *,
     colour: str = "yellow",
     note: str = "",
-) -> Annotation:
+) -> Saved[Annotation]:
     """Highlight ``text[start:end]`` of a post or comment (code-point offsets) and commit.
 
     ``NotFound`` for an unknown item, ``ReaderError`` for an empty/out-of-range span or an
@@ -233,8 +215,7 @@ def add_annotation(
     )
     with transaction(conn):
         _write_annotation(conn, annotation)
-    _notify([annotation.item_id])
-    return annotation
+    return Saved(annotation, Changes.of_annotations([annotation]))
 
 
 def add_annotation_by_quote(
@@ -245,7 +226,7 @@ def add_annotation_by_quote(
     colour: str = "yellow",
     note: str = "",
     occurrence: int = 1,
-) -> Annotation:
+) -> Saved[Annotation]:
     """Highlight the ``occurrence``-th place ``quote`` appears in the item (white space may
     differ from the dump's); ``ReaderError`` if it does not appear that often."""
     ref = queries.item(conn, item_id)
@@ -265,7 +246,7 @@ def update_annotation(
     note: str | None = None,
     colour: str | None = None,
     span: tuple[int, int] | None = None,
-) -> Annotation:
+) -> Saved[Annotation]:
     """Change the note, colour and/or highlighted span; returns the annotation as stored now.
 
     A new ``span`` re-captures the quote from the item's current text, which is also how a
@@ -288,11 +269,10 @@ def update_annotation(
         new.state, new.post_id = anchoring.EXACT, ref.post_id
     with transaction(conn):
         _write_annotation(conn, new)
-    _notify([new.item_id])
-    return new
+    return Saved(new, Changes.of_annotations([old, new]))
 
 
-def delete_annotation(conn: sqlite3.Connection, annotation_id: str) -> Annotation:
+def delete_annotation(conn: sqlite3.Connection, annotation_id: str) -> Saved[Annotation]:
     """Delete and return the whole annotation, so undo can ``restore_annotation`` it."""
     with transaction(conn):
         row = conn.execute(
@@ -302,16 +282,14 @@ def delete_annotation(conn: sqlite3.Connection, annotation_id: str) -> Annotatio
             raise NotFound(f"no annotation with id {annotation_id!r}")
         conn.execute("DELETE FROM annotations WHERE id = ?", [annotation_id])
     annotation = _annotation(row)
-    _notify([annotation.item_id])
-    return annotation
+    return Saved(annotation, Changes.of_annotations([annotation]))
 
 
-def restore_annotation(conn: sqlite3.Connection, annotation: Annotation) -> Annotation:
+def restore_annotation(conn: sqlite3.Connection, annotation: Annotation) -> Saved[Annotation]:
     """Write ``annotation`` exactly as given (same id, times, selectors): undo of delete/edit."""
     with transaction(conn):
         _write_annotation(conn, annotation)
-    _notify([annotation.item_id])
-    return annotation
+    return Saved(annotation, Changes.of_annotations([annotation]))
 
 
 # -- annotations: reading ----------------------------------------------------------------------
@@ -327,7 +305,9 @@ def get_annotation(conn: sqlite3.Connection, annotation_id: str) -> Annotation:
     return _annotation(row)
 
 
-def _select(conn: sqlite3.Connection, where: str = "", params: Iterable = ()) -> list[Annotation]:
+def _select(
+    conn: sqlite3.Connection, where: str = "", params: Iterable[object] = ()
+) -> list[Annotation]:
     sql = f"SELECT {_A_COLUMNS} FROM annotations {where} ORDER BY post_id, item_id, start_at, id"
     return [_annotation(row) for row in conn.execute(sql, list(params))]
 
@@ -343,9 +323,9 @@ def _document_order(conn: sqlite3.Connection, annotations: list[Annotation]) -> 
         ):
             paths[cid] = tuple(int(p) for p in path.split(".") if p.isdigit())
 
-    def key(a: Annotation) -> tuple:
+    def key(a: Annotation) -> tuple[Any, ...]:
         if a.item_id == a.post_id:
-            where: tuple = (0, ())
+            where: tuple[int, tuple[int, ...]] = (0, ())
         else:
             where = (1, paths.get(a.item_id, (1 << 30,)))
         return (a.post_id, *where, a.item_id, a.start, a.id)
@@ -407,7 +387,7 @@ def get_bookmark(conn: sqlite3.Connection, item_id: str) -> Bookmark | None:
     return _bookmark(found) if found else None
 
 
-def add_bookmark(conn: sqlite3.Connection, item_id: str, label: str = "") -> Bookmark:
+def add_bookmark(conn: sqlite3.Connection, item_id: str, label: str = "") -> Saved[Bookmark]:
     """Bookmark a post or comment (one bookmark per item: again just sets the label)."""
     ref = queries.item(conn, item_id)
     with transaction(conn):
@@ -417,8 +397,7 @@ def add_bookmark(conn: sqlite3.Connection, item_id: str, label: str = "") -> Boo
         else:
             bookmark = dataclasses.replace(existing, label=label.strip())
         _write_bookmark(conn, bookmark)
-    _notify([bookmark.item_id])
-    return bookmark
+    return Saved(bookmark, Changes.of_bookmarks([bookmark]))
 
 
 def _write_bookmark(conn: sqlite3.Connection, b: Bookmark) -> None:
@@ -428,34 +407,34 @@ def _write_bookmark(conn: sqlite3.Connection, b: Bookmark) -> None:
     )
 
 
-def remove_bookmark(conn: sqlite3.Connection, item_id: str) -> Bookmark | None:
+def remove_bookmark(conn: sqlite3.Connection, item_id: str) -> Saved[Bookmark | None]:
     """Remove and return the item's bookmark (``None`` if it had none): undo restores it."""
     with transaction(conn):
         existing = get_bookmark(conn, item_id)
         if existing is not None:
             conn.execute("DELETE FROM bookmarks WHERE item_id = ?", [item_id])
-    if existing is not None:
-        _notify([item_id])
-    return existing
+    if existing is None:
+        return Saved(None, NOTHING)
+    return Saved(existing, Changes.of_bookmarks([existing]))
 
 
-def restore_bookmark(conn: sqlite3.Connection, bookmark: Bookmark) -> Bookmark:
+def restore_bookmark(conn: sqlite3.Connection, bookmark: Bookmark) -> Saved[Bookmark]:
     """Write ``bookmark`` exactly as given (same id and time): undo of remove or relabel."""
     with transaction(conn):
         conn.execute(
             "DELETE FROM bookmarks WHERE item_id = ? AND id != ?", [bookmark.item_id, bookmark.id]
         )
         _write_bookmark(conn, bookmark)
-    _notify([bookmark.item_id])
-    return bookmark
+    return Saved(bookmark, Changes.of_bookmarks([bookmark]))
 
 
-def toggle_bookmark(conn: sqlite3.Connection, item_id: str) -> Bookmark | None:
-    """Add a bookmark if the item has none (returns it), else remove it (returns ``None``)."""
+def toggle_bookmark(conn: sqlite3.Connection, item_id: str) -> Saved[Bookmark | None]:
+    """Add a bookmark if the item has none (its value is the bookmark), else remove it (its
+    value is ``None``)."""
     if get_bookmark(conn, item_id) is None:
-        return add_bookmark(conn, item_id)
-    remove_bookmark(conn, item_id)
-    return None
+        added = add_bookmark(conn, item_id)
+        return Saved(added.value, added.changes)
+    return Saved(None, remove_bookmark(conn, item_id).changes)
 
 
 def bookmarks_for_post(conn: sqlite3.Connection, post_id: str) -> list[Bookmark]:

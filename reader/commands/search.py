@@ -17,14 +17,16 @@ import os
 import re
 import sys
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import IO, TYPE_CHECKING, Any
 
 from reader.commands.progress import TerminalProgress
 from reader.errors import ReaderError
 from reader.store import Library
 
 if TYPE_CHECKING:
-    from reader.search import Suggestion
+    from reader.commands import Subparsers
+    from reader.search import Hit, SearchIndex, SearchResults, Suggestion
 
 QUERY_HELP = """\
 query language:
@@ -71,15 +73,17 @@ class QueryArgumentParser(argparse.ArgumentParser):
     """An argument parser whose positional words are a query: a word starting with ``-`` is a
     query word unless it is one of the parser's own options (``--`` ends the options)."""
 
-    def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+    def parse_known_args(  # type: ignore[override]  # (typeshed's overloads)
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
         options, words = split_query_arguments(
             list(sys.argv[1:] if args is None else args), self._option_string_actions
         )
-        namespace, extras = super().parse_known_args(options, namespace)
+        parsed, extras = super().parse_known_args(options, namespace)
         if not words and not any(o in ("-h", "--help") for o in options):
             self.error("the following arguments are required: QUERY")
-        namespace.query = words
-        return namespace, extras
+        parsed.query = words
+        return parsed, extras
 
 
 def split_query_arguments(
@@ -109,7 +113,7 @@ def split_query_arguments(
     return options, words
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers) -> None:
     p = subparsers.add_parser(
         "search",
         help="full-text search of posts and comments",
@@ -157,7 +161,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_reindex)
 
 
-def _open_index(library: Library):
+def _open_index(library: Library) -> SearchIndex:
     from reader.search import open_index
 
     return open_index(library)
@@ -216,7 +220,7 @@ def did_you_mean(suggestion: Suggestion) -> str:
     return f"Did you mean: {clean_text(suggestion.query)}?"
 
 
-def use_colour(choice: str, stream) -> bool:
+def use_colour(choice: str, stream: IO[str]) -> bool:
     """``--color``: auto colours a terminal unless ``NO_COLOR`` is set or TERM is dumb."""
     if choice != "auto":
         return choice == "always"
@@ -229,7 +233,7 @@ def use_colour(choice: str, stream) -> bool:
 _UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
-def safe_json(value) -> str:
+def safe_json(value: Any) -> str:
     """JSON text (UTF-8, indented) in which every control character is escaped: ``json``
     escapes U+0000-U+001F itself; DEL, the C1 controls, line separators and bidirectional
     overrides are escaped here too.  The data is unchanged."""
@@ -237,12 +241,12 @@ def safe_json(value) -> str:
     return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def _print_text(results, args: argparse.Namespace, *, colour: bool) -> None:
+def _print_text(results: SearchResults, args: argparse.Namespace, *, colour: bool) -> None:
     from reader.search.snippets import clean_text
 
     out = sys.stdout
 
-    def excerpt(hit) -> str:
+    def excerpt(hit: Hit) -> str:
         return hit.snippet.ansi() if colour else hit.snippet.brackets(escape=True)
 
     if results.groups is not None:

@@ -132,7 +132,7 @@ def _worker_main(argv: list[str]) -> int:
 
     try:
         tasks = [tuple(task) for task in args["tasks"]]
-        segments = build_segments(folder, Path(args["database"]), tasks, report)  # type: ignore[arg-type]
+        segments = build_segments(folder, Path(args["database"]), tasks, report)
         with open(args["output"], "wb") as handle:
             pickle.dump(segments, handle)
     except BuildCancelled:
@@ -220,7 +220,7 @@ def _build_parallel(
     env = dict(os.environ)
     root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-    workers: list[subprocess.Popen] = []
+    workers: list[subprocess.Popen[str]] = []
     outputs: list[Path] = []
     for number, share in enumerate(shares):
         output = folder / f"segments-{number}.pickle"
@@ -285,7 +285,7 @@ def _build_parallel(
     return segments
 
 
-def _pump(number: int, worker: subprocess.Popen, events: queue.Queue) -> None:
+def _pump(number: int, worker: subprocess.Popen[str], events: queue.Queue[tuple[int, str]]) -> None:
     """Forward a worker's stdout lines to the parent's queue, then an ``exit`` event."""
     assert worker.stdout is not None
     for line in worker.stdout:

@@ -33,6 +33,7 @@ import json
 import math
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -47,6 +48,7 @@ from whoosh.util.filelock import FileLock, try_for
 from reader.errors import ReaderError
 from reader.search import build, source
 from reader.search.analysis import ANALYSIS_VERSION
+from reader.search.build import ProgressFn
 from reader.search.results import IndexStatus, SearchResults, ThreadHits
 from reader.search.schema import SCHEMA_VERSION
 from reader.search.searcher import Searcher
@@ -230,8 +232,9 @@ class LibraryIndex:
         self._searcher: Searcher | None = None
 
     @property
-    def conn(self):
-        return self.library.conn
+    def conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection = self.library.conn
+        return conn
 
     # -- state -------------------------------------------------------------------------------
 
@@ -266,7 +269,7 @@ class LibraryIndex:
         table of contents' checksum and two counts)."""
         store_stamp = source.change_stamp(self.conn)
         store_docs = source.item_count(self.conn)
-        base = {"store_docs": store_docs, "store_stamp": store_stamp}
+        base: dict[str, Any] = {"store_docs": store_docs, "store_stamp": store_stamp}
         if not self.folder.exists():
             return IndexStatus("missing", "there is no search index yet", **base)
         generation, meta = self._current()
@@ -301,7 +304,7 @@ class LibraryIndex:
     def _lock(self, timeout: float) -> FileLock:
         return _folder_lock(self.folder, timeout)
 
-    def ensure_fresh(self, progress=None, cancel=None) -> IndexStatus:
+    def ensure_fresh(self, progress: ProgressFn | None = None, cancel: Any = None) -> IndexStatus:
         """Bring the index up to date however is cheapest: nothing, an update or a rebuild."""
         status = self.check()
         if status.fresh:
@@ -310,7 +313,7 @@ class LibraryIndex:
             return self.rebuild(progress=progress, cancel=cancel)
         return self.update(progress=progress, cancel=cancel)
 
-    def rebuild(self, progress=None, cancel=None) -> IndexStatus:
+    def rebuild(self, progress: ProgressFn | None = None, cancel: Any = None) -> IndexStatus:
         """Build the whole index anew in a sibling folder and install it as a new generation.
 
         Raises ``IndexCancelled`` (the old index is untouched) or ``IndexBusy``.
@@ -384,7 +387,7 @@ class LibraryIndex:
             if path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)
 
-    def update(self, progress=None, cancel=None) -> IndexStatus:
+    def update(self, progress: ProgressFn | None = None, cancel: Any = None) -> IndexStatus:
         """Index exactly what imports changed since the index's stamp, as one new segment
         (rebuilding instead when the index is unusable or most of the library changed)."""
         status = self.check()
@@ -460,11 +463,11 @@ class LibraryIndex:
 
     def _write_docs(
         self,
-        ix,
+        ix: Any,
         ids: Iterable[str],
-        progress,
-        cancel,
-        known: dict[str, dict] | None = None,
+        progress: ProgressFn | None,
+        cancel: Any,
+        known: dict[str, dict[str, Any]] | None = None,
         meta: dict[str, Any] | None = None,
     ) -> int:
         """Replace (or delete) the documents of ``ids`` in one new segment and commit it as a
@@ -509,7 +512,7 @@ class LibraryIndex:
     def merge_due(self) -> bool:
         return merge_due(self.folder)
 
-    def merge(self, cancel=None) -> bool:
+    def merge(self, cancel: Any = None) -> bool:
         """Merge what the size-tiered policy chooses (see ``merge_folder``)."""
         merged = merge_folder(self.folder, cancel=cancel)
         self._reset_searcher()

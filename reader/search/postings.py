@@ -57,16 +57,16 @@ class TermCache:
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
         self.size = 0
-        self.items: OrderedDict[tuple, tuple[Scores, Any, int]] = OrderedDict()
+        self.items: OrderedDict[tuple[Any, ...], tuple[Scores, Any, int]] = OrderedDict()
 
-    def get(self, key: tuple) -> tuple[Scores, Any] | None:
+    def get(self, key: tuple[Any, ...]) -> tuple[Scores, Any] | None:
         found = self.items.get(key)
         if found is None:
             return None
         self.items.move_to_end(key)
         return found[0], found[1]
 
-    def put(self, key: tuple, value: tuple[Scores, Any], size: int) -> None:
+    def put(self, key: tuple[Any, ...], value: tuple[Scores, Any], size: int) -> None:
         if size > self.capacity // 4:
             return
         self.items[key] = (*value, size)

@@ -69,7 +69,8 @@ class Searcher:
         """One document's ``ref``: [item id, post id, date]."""
         if self._ref_column is None:
             self._ref_column = self._reader.column_reader("ref", translate=False)
-        return self._ref_column[docnum].split(b" ")
+        ref: bytes = self._ref_column[docnum]
+        return ref.split(b" ")
 
     def doc_id(self, docnum: int) -> str:
         return self.doc_ref(docnum)[0].decode()

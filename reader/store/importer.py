@@ -22,9 +22,10 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from reader import formats, ids
+from reader.changes import NOTHING, Changes
 from reader.errors import DumpError, ReaderError
 from reader.model import ParsedComment, ParsedPost
 from reader.store.tx import transaction
@@ -62,11 +63,24 @@ class ImportResult:
     cancelled: bool = False
     skipped: bool = False
     warnings: list[str] = field(default_factory=list)
-    changed_post_ids: list[str] = field(default_factory=list)
+    changed_post_ids: list[str] = field(default_factory=list)  # new ones included
+    added_post_ids: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
         return bool(self.changed_post_ids)
+
+    @property
+    def changes(self) -> Changes:
+        """What the import changed in the library (nothing unless it committed)."""
+        if not self.ok or not self.changed_post_ids:
+            return NOTHING
+        added = frozenset(self.added_post_ids)
+        return Changes(
+            posts_added=added,
+            posts_changed=frozenset(self.changed_post_ids) - added,
+            sources=frozenset({str(self.path)}),
+        )
 
     def summary(self) -> str:
         """One line for the CLI and the window's report."""
@@ -119,8 +133,8 @@ class _Importer:
         self.source_id = source_id
         self.stamp = stamp
         self.now = _now()
-        self.post_rows: list[tuple] = []
-        self.comment_rows: list[tuple] = []
+        self.post_rows: list[tuple[object, ...]] = []
+        self.comment_rows: list[tuple[object, ...]] = []
         # Every post id stored or queued: a post not in it is new without asking SQLite (a
         # heavy library's 10,000 ids take a few milliseconds to load and ~1 MB to hold).
         self.known_ids: set[str] = {row[0] for row in conn.execute("SELECT id FROM posts")}
@@ -211,6 +225,7 @@ class _Importer:
             result.comments += count
             result.comments_new += count
             result.changed_post_ids.append(pid)
+            result.added_post_ids.append(pid)
             if len(self.comment_rows) >= FLUSH_ROWS or len(self.post_rows) >= FLUSH_ROWS:
                 self.flush()
             return
@@ -229,7 +244,7 @@ class _Importer:
             result.changed_post_ids.append(pid)
             self.conn.execute("UPDATE posts SET stamp = ? WHERE id = ?", [self.stamp, pid])
 
-    def _merge_post_fields(self, pid: str, post: ParsedPost, row: tuple) -> bool:
+    def _merge_post_fields(self, pid: str, post: ParsedPost, row: tuple[Any, ...]) -> bool:
         old_body, old_declared, old_has = row
         has = post.comments is not None
         updates: dict[str, object] = {}
@@ -266,7 +281,7 @@ class _Importer:
             self._refresh_count(pid)
             return count > 0
         old_children: dict[str | None, list[str]] = {}
-        old_by_id: dict[str, tuple] = {}
+        old_by_id: dict[str, tuple[Any, ...]] = {}
         for row in old_rows:
             old_children.setdefault(row[1], []).append(row[0])
             old_by_id[row[0]] = row
@@ -341,7 +356,7 @@ class _Importer:
         parent_id: str | None,
         children: list[ParsedComment],
         old_children: dict[str | None, list[str]],
-        old_by_id: dict[str, tuple],
+        old_by_id: dict[str, tuple[Any, ...]],
         resolved: dict[str, _Incoming],
         new_children: dict[str | None, list[str]],
     ) -> None:
@@ -355,6 +370,7 @@ class _Importer:
                 continue
             # A placeholder where an old comment stood: the same comment, deleted upstream.
             previous = group[index - 1] if index else None
+            candidate: str | None
             if previous is None:
                 candidate = old_group[0]
             elif previous in old_group:
@@ -448,7 +464,7 @@ def import_file(
             )
             source_id = _begin_source(conn, path, fmt.NAME)
             importer = _Importer(conn, result, source_id, stamp)
-            for post in fmt.parse(source, report):
+            for post in fmt.parse(source.stream, report):
                 if cancel is not None and cancel.is_set():
                     raise Cancelled(f"{path}: cancelled")
                 importer.add(post)
@@ -470,13 +486,16 @@ def import_file(
     except Cancelled:
         result.cancelled = True
         result.changed_post_ids.clear()
+        result.added_post_ids.clear()
     except DumpError as exc:
         result.error = str(exc)
         result.line = exc.line
         result.changed_post_ids.clear()
+        result.added_post_ids.clear()
     except (OSError, UnicodeError) as exc:
         result.error = f"{path}: cannot read ({exc})"
         result.changed_post_ids.clear()
+        result.added_post_ids.clear()
     finally:
         if source is not None:
             source.close()

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reader.changes import Changes, Saved
 from reader.model import Post
 from reader.paths import LibraryPaths
 from reader.store import queries
@@ -69,21 +70,12 @@ class Library:
         progress: ProgressFn | None = None,
         cancel: CancelFlag | None = None,
     ) -> ImportResult:
-        """Import one file, all-or-nothing; bad input comes back as ``result.error``."""
-        return self._after_import(
-            import_file(self.conn, Path(path), progress=progress, cancel=cancel)
-        )
+        """Import one file, all-or-nothing; bad input comes back as ``result.error``.
 
-    def _after_import(self, result: ImportResult) -> ImportResult:
-        """Re-anchor annotations on what the import changed (its own transaction; a crash
-        between the two is caught up on the next call)."""
-        if result.ok and result.changed:
-            from reader.annotate.reanchor import reanchor_after_import
-
-            report = reanchor_after_import(self.conn, result.changed_post_ids)
-            if report.newly_orphaned:
-                result.warnings.append(report.summary())
-        return result
+        ``result.changes`` is what it changed: hand it (with the other files') to
+        ``reader.derived.bring_up_to_date`` once the writes are done.
+        """
+        return import_file(self.conn, Path(path), progress=progress, cancel=cancel)
 
     def import_paths(
         self,
@@ -93,27 +85,24 @@ class Library:
         cancel: CancelFlag | None = None,
     ) -> Iterator[ImportResult]:
         """Import files and folders (recursively), one transaction per file, yielding as each
-        file commits so callers can refresh and index early."""
+        file commits so callers can refresh early (``result.changes``)."""
         for path, found_in_folder in expand_paths(Path(p) for p in paths):
             if cancel is not None and cancel.is_set():
                 return
-            yield self._after_import(
-                import_file(
-                    self.conn,
-                    path,
-                    progress=progress,
-                    cancel=cancel,
-                    found_in_folder=found_in_folder,
-                )
+            yield import_file(
+                self.conn, path, progress=progress, cancel=cancel, found_in_folder=found_in_folder
             )
 
-    def mark_thread_read(self, post_id: str, last_comment_id: str | None = None) -> int:
-        return queries.mark_thread_read(self.conn, post_id, last_comment_id)
+    def mark_thread_read(self, post_id: str, last_comment_id: str | None = None) -> Saved[int]:
+        """Clear the thread's *new* marks and remember the position; the value is how many
+        comments were new."""
+        cleared = queries.mark_thread_read(self.conn, post_id, last_comment_id)
+        return Saved(cleared, Changes(read=frozenset({post_id})))
 
     # -- reading -----------------------------------------------------------------------------
 
     def is_empty(self) -> bool:
-        return self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM posts)").fetchone()[0] == 1
+        return bool(self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM posts)").fetchone()[0])
 
     def post_summaries(self) -> list[queries.PostSummary]:
         return queries.post_summaries(self.conn)

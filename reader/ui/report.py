@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,7 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from reader.store import ImportResult
-from reader.ui.importing import ImportOutcome
+
+if TYPE_CHECKING:
+    from reader.ui.controllers.imports import ImportOutcome
 
 
 def _message(result: ImportResult) -> str:
@@ -65,8 +68,8 @@ class ImportReport(QDialog):
     def set_outcome(self, outcome: ImportOutcome) -> None:
         self.summary.setText(outcome.summary())
         rows = [(r.path, r.line, _message(r)) for r in outcome.problems]
-        if outcome.index_error:
-            rows.append((Path("search index"), None, outcome.index_error))
+        if outcome.error:
+            rows.append((Path("import"), None, outcome.error))
         self.set_rows(rows)
 
     def set_rows(self, rows: Sequence[tuple[Path, int | None, str]]) -> None:
@@ -83,7 +86,9 @@ class ImportReport(QDialog):
 
     def rows(self) -> list[tuple[str, str, str]]:
         """The table's text, for tests."""
-        return [
-            tuple(self.table.item(r, c).text() for c in range(3))  # type: ignore[misc]
-            for r in range(self.table.rowCount())
-        ]
+
+        def text(row: int, column: int) -> str:
+            item = self.table.item(row, column)
+            return item.text() if item is not None else ""
+
+        return [(text(r, 0), text(r, 1), text(r, 2)) for r in range(self.table.rowCount())]
