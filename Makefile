@@ -19,6 +19,7 @@ lint:
 	@./scripts/bootstrap.sh test
 	$(VENV)/bin/ruff check reader tests bench scripts packaging
 	$(VENV)/bin/ruff format --check reader tests bench scripts packaging
+	$(VENV)/bin/mypy
 
 # The one-folder bundle in dist/archive-reader/ (packaging/README.md says what is in it).
 bundle:

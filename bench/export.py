@@ -3,7 +3,7 @@
     QT_QPA_PLATFORM=offscreen python bench/export.py [--comments 300] [--annotations 50]
                                                       [--runs 5] [--keep DIR]
 
-The export is the whole of ``reader.export.export_post`` to a file (layout, HTML, font check,
+The export is the whole of ``reader.export.export_post`` to a file (document, HTML, font check,
 page-by-page painting with footers and reply rules, atomic write).  The baseline is the same
 Qt-flavour HTML straight through ``QTextDocument.setHtml`` and ``print_`` into a ``QPdfWriter``.
 Both run in this process after one warm-up each; the medians are compared.  Targets (issue 6):
@@ -127,14 +127,15 @@ def main() -> int:
     parser.add_argument("--keep", metavar="DIR", help="leave the two PDFs in DIR")
     args = parser.parse_args()
 
-    from reader.export import build_layout
     from reader.export.html import render_html
     from reader.export.options import ExportOptions
     from reader.export.pdf import ensure_gui_application
+    from reader.render import build_document
 
     ensure_gui_application()
     post, notes = make_thread(args.comments, args.annotations)
-    html = render_html(build_layout(post, notes, [], ExportOptions(paper="a4")), flavour="qt")
+    document = build_document(post, annotations=notes)
+    html = render_html(document, ExportOptions(paper="a4"), flavour="qt")
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-export-"))
     folder.mkdir(parents=True, exist_ok=True)
     ours_pdf, base_pdf = folder / "export.pdf", folder / "baseline.pdf"

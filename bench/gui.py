@@ -8,7 +8,7 @@ generated post with exactly 1,000 comments and replies, then measures, median of
 
 * start: process start to the window shown with the posts list filled (a fresh process each
   round, empty config), against a bare ``QMainWindow`` shown the same way;
-* thread: ``MainWindow.open_post`` of the 1,000-comment thread until the tree and the reading
+* thread: ``window.threads.open_post`` of the 1,000-comment thread until the tree and the reading
   pane are ready and painted, against ``setPlainText`` of the same thread's text into a plain
   ``QTextBrowser`` of the same size;
 * memory: peak RSS of the window process after opening the big thread;
@@ -158,17 +158,17 @@ def child_app(t0: float, library: str, big: str, rounds: int) -> dict:
     other = window.posts_model.summaries[0].id
     # informational: the first thread opened in the process sets up what it needs once
     began = time.perf_counter()
-    window.open_post(big)
+    window.threads.open_post(big)
     window.thread_view.viewport().repaint()
     window.reading.viewport().repaint()
     first_open = time.perf_counter() - began
     settle(app, window)
     opens, opens_cpu, settles = [], [], []
     for _ in range(rounds):
-        window.open_post(other)
+        window.threads.open_post(other)
         settle(app, window)
         began, began_cpu = time.perf_counter(), time.thread_time()
-        window.open_post(big)
+        window.threads.open_post(big)
         window.thread_view.viewport().repaint()
         window.reading.viewport().repaint()
         opens.append(time.perf_counter() - began)
@@ -176,16 +176,16 @@ def child_app(t0: float, library: str, big: str, rounds: int) -> dict:
         settle(app, window)
         settles.append(time.perf_counter() - began)
     nodes = window.thread_model.node_count() - 1
-    post = window.current_post
+    post = window.threads.current_post
 
-    from reader.render import render_thread
+    from reader.render import PaneHtml, build_document
 
     panes = []
     for _ in range(rounds):
-        window.reading.show_thread(render_thread(window.library.thread(other)))
+        window.reading.show_thread(PaneHtml(build_document(window.library.thread(other))))
         settle(app, window)
         began = time.perf_counter()
-        window.reading.show_thread(render_thread(post))
+        window.reading.show_thread(PaneHtml(build_document(post)))
         window.reading.viewport().repaint()
         panes.append(time.perf_counter() - began)
         settle(app, window)
@@ -242,7 +242,7 @@ def settle(app: object, window: object) -> None:
     deadline = time.perf_counter() + 5
     while time.perf_counter() < deadline:
         app.processEvents()  # type: ignore[attr-defined]
-        if window.reading.is_complete and not window._expand_timer.isActive():  # type: ignore[attr-defined]
+        if window.reading.is_complete and not window.threads.expanding:  # type: ignore[attr-defined]
             app.processEvents()  # type: ignore[attr-defined]
             return
 

@@ -17,19 +17,27 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from reader import __version__
 from reader.errors import ReaderError
 from reader.paths import APP_ID, LibraryPaths
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from reader.store import Library
+    from reader.ui.controllers.imports import ImportOutcome
+    from reader.ui.mainwindow import MainWindow
 
 
 @dataclass
 class Started:
     """What ``start`` built; the caller owns closing the library after the event loop."""
 
-    app: object  # QApplication
-    window: object  # reader.ui.mainwindow.MainWindow
-    library: object  # reader.store.Library
+    app: QApplication
+    window: MainWindow
+    library: Library
 
 
 def start(
@@ -42,9 +50,12 @@ def start(
     from reader.ui.mainwindow import MainWindow
     from reader.ui.settings import WindowSettings
 
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    existing = QApplication.instance()
+    app = (
+        existing
+        if isinstance(existing, QApplication)
+        else QApplication(list(argv) if argv is not None else sys.argv[:1])
+    )
     app.setApplicationName("Archive Reader")
     app.setApplicationDisplayName("Archive Reader")
     app.setApplicationVersion(__version__)
@@ -55,7 +66,7 @@ def start(
     window.show()
     restored = window.restore_position()
     if first_run and not restored:
-        window.import_sample_if_empty()
+        window.imports.import_sample_if_empty()
     # Everything made so far (modules, widgets, the posts list) lives as long as the window:
     # keep it out of the collector's full passes, which otherwise walk all of it (~30 ms)
     # at unpredictable moments, such as while a thread opens.  (There is no cyclic garbage
@@ -93,37 +104,24 @@ def missing_display() -> str | None:
     )
 
 
-def open_paths(window: object, paths: Sequence[str], activation_token: str = "") -> None:
-    """What a launch with files (or a later launch handing them over) does to the window:
-    import them as a drop would (progress, report, merge), and come to the front."""
-    if paths:
-        window.import_paths(list(paths))  # type: ignore[attr-defined]
-    if activation_token:  # Qt's Wayland plugin reads it on the next activation request
-        os.environ["XDG_ACTIVATION_TOKEN"] = activation_token
-    if window.isMinimized():  # type: ignore[attr-defined]
-        window.showNormal()  # type: ignore[attr-defined]
-    window.raise_()  # type: ignore[attr-defined]
-    window.activateWindow()  # type: ignore[attr-defined]
-
-
 def _quit_after_import(started: Started, paths: Sequence[str]) -> None:
     """``--quit-after-import``: print what the import did and end the event loop, with status
     1 if a file could not be imported; without paths, once the window has nothing to do."""
     app, window = started.app, started.window
 
-    def finished(outcome: object) -> None:
-        print(outcome.summary(), flush=True)  # type: ignore[attr-defined]
-        app.exit(1 if outcome.problems else 0)  # type: ignore[attr-defined]
+    def finished(outcome: ImportOutcome) -> None:
+        print(outcome.summary(), flush=True)
+        app.exit(1 if outcome.problems else 0)
 
     if paths:
-        window.import_finished.connect(finished)  # type: ignore[attr-defined]
+        window.events.import_finished.connect(finished)
         return
 
     def when_idle() -> None:
-        if not window.runner.busy:  # type: ignore[attr-defined]
-            app.exit(0)  # type: ignore[attr-defined]
+        if not window.runner.busy:
+            app.exit(0)
 
-    window.runner.busy_changed.connect(lambda busy: None if busy else when_idle())  # type: ignore[attr-defined]
+    window.runner.busy_changed.connect(lambda busy: None if busy else when_idle())
     from PySide6.QtCore import QTimer
 
     QTimer.singleShot(0, when_idle)
@@ -174,22 +172,23 @@ def main(
         return 1
     from reader.ui import crash
 
-    crashes = crash.install(started.window, logs.file)  # type: ignore[arg-type]
+    window = started.window
+    crashes = crash.install(window, logs.file)
     if not instance.listen():  # another window got there in the same instant
         log.warning("another window is answering for %s", root)
-    instance.paths_received.connect(lambda got, token: open_paths(started.window, got, token))
+    # A later launch's files go where a drop's go; the window comes to the front.
+    instance.paths_received.connect(window.imports.open_paths)
     if quit_after_import:
         _quit_after_import(started, paths)
     if paths:
-        open_paths(started.window, paths)
+        window.imports.open_paths(list(paths))
     try:
-        return int(started.app.exec())  # type: ignore[attr-defined]
+        return int(started.app.exec())
     finally:
         instance.close()
-        window = started.window
-        if window.isVisible():  # type: ignore[attr-defined]
-            window.close()  # type: ignore[attr-defined]  # saves state, stops background work
-        started.library.close()  # type: ignore[attr-defined]
+        if window.isVisible():
+            window.close()  # saves state, stops background work
+        started.library.close()
         crashes.uninstall()
         log.info("closed")
         logs.close()

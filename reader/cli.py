@@ -1,32 +1,28 @@
 """The ``archive-reader`` command line: a thin layer over ``reader.store.Library`` and friends.
 
 Each group of commands lives in a module under ``reader/commands/`` with a
-``register(subparsers)`` function; each registered handler takes the parsed arguments and
-returns an exit status.  Errors a user can cause come back as one line on stderr with status 1,
-never a traceback.
+``register(subparsers)`` function, listed in ``COMMANDS`` and imported like any module: one
+that cannot load stops the program with its error, it is never silently left out.  Each
+registered handler takes the parsed arguments and returns an exit status.  Errors a user can
+cause come back as one line on stderr with status 1, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sqlite3
 import sys
 from collections.abc import Sequence
 
-from reader import __version__
+from reader import __version__, app
 from reader.applog import debug_requested
+from reader.commands import annotations as annotation_commands
+from reader.commands import export, library, repair, revisions, search
 from reader.errors import ReaderError
 
-COMMAND_MODULES = [
-    "reader.commands.library",
-    "reader.commands.search",
-    "reader.commands.export",
-    "reader.commands.annotations",
-    "reader.commands.revisions",
-    "reader.commands.repair",
-]
+COMMANDS = (library, search, export, annotation_commands, revisions, repair)
+"""The command groups, in the order ``--help`` lists them."""
 
 
 USAGE = "%(prog)s [OPTIONS] [FILE_OR_FOLDER ...]\n       %(prog)s [OPTIONS] COMMAND [ARGS ...]"
@@ -71,13 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_global_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue  # a command group not built yet
+    for module in COMMANDS:
         module.register(subparsers)
     return parser
 
@@ -135,11 +125,6 @@ def _paths_to_open(parser: argparse.ArgumentParser, argv: Sequence[str]) -> bool
 
 
 def _launch_window(args: argparse.Namespace, paths: Sequence[str] = ()) -> int:
-    try:
-        from reader import app
-    except ImportError as exc:
-        print(f"archive-reader: the window cannot start ({exc}); see --help", file=sys.stderr)
-        return 1
     return app.main(
         library=args.library,
         paths=[os.path.abspath(p) for p in paths],

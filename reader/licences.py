@@ -72,14 +72,20 @@ def bundle_notices() -> Path | None:
     return None
 
 
+def _field(meta: metadata.PackageMetadata, name: str) -> str | None:
+    """The first value of a metadata field, or None (the typed protocol has no ``get``)."""
+    values = meta.get_all(name) or []
+    return str(values[0]) if values else None
+
+
 def licence_of(dist: metadata.Distribution) -> str:
     """The licence a distribution declares: its SPDX expression, else its short licence field,
     else the licence classifiers."""
     meta = dist.metadata
-    expression = meta.get("License-Expression")
+    expression = _field(meta, "License-Expression")
     if expression:
         return str(expression)
-    declared = (meta.get("License") or "").strip()
+    declared = (_field(meta, "License") or "").strip()
     if declared and len(declared) <= 80 and "\n" not in declared:
         return declared
     classifiers = [
@@ -138,7 +144,7 @@ def dependencies(root: str = DISTRIBUTION) -> list[Dependency]:
         except metadata.PackageNotFoundError:
             continue
         meta = dist.metadata
-        homepage = meta.get("Home-page") or ""
+        homepage = _field(meta, "Home-page") or ""
         for url in meta.get_all("Project-URL") or []:
             label, _, link = url.partition(",")
             if not homepage and label.strip().lower() in ("homepage", "source", "repository"):

@@ -96,20 +96,20 @@ def render(out: Path) -> list[Path]:
 def _shoot(window, out: Path, base: Path, note_dialog) -> list[Path]:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import Qt
 
-    from reader.ui.importing import sample_paths
+    from reader.ui.controllers.imports import sample_paths
 
     window.resize(*SIZE)
-    window.set_theme("light")
+    window.view.set_theme("light")
     # The sample, from a folder whose name the export shows (its "Source" line) the same way
     # on every machine and every run.
     shutil.rmtree(DUMPS, ignore_errors=True)
     DUMPS.mkdir(parents=True)
     for path in sample_paths():
         shutil.copyfile(path, DUMPS / path.name)
-    window.import_paths([DUMPS])
+    window.imports.import_paths([DUMPS])
     settle(window)
     post_id = next(s.id for s in window.posts_model.summaries if s.title == THREAD)
-    window.open_post(post_id)
+    window.threads.open_post(post_id)
     notes = window.annotating
     select(window, HIGHLIGHT)
     notes.highlight("yellow")
@@ -122,17 +122,17 @@ def _shoot(window, out: Path, base: Path, note_dialog) -> list[Path]:  # type: i
     finally:
         note_dialog.ask_note = ask_note
     settle(window)
-    notes.annotations_panel.show()
+    window.annotations_panel.show()
     settle(window)
-    window.resizeDocks([notes.annotations_panel], [150], Qt.Orientation.Vertical)
-    window.select_item(post_id)
+    window.resizeDocks([window.annotations_panel], [150], Qt.Orientation.Vertical)
+    window.threads.select_item(post_id)
     window.reading.setTextCursor(window.reading.textCursor())  # no selection drawn
     cursor = window.reading.textCursor()
     cursor.clearSelection()
     window.reading.setTextCursor(cursor)
     shots = [save(window, out / "reading.png")]
 
-    notes.annotations_panel.hide()
+    window.annotations_panel.hide()
     search = window.search
     wait_until(lambda: search.model is not None)
     search.field.setText(SEARCH)
@@ -142,11 +142,11 @@ def _shoot(window, out: Path, base: Path, note_dialog) -> list[Path]:  # type: i
     shots.append(save(window, out / "search.png"))
 
     search.field.clear()
-    window.set_theme("dark")
-    window.open_post(post_id)
-    window.next_comment(2)
+    window.view.set_theme("dark")
+    window.threads.open_post(post_id)
+    window.navigation.next_comment(2)
     shots.append(save(window, out / "dark.png"))
-    window.set_theme("light")
+    window.view.set_theme("light")
 
     shots.append(export_page(window.library, post_id, base, out / "export.png"))
     return shots

@@ -251,7 +251,7 @@ def _seed_diagonals(text: str, exact: str, limit: int = 3) -> list[int]:
 
 
 def _occurrences_capped(text: str, needle: str, cap: int) -> list[int] | None:
-    found = []
+    found: list[int] = []
     index = text.find(needle)
     while index >= 0:
         if len(found) == cap:

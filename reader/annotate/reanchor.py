@@ -26,13 +26,13 @@ from reader.annotate.store import (
     _A_COLUMNS,
     _annotation,
     _chunks,
-    _notify,
     _write_annotation,
     item_texts,
     locate,
     made_on_texts,
     revision_numbers,
 )
+from reader.changes import NOTHING, Changes
 from reader.model import Annotation
 from reader.store import userdata
 from reader.store.userdata import user_transaction
@@ -54,6 +54,7 @@ class ReanchorReport:
     updated: int = 0  # rows whose stored placement changed
     methods: Counter[str] = field(default_factory=Counter)
     changed_item_ids: list[str] = field(default_factory=list)
+    changes: Changes = NOTHING  # the annotations whose stored placement changed
 
     def summary(self) -> str:
         text = (
@@ -120,7 +121,7 @@ def _run(
         made_on = made_on_texts(conn, annotations, shown) if shown else {}
     finally:
         conn.execute("COMMIT")
-    moved: list[Annotation] = []
+    moved: list[tuple[Annotation, Annotation]] = []  # (as read, as placed now)
     for old in annotations:
         found = texts.get(old.item_id)
         then = made_on.get((old.item_id, old.revision))
@@ -140,10 +141,11 @@ def _run(
         if old.state == anchoring.ORPHAN and new.state != anchoring.ORPHAN:
             report.recovered.append(old.id)
         if new != old:
-            moved.append(new)
+            moved.append((old, new))
+    written: list[Annotation] = []
     for start in range(0, max(len(moved), 1), WRITE_BATCH):
         with user_transaction(conn) as entries:
-            for new in moved[start : start + WRITE_BATCH]:
+            for old, new in moved[start : start + WRITE_BATCH]:
                 # written only if nobody changed it since it was read (the user may have)
                 current = conn.execute(
                     f"SELECT {_A_COLUMNS} FROM annotations WHERE id = ?", [new.id]
@@ -153,11 +155,12 @@ def _run(
                 _write_annotation(conn, new)
                 entries.append(journal.put_annotation(new, new.revision))
                 report.updated += 1
+                written += [old, new]
                 changed_items.add(new.item_id)
             if start + WRITE_BATCH >= len(moved):
                 userdata.set_stamp(conn, STAMP_KEY, caught_up_to)
     report.changed_item_ids = sorted(changed_items)
-    _notify(report.changed_item_ids)
+    report.changes = Changes.of_annotations(written)
     return report
 
 

@@ -13,8 +13,9 @@ Designed for undo: ``delete_annotation`` returns the whole ``Annotation`` and
 
 Readers for other parts of the program: ``annotations_for_post`` (re-anchored against the
 current text, not written back: display must never wait on a writer), ``bookmarks_for_post``,
-``notes_and_flags`` (search).  After each write the callbacks in ``on_change`` get the ids of
-the items whose notes or flags changed, so search and the window can refresh just those.
+``notes_and_flags`` (search).  Every write returns a ``Saved``: the object written (or removed)
+and the ``Changes`` it made, which the caller hands to ``reader.derived.bring_up_to_date`` (the
+search index learns notes and flags from it) and the window to its views.
 
 All functions take a plain ``sqlite3.Connection`` (``Library.conn``), one per thread.
 """
@@ -23,25 +24,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import logging
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from reader.annotate import anchoring, journal, revision_anchor
+from reader.changes import NOTHING, Changes, Saved
 from reader.errors import NotFound, ReaderError
 from reader.model import COLOURS, Annotation, Bookmark
 from reader.store import queries, revisions
 from reader.store.userdata import user_transaction
-
-log = logging.getLogger(__name__)
-
-on_change: list[Callable[[list[str]], None]] = []
-"""Called after every committed change with the changed item ids (posts or comments).
-
-Runs on the thread that made the change; a GUI listener must hop to its own thread.  A
-listener that raises is logged and skipped: the change has already been committed.
-"""
 
 _A_COLUMNS = (
     "id, item_id, post_id, exact, prefix, suffix, start_at, end_at, colour, note, state,"
@@ -91,18 +84,7 @@ def clean_note(note: str) -> str:
     return note.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _notify(item_ids: Iterable[str]) -> None:
-    ids = sorted(set(item_ids))
-    if not ids:
-        return
-    for callback in list(on_change):
-        try:
-            callback(ids)
-        except Exception:  # a listener's bug must not undo or hide a committed change
-            log.exception("annotation change listener %r failed", callback)
-
-
-def _annotation(row: tuple) -> Annotation:
+def _annotation(row: tuple[Any, ...]) -> Annotation:
     return Annotation(
         id=row[0],
         item_id=row[1],
@@ -121,7 +103,7 @@ def _annotation(row: tuple) -> Annotation:
     )
 
 
-def _bookmark(row: tuple) -> Bookmark:
+def _bookmark(row: tuple[Any, ...]) -> Bookmark:
     return Bookmark(id=row[0], item_id=row[1], post_id=row[2], label=row[3], created=_time(row[4]))
 
 
@@ -255,7 +237,7 @@ def add_annotation(
     *,
     colour: str = "yellow",
     note: str = "",
-) -> Annotation:
+) -> Saved[Annotation]:
     """Highlight ``text[start:end]`` of a post or comment (code-point offsets) and commit.
 
     ``NotFound`` for an unknown item, ``ReaderError`` for an empty/out-of-range span or an
@@ -285,8 +267,7 @@ def add_annotation(
     )
     with user_transaction(conn) as entries:
         _save_annotation(conn, entries, annotation)
-    _notify([annotation.item_id])
-    return annotation
+    return Saved(annotation, Changes.of_annotations([annotation]))
 
 
 def add_annotation_by_quote(
@@ -297,7 +278,7 @@ def add_annotation_by_quote(
     colour: str = "yellow",
     note: str = "",
     occurrence: int = 1,
-) -> Annotation:
+) -> Saved[Annotation]:
     """Highlight the ``occurrence``-th place ``quote`` appears in the item (white space may
     differ from the dump's); ``ReaderError`` if it does not appear that often."""
     ref = queries.item(conn, item_id)
@@ -317,7 +298,7 @@ def update_annotation(
     note: str | None = None,
     colour: str | None = None,
     span: tuple[int, int] | None = None,
-) -> Annotation:
+) -> Saved[Annotation]:
     """Change the note, colour and/or highlighted span; returns the annotation as stored now.
 
     A new ``span`` re-captures the quote from the item's current text, which is also how a
@@ -341,11 +322,10 @@ def update_annotation(
         new.revision = revisions.current_number(conn, ref.id)
     with user_transaction(conn) as entries:
         _save_annotation(conn, entries, new)
-    _notify([new.item_id])
-    return new
+    return Saved(new, Changes.of_annotations([old, new]))
 
 
-def delete_annotation(conn: sqlite3.Connection, annotation_id: str) -> Annotation:
+def delete_annotation(conn: sqlite3.Connection, annotation_id: str) -> Saved[Annotation]:
     """Delete and return the whole annotation, so undo can ``restore_annotation`` it."""
     with user_transaction(conn) as entries:
         row = conn.execute(
@@ -356,16 +336,14 @@ def delete_annotation(conn: sqlite3.Connection, annotation_id: str) -> Annotatio
         conn.execute("DELETE FROM annotations WHERE id = ?", [annotation_id])
         entries.append(journal.delete_annotation(annotation_id))
     annotation = _annotation(row)
-    _notify([annotation.item_id])
-    return annotation
+    return Saved(annotation, Changes.of_annotations([annotation]))
 
 
-def restore_annotation(conn: sqlite3.Connection, annotation: Annotation) -> Annotation:
+def restore_annotation(conn: sqlite3.Connection, annotation: Annotation) -> Saved[Annotation]:
     """Write ``annotation`` exactly as given (same id, times, selectors): undo of delete/edit."""
     with user_transaction(conn) as entries:
         _save_annotation(conn, entries, annotation)
-    _notify([annotation.item_id])
-    return annotation
+    return Saved(annotation, Changes.of_annotations([annotation]))
 
 
 # -- annotations: reading ----------------------------------------------------------------------
@@ -381,7 +359,9 @@ def get_annotation(conn: sqlite3.Connection, annotation_id: str) -> Annotation:
     return _annotation(row)
 
 
-def _select(conn: sqlite3.Connection, where: str = "", params: Iterable = ()) -> list[Annotation]:
+def _select(
+    conn: sqlite3.Connection, where: str = "", params: Iterable[object] = ()
+) -> list[Annotation]:
     sql = f"SELECT {_A_COLUMNS} FROM annotations {where} ORDER BY post_id, item_id, start_at, id"
     return [_annotation(row) for row in conn.execute(sql, list(params))]
 
@@ -397,9 +377,9 @@ def _document_order(conn: sqlite3.Connection, annotations: list[Annotation]) -> 
         ):
             paths[cid] = tuple(int(p) for p in path.split(".") if p.isdigit())
 
-    def key(a: Annotation) -> tuple:
+    def key(a: Annotation) -> tuple[Any, ...]:
         if a.item_id == a.post_id:
-            where: tuple = (0, ())
+            where: tuple[int, tuple[int, ...]] = (0, ())
         else:
             where = (1, paths.get(a.item_id, (1 << 30,)))
         return (a.post_id, *where, a.item_id, a.start, a.id)
@@ -463,7 +443,7 @@ def get_bookmark(conn: sqlite3.Connection, item_id: str) -> Bookmark | None:
     return _bookmark(found) if found else None
 
 
-def add_bookmark(conn: sqlite3.Connection, item_id: str, label: str = "") -> Bookmark:
+def add_bookmark(conn: sqlite3.Connection, item_id: str, label: str = "") -> Saved[Bookmark]:
     """Bookmark a post or comment (one bookmark per item: again just sets the label)."""
     ref = queries.item(conn, item_id)
     with user_transaction(conn) as entries:
@@ -474,8 +454,7 @@ def add_bookmark(conn: sqlite3.Connection, item_id: str, label: str = "") -> Boo
             bookmark = dataclasses.replace(existing, label=label.strip())
         _write_bookmark(conn, bookmark)
         entries.append(journal.put_bookmark(bookmark))
-    _notify([bookmark.item_id])
-    return bookmark
+    return Saved(bookmark, Changes.of_bookmarks([bookmark]))
 
 
 def _write_bookmark(conn: sqlite3.Connection, b: Bookmark) -> None:
@@ -485,19 +464,19 @@ def _write_bookmark(conn: sqlite3.Connection, b: Bookmark) -> None:
     )
 
 
-def remove_bookmark(conn: sqlite3.Connection, item_id: str) -> Bookmark | None:
+def remove_bookmark(conn: sqlite3.Connection, item_id: str) -> Saved[Bookmark | None]:
     """Remove and return the item's bookmark (``None`` if it had none): undo restores it."""
     with user_transaction(conn) as entries:
         existing = get_bookmark(conn, item_id)
         if existing is not None:
             conn.execute("DELETE FROM bookmarks WHERE item_id = ?", [item_id])
             entries.append(journal.delete_bookmark(item_id))
-    if existing is not None:
-        _notify([item_id])
-    return existing
+    if existing is None:
+        return Saved(None, NOTHING)
+    return Saved(existing, Changes.of_bookmarks([existing]))
 
 
-def restore_bookmark(conn: sqlite3.Connection, bookmark: Bookmark) -> Bookmark:
+def restore_bookmark(conn: sqlite3.Connection, bookmark: Bookmark) -> Saved[Bookmark]:
     """Write ``bookmark`` exactly as given (same id and time): undo of remove or relabel."""
     with user_transaction(conn) as entries:
         conn.execute(
@@ -505,16 +484,16 @@ def restore_bookmark(conn: sqlite3.Connection, bookmark: Bookmark) -> Bookmark:
         )
         _write_bookmark(conn, bookmark)
         entries.append(journal.put_bookmark(bookmark))
-    _notify([bookmark.item_id])
-    return bookmark
+    return Saved(bookmark, Changes.of_bookmarks([bookmark]))
 
 
-def toggle_bookmark(conn: sqlite3.Connection, item_id: str) -> Bookmark | None:
-    """Add a bookmark if the item has none (returns it), else remove it (returns ``None``)."""
+def toggle_bookmark(conn: sqlite3.Connection, item_id: str) -> Saved[Bookmark | None]:
+    """Add a bookmark if the item has none (its value is the bookmark), else remove it (its
+    value is ``None``)."""
     if get_bookmark(conn, item_id) is None:
-        return add_bookmark(conn, item_id)
-    remove_bookmark(conn, item_id)
-    return None
+        added = add_bookmark(conn, item_id)
+        return Saved(added.value, added.changes)
+    return Saved(None, remove_bookmark(conn, item_id).changes)
 
 
 def bookmarks_for_post(conn: sqlite3.Connection, post_id: str) -> list[Bookmark]:

@@ -27,7 +27,6 @@ from reader import __version__
 from reader.annotate import anchoring
 from reader.annotate import journal as journal_entries
 from reader.annotate.store import (
-    _notify,
     _write_annotation,
     _write_bookmark,
     get_bookmark,
@@ -39,6 +38,7 @@ from reader.annotate.store import (
     now,
     placed,
 )
+from reader.changes import NOTHING, Changes
 from reader.errors import ReaderError
 from reader.model import COLOURS, Annotation, Bookmark
 from reader.store import revisions
@@ -160,6 +160,7 @@ class W3CImportReport:
     bookmarks_unchanged: int = 0
     skipped: list[str] = field(default_factory=list)
     changed_item_ids: list[str] = field(default_factory=list)
+    changes: Changes = NOTHING
 
     def summary(self) -> str:
         text = (
@@ -296,6 +297,8 @@ def import_w3c(conn: sqlite3.Connection, data: Any) -> W3CImportReport:
         raise ReaderError("no W3C Web Annotations found in the file")
     report = W3CImportReport()
     changed: set[str] = set()
+    written: list[Annotation] = []
+    bookmarked: dict[str, str] = {}  # item id -> post id ('' if this library lacks it)
     targets = [_target(node) for node in nodes]
     texts = item_texts(conn, (t["source"].removeprefix(ITEM_URN) for t in targets if t))
     with user_transaction(conn) as journal:
@@ -307,7 +310,9 @@ def import_w3c(conn: sqlite3.Connection, data: Any) -> W3CImportReport:
             if "bookmarking" in _as_list(node.get("motivation")):
                 if _import_bookmark(conn, node, target, texts, journal):
                     report.bookmarks_added += 1
-                    changed.add(target["source"].removeprefix(ITEM_URN))
+                    item_id = target["source"].removeprefix(ITEM_URN)
+                    changed.add(item_id)
+                    bookmarked[item_id] = texts.get(item_id, ("", ""))[0]
                 else:
                     report.bookmarks_unchanged += 1
                 continue
@@ -329,6 +334,7 @@ def import_w3c(conn: sqlite3.Connection, data: Any) -> W3CImportReport:
             _write_annotation(conn, incoming)
             journal.append(journal_entries.put_annotation(incoming, incoming.revision))
             changed.add(incoming.item_id)
+            written.append(incoming)
             if row is None:
                 report.added += 1
             else:
@@ -336,7 +342,11 @@ def import_w3c(conn: sqlite3.Connection, data: Any) -> W3CImportReport:
             if incoming.state == anchoring.ORPHAN:
                 report.orphaned += 1
     report.changed_item_ids = sorted(changed)
-    _notify(report.changed_item_ids)
+    report.changes = Changes.of_annotations(written) | Changes(
+        bookmarks=frozenset(bookmarked),
+        marked_items=frozenset(bookmarked),
+        marked_posts=frozenset(post for post in bookmarked.values() if post),
+    )
     return report
 
 

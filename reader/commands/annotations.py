@@ -8,27 +8,29 @@ W3C JSON-LD) surfaces as a ``ReaderError``, which ``reader.cli`` prints as one l
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader.annotate import markdown, reanchor, store, w3c
+from reader.commands.post_commit import after_writes
 from reader.errors import NotFound, ReaderError
 from reader.model import COLOURS, Annotation, Bookmark
 from reader.store import Library, queries
 
+if TYPE_CHECKING:
+    from reader.commands import Subparsers
+
 _NAMES = ", ".join(COLOURS)
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers) -> None:
     _register_annotations(subparsers)
     _register_bookmarks(subparsers)
 
 
-def _register_annotations(subparsers: argparse._SubParsersAction) -> None:
+def _register_annotations(subparsers: Subparsers) -> None:
     group = subparsers.add_parser(
         "annotations",
         help="add, list, export and import highlights with notes",
@@ -46,7 +48,7 @@ def _register_annotations(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--occurrence", type=int, default=1, metavar="N", help="the Nth place the quote occurs"
     )
-    p.set_defaults(handler=_keeps_search_current(cmd_add))
+    p.set_defaults(handler=cmd_add)
 
     p = sub.add_parser("list", help="list annotations")
     p.add_argument("--json", action="store_true", help="JSON output")
@@ -58,11 +60,11 @@ def _register_annotations(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("annotation_id", metavar="ANNOTATION_ID")
     p.add_argument("--note", help="the new note (an empty string clears it)")
     p.add_argument("--color", "--colour", dest="colour", help=f"one of {_NAMES}")
-    p.set_defaults(handler=_keeps_search_current(cmd_edit))
+    p.set_defaults(handler=cmd_edit)
 
     p = sub.add_parser("delete", help="delete an annotation")
     p.add_argument("annotation_id", metavar="ANNOTATION_ID")
-    p.set_defaults(handler=_keeps_search_current(cmd_delete))
+    p.set_defaults(handler=cmd_delete)
 
     p = sub.add_parser(
         "export",
@@ -77,13 +79,13 @@ def _register_annotations(subparsers: argparse._SubParsersAction) -> None:
         "import", help="read W3C Web Annotation JSON-LD (importing twice adds nothing)"
     )
     p.add_argument("file", metavar="FILE", help="a JSON-LD file, or - for standard input")
-    p.set_defaults(handler=_keeps_search_current(cmd_import))
+    p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("reanchor", help="place every annotation again and report orphans")
-    p.set_defaults(handler=_keeps_search_current(cmd_reanchor))
+    p.set_defaults(handler=cmd_reanchor)
 
 
-def _register_bookmarks(subparsers: argparse._SubParsersAction) -> None:
+def _register_bookmarks(subparsers: Subparsers) -> None:
     group = subparsers.add_parser("bookmarks", help="bookmark posts and comments")
     sub = group.add_subparsers(dest="bookmarks_command", metavar="ACTION", required=True)
 
@@ -94,54 +96,14 @@ def _register_bookmarks(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser("add", help="bookmark a post or comment (again: change its label)")
     p.add_argument("item_id", metavar="ITEM_ID")
     p.add_argument("--label", default="", metavar="L")
-    p.set_defaults(handler=_keeps_search_current(cmd_bookmarks_add))
+    p.set_defaults(handler=cmd_bookmarks_add)
 
     p = sub.add_parser("remove", help="remove an item's bookmark")
     p.add_argument("item_id", metavar="ITEM_ID")
-    p.set_defaults(handler=_keeps_search_current(cmd_bookmarks_remove))
+    p.set_defaults(handler=cmd_bookmarks_remove)
 
 
 # -- helpers -----------------------------------------------------------------------------------
-
-
-def _keeps_search_current(handler: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
-    """Wrap a writing command so the search index learns the new notes and flags at once
-    (``note:``, ``is:bookmarked``, ``color:``), not at the next full check."""
-
-    @functools.wraps(handler)
-    def run(args: argparse.Namespace) -> int:
-        changed: list[str] = []
-        store.on_change.append(changed.extend)
-        try:
-            status = handler(args)
-        finally:
-            store.on_change.remove(changed.extend)
-        if changed:
-            _update_search(args.library)
-        return status
-
-    return run
-
-
-def _update_search(library_dir: str | None) -> None:
-    from reader.search import open_index
-
-    with Library.open(library_dir) as library:
-        if not library.paths.search_index.exists():
-            return  # built on the first search, notes included
-        index = open_index(library)
-        try:
-            # Not update_items alone: ensure_fresh re-indexes every annotated item when the
-            # annotations' stamp moved, and records that the index is current again.
-            index.ensure_fresh()
-        except Exception as exc:  # the change itself is saved; only the index lags
-            print(
-                f"archive-reader: search index not updated ({exc}); "
-                "it catches up on the next search, or run: archive-reader reindex",
-                file=sys.stderr,
-            )
-        finally:
-            index.close()
 
 
 def _time(value: Any) -> str | None:
@@ -201,7 +163,7 @@ def _where(library: Library, item_id: str) -> str:
 
 def cmd_add(args: argparse.Namespace) -> int:
     with Library.open(args.library) as library:
-        annotation = store.add_annotation_by_quote(
+        saved = store.add_annotation_by_quote(
             library.conn,
             args.item_id,
             args.quote,
@@ -209,7 +171,8 @@ def cmd_add(args: argparse.Namespace) -> int:
             note=args.note,
             occurrence=args.occurrence,
         )
-    print(annotation.id)
+        print(saved.value.id)
+        after_writes(library, saved.changes)
     return 0
 
 
@@ -237,17 +200,19 @@ def cmd_edit(args: argparse.Namespace) -> int:
     if args.note is None and args.colour is None:
         raise ReaderError("nothing to change: give --note and/or --color")
     with Library.open(args.library) as library:
-        annotation = store.update_annotation(
+        saved = store.update_annotation(
             library.conn, args.annotation_id, note=args.note, colour=args.colour
         )
-    print(annotation.id)
+        print(saved.value.id)
+        after_writes(library, saved.changes)
     return 0
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
     with Library.open(args.library) as library:
-        annotation = store.delete_annotation(library.conn, args.annotation_id)
-    print(f"deleted {annotation.id} (“{_short(annotation.exact)}”)", file=sys.stderr)
+        saved = store.delete_annotation(library.conn, args.annotation_id)
+        print(f"deleted {saved.value.id} (“{_short(saved.value.exact)}”)", file=sys.stderr)
+        after_writes(library, saved.changes)
     return 0
 
 
@@ -283,16 +248,18 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise ReaderError(f"{args.file}: {exc}") from None
     with Library.open(args.library) as library:
         report = w3c.import_w3c(library.conn, data)
-    print(report.summary())
-    for reason in report.skipped:
-        print(f"archive-reader: skipped {reason}", file=sys.stderr)
+        print(report.summary())
+        for reason in report.skipped:
+            print(f"archive-reader: skipped {reason}", file=sys.stderr)
+        after_writes(library, report.changes)
     return 0
 
 
 def cmd_reanchor(args: argparse.Namespace) -> int:
     with Library.open(args.library) as library:
         report = reanchor.reanchor_all(library.conn)
-    print(report.summary())
+        print(report.summary())
+        after_writes(library, report.changes)
     return 0
 
 
@@ -317,14 +284,16 @@ def cmd_bookmarks_list(args: argparse.Namespace) -> int:
 
 def cmd_bookmarks_add(args: argparse.Namespace) -> int:
     with Library.open(args.library) as library:
-        bookmark = store.add_bookmark(library.conn, args.item_id, args.label)
-    print(bookmark.item_id)
+        saved = store.add_bookmark(library.conn, args.item_id, args.label)
+        print(saved.value.item_id)
+        after_writes(library, saved.changes)
     return 0
 
 
 def cmd_bookmarks_remove(args: argparse.Namespace) -> int:
     with Library.open(args.library) as library:
         removed = store.remove_bookmark(library.conn, args.item_id)
-    if removed is None:
-        raise NotFound(f"{args.item_id!r} has no bookmark")
+        if removed.value is None:
+            raise NotFound(f"{args.item_id!r} has no bookmark")
+        after_writes(library, removed.changes)
     return 0

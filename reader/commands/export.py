@@ -9,6 +9,7 @@ any, as it was.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from reader.commands.progress import TerminalProgress
 from reader.errors import ReaderError
@@ -16,8 +17,11 @@ from reader.export import ExportOptions, export_thread
 from reader.export.options import PAPERS
 from reader.store import Library
 
+if TYPE_CHECKING:
+    from reader.commands import Subparsers
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+
+def register(subparsers: Subparsers) -> None:
     p = subparsers.add_parser(
         "export",
         help="export a thread with its highlights and notes as PDF, HTML or Markdown",

@@ -5,12 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
+from reader.changes import NOTHING
+from reader.commands.post_commit import after_writes
 from reader.commands.progress import TerminalProgress
 from reader.store import Library
 
+if TYPE_CHECKING:
+    from reader.commands import Subparsers
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+
+def register(subparsers: Subparsers) -> None:
     p = subparsers.add_parser(
         "import",
         help="import dump files or folders (recursive) into the library",
@@ -30,24 +36,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_stats)
 
 
-def after_import(library: Library, results: list) -> None:
-    """Hook for derived data (the search index) to catch up after the store committed."""
-    try:
-        from reader.search import update_after_import
-    except ImportError:
-        return
-    update_after_import(library, progress=TerminalProgress())  # releases the page cache first
-
-
 def cmd_import(args: argparse.Namespace) -> int:
     progress = TerminalProgress()
     failed = 0
     totals = {"files": 0, "posts_new": 0, "posts_merged": 0, "comments_new": 0}
-    results = []
+    changes = NOTHING
     with Library.open(args.library) as library:
         for result in library.import_paths(args.paths, progress=progress):
             progress.done()
-            results.append(result)
+            changes |= result.changes
             if result.skipped:
                 print(result.summary())
             elif result.ok:
@@ -66,8 +63,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             f"{totals['posts_new']} new posts, {totals['posts_merged']} merged, "
             f"{totals['comments_new']} new comments"
         )
-        if any(r.changed for r in results):
-            after_import(library, results)
+        after_writes(library, changes)
     return 1 if failed else 0
 
 

@@ -17,10 +17,16 @@ import os
 import re
 import sys
 import time
+from collections.abc import Sequence
+from typing import IO, TYPE_CHECKING, Any
 
 from reader.commands.progress import TerminalProgress
 from reader.errors import ReaderError
 from reader.store import Library
+
+if TYPE_CHECKING:
+    from reader.commands import Subparsers
+    from reader.search import Hit, SearchIndex, SearchResults, Suggestion
 
 QUERY_HELP = """\
 query language:
@@ -47,8 +53,13 @@ query language:
 output:
   One hit per two lines: date, title and where, then the excerpt with the matched words in
   bold reverse video on a terminal, or in [brackets] otherwise (a literal bracket or
-  backslash in the text is written \\[ \\] \\\\).  --json hits carry "snippet" (brackets,
-  unescaped) and "excerpt": {"text", "marks": [[start, end], ...]} (character offsets).
+  backslash in the text is written \\[ \\] \\\\).  When a word is in no item and a
+  correction finds hits, a last line says "Did you mean: <query>?" (on stderr with --json).
+  --json prints a list of hits carrying "snippet" (brackets, unescaped) and "excerpt":
+  {"text", "marks": [[start, end], ...]} (character offsets).  --json-object prints one
+  object: {"query", "total", "offset", "limit", "sort", "hits" (or "threads" and "groups"
+  with --group: the list --json prints), "notices", "stale", "suggestion": null or
+  {"query", "corrections": [{"typed", "suggested"}], "total"}}.
 
 examples:
   archive-reader search inspection report
@@ -62,15 +73,17 @@ class QueryArgumentParser(argparse.ArgumentParser):
     """An argument parser whose positional words are a query: a word starting with ``-`` is a
     query word unless it is one of the parser's own options (``--`` ends the options)."""
 
-    def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+    def parse_known_args(  # type: ignore[override]  # (typeshed's overloads)
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
         options, words = split_query_arguments(
             list(sys.argv[1:] if args is None else args), self._option_string_actions
         )
-        namespace, extras = super().parse_known_args(options, namespace)
+        parsed, extras = super().parse_known_args(options, namespace)
         if not words and not any(o in ("-h", "--help") for o in options):
             self.error("the following arguments are required: QUERY")
-        namespace.query = words
-        return namespace, extras
+        parsed.query = words
+        return parsed, extras
 
 
 def split_query_arguments(
@@ -100,7 +113,7 @@ def split_query_arguments(
     return options, words
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers) -> None:
     p = subparsers.add_parser(
         "search",
         help="full-text search of posts and comments",
@@ -124,6 +137,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--group", action="store_true", help="one line per thread, with its hits")
     p.add_argument("--json", action="store_true", help="JSON output (a list)")
     p.add_argument(
+        "--json-object",
+        action="store_true",
+        help="JSON output as one object: the list of --json with the total, the notices and "
+        "any suggestion",
+    )
+    p.add_argument(
         "--color",
         "--colour",
         choices=("auto", "always", "never"),
@@ -142,7 +161,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_reindex)
 
 
-def _open_index(library: Library):
+def _open_index(library: Library) -> SearchIndex:
     from reader.search import open_index
 
     return open_index(library)
@@ -166,19 +185,28 @@ def cmd_search(args: argparse.Namespace) -> int:
             index.close()
     for notice in results.notices:
         print(f"archive-reader: note: {clean_text(notice)}", file=sys.stderr)
-    if args.json:
-        sys.stdout.write(safe_json(results.to_json()))
+    if args.json or args.json_object:
+        if results.suggestion is not None:
+            print(f"archive-reader: note: {did_you_mean(results.suggestion)}", file=sys.stderr)
+        shape = results.to_json_object() if args.json_object else results.to_json()
+        sys.stdout.write(safe_json(shape))
         sys.stdout.write("\n")
         return 0
     _print_text(results, args, colour=use_colour(args.color, sys.stdout))
     return 0
 
 
-def _search_writable(index, text: str, args: argparse.Namespace, progress):
+def _options(args: argparse.Namespace) -> dict[str, Any]:
+    return {"limit": args.limit, "offset": args.offset, "sort": args.sort, "group": args.group}
+
+
+def _search_writable(
+    index: SearchIndex, text: str, args: argparse.Namespace, progress: TerminalProgress
+) -> SearchResults:
     """Bring the index up to date (a rebuild if it is damaged), then search it."""
     from reader.search import IndexBusy, IndexCancelled
 
-    options = {"limit": args.limit, "offset": args.offset, "sort": args.sort, "group": args.group}
+    options = _options(args)
     try:
         index.ensure_fresh(progress=progress)
     except (IndexBusy, IndexCancelled):
@@ -197,15 +225,24 @@ def _search_writable(index, text: str, args: argparse.Namespace, progress):
     return results
 
 
-def _search_read_only(library: Library, index, text: str, args: argparse.Namespace):
+def _search_read_only(
+    library: Library, index: SearchIndex, text: str, args: argparse.Namespace
+) -> SearchResults:
     """A read-only library: the index is used as it is when it matches the library, else the
     store is searched directly (``SearchIndex.search`` does both); nothing is rebuilt into the
     library's folder."""
-    options = {"limit": args.limit, "offset": args.offset, "sort": args.sort, "group": args.group}
-    return index.search(text, **options)
+    return index.search(text, **_options(args))
 
 
-def use_colour(choice: str, stream) -> bool:
+def did_you_mean(suggestion: Suggestion) -> str:
+    """The suggestion as one safe line (the query is the user's own text with a word
+    replaced: it may hold control characters typed or pasted on the command line)."""
+    from reader.search.snippets import clean_text
+
+    return f"Did you mean: {clean_text(suggestion.query)}?"
+
+
+def use_colour(choice: str, stream: IO[str]) -> bool:
     """``--color``: auto colours a terminal unless ``NO_COLOR`` is set or TERM is dumb."""
     if choice != "auto":
         return choice == "always"
@@ -218,7 +255,7 @@ def use_colour(choice: str, stream) -> bool:
 _UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
-def safe_json(value) -> str:
+def safe_json(value: Any) -> str:
     """JSON text (UTF-8, indented) in which every control character is escaped: ``json``
     escapes U+0000-U+001F itself; DEL, the C1 controls, line separators and bidirectional
     overrides are escaped here too.  The data is unchanged."""
@@ -226,12 +263,12 @@ def safe_json(value) -> str:
     return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def _print_text(results, args: argparse.Namespace, *, colour: bool) -> None:
+def _print_text(results: SearchResults, args: argparse.Namespace, *, colour: bool) -> None:
     from reader.search.snippets import clean_text
 
     out = sys.stdout
 
-    def excerpt(hit) -> str:
+    def excerpt(hit: Hit) -> str:
         return hit.snippet.ansi() if colour else hit.snippet.brackets(escape=True)
 
     if results.groups is not None:
@@ -258,6 +295,8 @@ def _print_text(results, args: argparse.Namespace, *, colour: bool) -> None:
     else:
         out.write(f"-- no {unit}" if not total else f"-- {total} {unit}")
     out.write(f" ({results.elapsed * 1000:.0f} ms)\n")
+    if results.suggestion is not None:
+        out.write(did_you_mean(results.suggestion) + "\n")
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:

@@ -1,13 +1,15 @@
 """Exporting a thread with its highlights, notes and bookmarks as PDF, HTML or Markdown.
 
 The one entry point for the window and the CLI is ``export_thread``.  The work is split so the
-core stays Qt-free: ``layout`` decides what is printed, ``html``/``markdown`` write it as text,
-and only ``pdf`` (imported lazily, when a PDF is asked for) touches Qt.  Every file is written
-through ``atomic.atomic_output``: the target is either untouched or complete.
+core stays Qt-free: ``reader.render.document`` decides what is printed (the same model the
+reading pane is written from), ``html``/``markdown`` write it as text, and only ``pdf``
+(imported lazily, when a PDF is asked for) touches Qt.  Every file is written through
+``atomic.atomic_output``: the target is either untouched or complete.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -15,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from reader.export.atomic import ExportWriteError, atomic_output, check_target
-from reader.export.layout import ThreadLayout, build_layout
 from reader.export.options import (
     CancelFlag,
     ExportCancelled,
@@ -27,13 +28,13 @@ from reader.export.options import (
     default_paper,
 )
 from reader.model import Annotation, Bookmark, Post
+from reader.render.document import ThreadDocument, build_document
 
 __all__ = [
     "ExportCancelled",
     "ExportOptions",
     "ExportResult",
     "ExportWriteError",
-    "build_layout",
     "default_paper",
     "export_post",
     "export_thread",
@@ -78,25 +79,26 @@ def load_marks(conn: sqlite3.Connection, post_id: str) -> tuple[list[Annotation]
 
 
 def render(
-    layout: ThreadLayout,
+    document: ThreadDocument,
+    options: ExportOptions,
     fmt: Format,
     *,
     progress: ProgressFn | None = None,
     cancel: CancelFlag | None = None,
 ) -> tuple[bytes, int | None]:
-    """The export's bytes and, for a PDF, its page count."""
+    """The export's bytes and, for a PDF, its page count: only the final writer differs."""
     if fmt == "pdf":
         from reader.export.pdf import render_pdf  # Qt only when a PDF is asked for
 
-        result = render_pdf(layout, progress=progress, cancel=cancel)
+        result = render_pdf(document, options, progress=progress, cancel=cancel)
         return result.data, result.pages
     if fmt == "html":
         from reader.export.html import render_html
 
-        return render_html(layout).encode("utf-8"), None
+        return render_html(document, options).encode("utf-8"), None
     from reader.export.markdown import render_markdown
 
-    return render_markdown(layout).encode("utf-8"), None
+    return render_markdown(document, options).encode("utf-8"), None
 
 
 def export_post(
@@ -119,10 +121,16 @@ def export_post(
     check_target(Path(out_path))
     with atomic_output(out_path) as handle:  # creates the temporary file: fails fast
         report(0.1, "Arranging the thread")
-        layout = build_layout(post, annotations, bookmarks, options)
+        options = dataclasses.replace(options, exported_at=options.export_time())  # one time
+        document = build_document(
+            post,
+            annotations=annotations,
+            bookmarks=bookmarks,
+            annotated_only=options.annotated_only,
+        )
         check_cancel(cancel)
         report(0.2, "Rendering")
-        data, pages = render(layout, kind, progress=progress, cancel=cancel)
+        data, pages = render(document, options, kind, progress=progress, cancel=cancel)
         check_cancel(cancel)
         report(0.97, "Writing the file")
         handle.write(data)
@@ -130,10 +138,10 @@ def export_post(
     return ExportResult(
         path=Path(out_path),
         format=kind,
-        comments=layout.comments_shown,
-        comments_total=layout.comments_total,
-        annotations=layout.annotations_total,
-        bookmarks=layout.bookmarks_total,
+        comments=document.comments_shown,
+        comments_total=document.comments_total,
+        annotations=document.annotations_total,
+        bookmarks=document.bookmarks_total,
         pages=pages,
         bytes=len(data),
         seconds=time.perf_counter() - started,

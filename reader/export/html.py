@@ -1,24 +1,30 @@
-"""A thread layout as one self-contained HTML document: the HTML export and the PDF's source.
+"""A thread's document as one self-contained HTML file: the HTML export and the PDF's source.
 
-Why pure: the same document is saved as the HTML export and handed to Qt's ``QTextDocument``
+A writer only: what is printed (paragraphs, dates, numbering, which characters a highlight
+covers) is decided by ``reader.render.document``, the model the reading pane is written from
+too.  Why pure: the same HTML is saved as the HTML export and handed to Qt's ``QTextDocument``
 by ``reader.export.pdf``, so both show the same numbers, highlights and notes.  Two flavours
 differ only in CSS: ``"browser"`` draws the reply rules with ``border-left``; ``"qt"`` keeps to
 the subset QTextDocument understands (the PDF writer draws the rules itself).
 
 Dump text is always escaped, never interpreted: a ``<b>`` in a comment prints as ``<b>``, and
 links stay plain text.  Nothing refers to anything outside the file (no fonts, images, scripts).
+Bidirectional controls stay inside the piece of archive text that carries them (``reader.bidi``):
+each paragraph, heading, note and label is isolated (``dir="auto"``, ``<bdi>`` and Unicode
+isolates for Qt, which knows no ``<bdi>``), what it left open is closed, and each control is
+marked visibly (``[RLO]``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from reader import __version__, bidi
-from reader.export.layout import Item, Note, Segment, ThreadLayout
+from reader.export.options import ExportOptions
+from reader.render.document import Block, Note, Span, ThreadDocument
 
 Flavour = Literal["browser", "qt"]
 
@@ -38,9 +44,6 @@ RULE_COLOUR = "#b0b0b0"
 KEEP_WITH_NEXT = "keep-with-next"
 """Anchor name on headings (Qt flavour) that must not end a page."""
 QUOTE_LIMIT = 280
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")  # fmt: skip
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -87,11 +90,6 @@ def colour_rgb(name: str) -> str:
     return HIGHLIGHT_RGB.get(name, HIGHLIGHT_RGB["yellow"])
 
 
-def format_date(date: dt.date) -> str:
-    """``Sunday 7 March 2021`` in English whatever the locale, as the dumps print dates."""
-    return f"{WEEKDAYS[date.weekday()]} {date.day} {MONTHS[date.month - 1]} {date.year}"
-
-
 class _Writer:
     """Escapes dump text once, in one place, optionally marking characters no font can draw."""
 
@@ -112,16 +110,16 @@ class _Writer:
                 lambda m: f'<span class="missing">[U+{ord(m.group()):04X}]</span>', escaped
             )
         if bidi.has_controls(value):
-            escaped = bidi.CONTROLS.sub(
-                lambda m: f'<span class="bidi">[{bidi.NAMES[m.group()]}]</span>{m.group()}',
-                escaped,
-            )
+            escaped = bidi.marked(escaped, _BIDI_MARK)
             if isolated:
                 escaped = isolate_html(escaped, value)
         return escaped.replace("\n", "<br>\n")
 
     def attr(self, value: str) -> str:
         return html.escape(_CONTROL.sub("\ufffd", value), quote=True)
+
+
+_BIDI_MARK = '<span class="bidi">[{name}]</span>'
 
 
 def isolate_html(escaped: str, raw: str) -> str:
@@ -133,17 +131,19 @@ def _mark(number: int) -> str:
     return f'<sup class="mark">[{number}]</sup>'
 
 
-def _segments(w: _Writer, segments: list[Segment]) -> str:
-    """One paragraph, isolated as a whole when it carries bidi controls (a highlight inside
-    it does not cut an override short, as it does not in the reading pane)."""
+def _spans(w: _Writer, spans: Sequence[Span]) -> str:
+    """A paragraph: highlights in their colour, note numbers after their passage; web
+    addresses stay text (the file refers to nothing outside it).  Isolated as a whole when
+    it carries bidi controls (a highlight inside it does not cut an override short, as it
+    does not in the reading pane)."""
     parts = []
-    for seg in segments:
-        body = w.text(seg.text, isolated=False)
-        if seg.colour is not None and seg.text:
-            body = f'<span style="background-color:{colour_rgb(seg.colour)}">{body}</span>'
-        parts.append(body + "".join(_mark(n) for n in seg.marks))
-    whole = "".join(seg.text for seg in segments)
+    for span in spans:
+        body = w.text(span.text, isolated=False)
+        if span.colour is not None and span.text:
+            body = f'<span style="background-color:{colour_rgb(span.colour)}">{body}</span>'
+        parts.append(body + "".join(_mark(n) for n in span.notes))
     text = "".join(parts)
+    whole = "".join(span.text for span in spans)
     return isolate_html(text, whole) if bidi.has_controls(whole) else text
 
 
@@ -174,14 +174,14 @@ def note_html(w: _Writer, note: Note, *, with_place: bool) -> str:
     )
 
 
-def _notes_block(w: _Writer, notes: list[Note], *, with_place: bool) -> str:
+def _notes_block(w: _Writer, notes: Sequence[Note], *, with_place: bool) -> str:
     if not notes:
         return ""
     inner = "\n".join(note_html(w, note, with_place=with_place) for note in notes)
     return f'<div class="notes">\n{inner}\n</div>'
 
 
-def _item_head(w: _Writer, item: Item) -> str:
+def _item_head(w: _Writer, item: Block) -> str:
     bits: list[str] = []
     if item.kind == "post":
         bits.append('<span class="num">Post</span>')
@@ -193,6 +193,8 @@ def _item_head(w: _Writer, item: Item) -> str:
         bits.append('<span class="flag">removed</span>')
     if item.vanished:
         bits.append('<span class="flag">no longer in the latest dump</span>')
+    if item.revisions_label:
+        bits.append(f'<span class="flag">{item.revisions_label}</span>')
     for bookmark in item.bookmarks:
         label = f": {w.text(bookmark.label)}" if bookmark.label else ""
         bits.append(f'<span class="bookmark">★ bookmarked{label}</span>')
@@ -201,10 +203,10 @@ def _item_head(w: _Writer, item: Item) -> str:
     return f'<p class="head">{w.keep}{" · ".join(bits)}</p>'
 
 
-def _item_body(w: _Writer, item: Item, *, endnotes: bool) -> str:
+def _item_body(w: _Writer, item: Block, *, endnotes: bool) -> str:
     css = ' class="removed"' if item.removed else ""
     paragraphs = [
-        f'<p dir="auto"{css}>{_segments(w, segs)}</p>' for segs in item.paragraphs if segs
+        f'<p dir="auto"{css}>{_spans(w, p.spans)}</p>' for p in item.paragraphs if p.spans
     ]
     out = [_item_head(w, item), *paragraphs]
     if not endnotes:
@@ -216,34 +218,40 @@ def _item_body(w: _Writer, item: Item, *, endnotes: bool) -> str:
     return "\n".join(part for part in out if part)
 
 
-def _meta_rows(w: _Writer, layout: ThreadLayout) -> str:
-    post = layout.post
-    shown = f"{layout.comments_total}"
-    if layout.options.annotated_only:
+def _meta_rows(w: _Writer, document: ThreadDocument, options: ExportOptions) -> str:
+    post = document.post
+    shown = f"{document.comments_total}"
+    if document.annotated_only:
         shown += (
-            f" (this export shows {layout.comments_shown}: the annotated and bookmarked ones"
+            f" (this export shows {document.comments_shown}: the annotated and bookmarked ones"
             " with their parents)"
         )
     rows = [
-        ("Posted", format_date(post.date)),
+        ("Posted", document.date_text),
         ("Source", post.source or "unknown"),
-        ("Exported", layout.exported_at.strftime("%Y-%m-%d %H:%M %z").strip()),
+        ("Exported", options.export_time().strftime("%Y-%m-%d %H:%M %z").strip()),
         ("Comments", shown),
-        ("Annotations", str(layout.annotations_total)),
-        ("Bookmarks", str(layout.bookmarks_total)),
+        ("Annotations", str(document.annotations_total)),
+        ("Bookmarks", str(document.bookmarks_total)),
         ("Post id", post.id),
     ]
     return "\n".join(f"<tr><th>{k}</th><td>{w.text(v)}</td></tr>" for k, v in rows)
 
 
 def render_html(
-    layout: ThreadLayout, *, flavour: Flavour = "browser", missing: Iterable[str] = ()
+    document: ThreadDocument,
+    options: ExportOptions | None = None,
+    *,
+    flavour: Flavour = "browser",
+    missing: Iterable[str] = (),
 ) -> str:
     """The whole document.  ``missing``: characters to print as ``[U+XXXX]`` because no
     installed font can draw them (the PDF writer finds them; browsers bring their own fonts)."""
+    options = options or ExportOptions()
     w = _Writer(missing, flavour)
-    endnotes = layout.options.endnotes
-    css = _COMMON_CSS % {"size": f"{layout.options.font_size_pt:g}"}
+    endnotes = options.endnotes
+    body = _item_body(w, document.body, endnotes=endnotes)
+    css = _COMMON_CSS % {"size": f"{options.font_size_pt:g}"}
     if flavour == "browser":
         css += _BROWSER_CSS % {"rule": RULE_COLOUR}
     else:
@@ -254,25 +262,26 @@ def render_html(
         "<head>",
         '<meta charset="utf-8">',
         f'<meta name="generator" content="Archive Reader {__version__}">',
-        f"<title>{w.text(layout.title)}</title>",
+        f"<title>{w.text(document.title)}</title>",
         f"<style>{css}</style>",
         "</head>",
         "<body>",
-        f"<h1>{w.text(layout.title)}</h1>",
-        f'<table class="meta">\n{_meta_rows(w, layout)}\n</table>',
-        f'<div class="post" id="post">\n{_item_body(w, layout.body, endnotes=endnotes)}\n</div>',
+        f"<h1>{w.text(document.title)}</h1>",
+        f'<table class="meta">\n{_meta_rows(w, document, options)}\n</table>',
+        f'<div class="post" id="post">\n{body}\n</div>',
     ]
-    if layout.comments:
+    comments = document.comments
+    if comments:
         out.append(f"<h2>{w.keep}Comments</h2>")
-    out.extend(_comment_tree(w, layout.comments, endnotes=endnotes))
-    if endnotes and layout.notes:
+    out.extend(_comment_tree(w, comments, endnotes=endnotes))
+    if endnotes and document.notes:
         out.append(f"<h2>{w.keep}Notes</h2>")
-        out.append(_notes_block(w, layout.notes, with_place=True))
+        out.append(_notes_block(w, document.notes, with_place=True))
     out += ["</body>", "</html>", ""]
     return "\n".join(out)
 
 
-def _comment_tree(w: _Writer, items: list[Item], *, endnotes: bool) -> list[str]:
+def _comment_tree(w: _Writer, items: list[Block], *, endnotes: bool) -> list[str]:
     """Nested ``div.comment`` / ``div.replies`` from the flat depth-first list.
 
     Depth rises by at most one from an item to the next (depth-first order), so a deeper item
@@ -280,7 +289,7 @@ def _comment_tree(w: _Writer, items: list[Item], *, endnotes: bool) -> list[str]
     comment/wrapper pairs as levels it climbs.
     """
     out: list[str] = []
-    previous: Item | None = None
+    previous: Block | None = None
     for item in items:
         if previous is not None:
             if item.depth > previous.depth:

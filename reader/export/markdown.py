@@ -1,18 +1,24 @@
-"""A thread layout as CommonMark: for pasting into a ticket, a wiki or an email.
+"""A thread's document as CommonMark: for pasting into a ticket, a wiki or an email.
+
+A writer only: what is printed comes from ``reader.render.document``, as for the pane and the
+HTML and PDF exports.
 
 Why these choices: replies nest as block quotes (one ``>`` per level) because every Markdown
 renderer shows those, and they read well as plain text too.  Highlights are ``==passage==``
 followed by ``[n]``; the notes list repeats the colour.  Dump text is backslash-escaped so that
 a ``*`` or ``#`` in a comment never turns into formatting, and ``<`` never into HTML.
+Bidirectional controls are marked (``[RLO]``) and each paragraph or line holding them is
+isolated with Unicode isolates, what it left open closed (``reader.bidi``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from reader import bidi
-from reader.export.html import format_date
-from reader.export.layout import Item, Note, Segment, ThreadLayout
+from reader.export.options import ExportOptions
+from reader.render.document import Block, Note, Span, ThreadDocument
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~])|(==)|(&(?=#?[A-Za-z0-9]+;))")
 _LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])", re.MULTILINE)
@@ -38,20 +44,20 @@ def _code(text: str) -> str:
     return f"`{text}`" if "`" not in text and "\n" not in text else escape(text)
 
 
-def _segments(segments: list[Segment]) -> str:
+def _spans(spans: Sequence[Span]) -> str:
     """One paragraph; isolated as a whole (a highlight inside it does not cut an override
     short, as it does not in the reading pane)."""
     parts = []
-    for seg in segments:
-        body = escape(seg.text, isolated=False)
-        if seg.colour is not None and seg.text.strip():
+    for span in spans:
+        body = escape(span.text, isolated=False)
+        if span.colour is not None and span.text.strip():
             lead = body[: len(body) - len(body.lstrip())]
             trail = body[len(body.rstrip()) :]
             body = f"{lead}=={body.strip()}=={trail}"
-        parts.append(body + "".join(f"\\[{n}\\]" for n in seg.marks))
+        parts.append(body + "".join(f"\\[{n}\\]" for n in span.notes))
     # A single newline inside a paragraph is a hard line break: two spaces before it.
     text = "".join(parts)
-    whole = "".join(seg.text for seg in segments)
+    whole = "".join(span.text for span in spans)
     if bidi.has_controls(whole):
         text = bidi.FSI + text + bidi.closers(whole) + bidi.PDI
     return text.replace("\n", "  \n")
@@ -78,7 +84,7 @@ def note_line(note: Note, *, with_place: bool) -> str:
     return f"- **\\[{note.number}\\]**{colour} {place}{quote}{text}"
 
 
-def _head(item: Item) -> str:
+def _head(item: Block) -> str:
     bits = ["**Post**" if item.kind == "post" else f"**{item.path}**"]
     if item.author:
         bits.append(escape(item.author))
@@ -86,6 +92,8 @@ def _head(item: Item) -> str:
         bits.append("*removed*")
     if item.vanished:
         bits.append("*no longer in the latest dump*")
+    if item.revisions_label:
+        bits.append(f"*{item.revisions_label}*")
     for bookmark in item.bookmarks:
         bits.append("★ bookmarked" + (f": {escape(bookmark.label)}" if bookmark.label else ""))
     if item.context:
@@ -93,11 +101,11 @@ def _head(item: Item) -> str:
     return " · ".join(bits)
 
 
-def _item(item: Item, *, endnotes: bool) -> list[str]:
+def _item(item: Block, *, endnotes: bool) -> list[str]:
     blocks = [_head(item)]
-    for segs in item.paragraphs:
-        if segs:
-            text = _segments(segs)
+    for paragraph in item.paragraphs:
+        if paragraph.spans:
+            text = _spans(paragraph.spans)
             blocks.append(f"*{text}*" if item.removed and text.strip() else text)
     if item.notes and not endnotes:
         blocks.append("\n".join(note_line(note, with_place=False) for note in item.notes))
@@ -116,34 +124,38 @@ def _quoted(blocks: list[str], depth: int) -> str:
     return "\n".join((prefix + line).rstrip() for line in text.split("\n"))
 
 
-def render_markdown(layout: ThreadLayout) -> str:
+def render_markdown(document: ThreadDocument, options: ExportOptions | None = None) -> str:
     """The whole document, ending with a newline."""
-    post = layout.post
-    endnotes = layout.options.endnotes
-    shown = str(layout.comments_total)
-    if layout.options.annotated_only:
-        shown += f" (showing {layout.comments_shown}: annotated and bookmarked, with parents)"
+    options = options or ExportOptions()
+    post = document.post
+    endnotes = options.endnotes
+    shown = str(document.comments_total)
+    if document.annotated_only:
+        shown += f" (showing {document.comments_shown}: annotated and bookmarked, with parents)"
+    exported = options.export_time().strftime("%Y-%m-%d %H:%M %z").strip()
     out = [
-        f"# {escape(layout.title)}",
+        f"# {escape(document.title)}",
         "\n".join(
             [
-                f"- Posted: {format_date(post.date)}",
+                f"- Posted: {document.date_text}",
                 f"- Source: {_code(post.source or 'unknown')}",
-                f"- Exported: {layout.exported_at.strftime('%Y-%m-%d %H:%M %z').strip()}",
+                f"- Exported: {exported}",
                 f"- Comments: {shown}",
-                f"- Annotations: {layout.annotations_total}, bookmarks: {layout.bookmarks_total}",
+                f"- Annotations: {document.annotations_total},"
+                f" bookmarks: {document.bookmarks_total}",
                 f"- Post id: {_code(post.id)}",
             ]
         ),
-        _quoted(_item(layout.body, endnotes=endnotes), 0),
+        _quoted(_item(document.body, endnotes=endnotes), 0),
     ]
-    if layout.comments:
+    comments = document.comments
+    if comments:
         out.append("## Comments")
-        for index, item in enumerate(layout.comments):
+        for index, item in enumerate(comments):
             if item.depth == 0 and index:
                 out.append("---")
             out.append(_quoted(_item(item, endnotes=endnotes), item.depth))
-    if endnotes and layout.notes:
+    if endnotes and document.notes:
         out.append("## Notes")
-        out.append("\n".join(note_line(note, with_place=True) for note in layout.notes))
+        out.append("\n".join(note_line(note, with_place=True) for note in document.notes))
     return "\n\n".join(part for part in out if part) + "\n"

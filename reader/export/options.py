@@ -109,7 +109,7 @@ def check_format(fmt: str) -> Format:
         return "markdown"
     if fmt not in FORMATS:
         raise ReaderError(f"unknown export format {fmt!r} (use pdf, html or markdown)")
-    return fmt  # type: ignore[return-value]
+    return fmt
 
 
 def check_cancel(cancel: CancelFlag | None) -> None:

@@ -37,7 +37,7 @@ def formats() -> list[Format]:
     """Every format this version reads, in the order ties are broken."""
     from reader.formats import blogger, blogtext, disqus, mbox, wxr, ziparchive
 
-    return [blogtext, wxr, blogger, disqus, mbox, ziparchive]  # type: ignore[list-item]
+    return [blogtext, wxr, blogger, disqus, mbox, ziparchive]
 
 
 def detect_head(head: bytes, path: Path, *, exclude: tuple[str, ...] = ()) -> Format:
@@ -71,7 +71,7 @@ def parse(path: Path, report: ParseReport | None = None) -> Iterator[ParsedPost]
     try:
         fmt = detect_head(source.head, path)
         report.format = fmt.NAME
-        yield from fmt.parse(source, report)
+        yield from fmt.parse(source.stream, report)
     finally:
         source.close()
         report.close()

@@ -30,7 +30,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from lxml import etree
 
@@ -352,7 +352,7 @@ def _threads(spill: Spill, feed: _Feed, report: ParseReport) -> Iterator[ParsedP
         yield post
 
 
-def _comments_only(group: str, records: list[tuple], feed: _Feed) -> ParsedPost:
+def _comments_only(group: str, records: list[tuple[Any, ...]], feed: _Feed) -> ParsedPost:
     """A post known only through its comments (a comment feed, or a trimmed backup)."""
     comments: list[ParsedComment] = [r[3] for r in records if r[0] == "comment"]
     first = min(

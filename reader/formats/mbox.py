@@ -229,10 +229,10 @@ def _author(value: str) -> tuple[str | None, str | None]:
             name = value
     if "(" in address or " " in address or "@" not in address:
         address = ""
-    name = one_line(name) or None
-    if name and name.startswith("(") and name.endswith(")"):
-        name = name[1:-1].strip() or None
-    return name or (address or None), (f"mailto:{address}" if address else None)
+    shown = one_line(name) or None
+    if shown and shown.startswith("(") and shown.endswith(")"):
+        shown = shown[1:-1].strip() or None
+    return shown or (address or None), (f"mailto:{address}" if address else None)
 
 
 def _body(message: Message) -> tuple[str, str | None]:

@@ -15,7 +15,7 @@ import hashlib
 import io
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from reader.errors import DumpError
 from reader.formats.base import HEAD_BYTES
@@ -105,6 +105,12 @@ class SourceFile(io.RawIOBase):
         self.close()
 
     # -- what the importer asks --------------------------------------------------------------
+
+    @property
+    def stream(self) -> BinaryIO:
+        """This file as the binary stream ``Format.parse`` takes.  It reads like one; the
+        cast is for the type checker, whose ``RawIOBase`` is not a ``BinaryIO``."""
+        return cast(BinaryIO, self)
 
     @property
     def position(self) -> int:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from reader.errors import DumpError
 from reader.formats.base import HEAD_BYTES, ParseReport
@@ -39,7 +39,7 @@ def sniff(head: bytes, filename: str = "") -> float:
 class _Counting:
     """A zip entry stream that counts what it hands out against the whole file's limit."""
 
-    def __init__(self, stream: BinaryIO, budget: list[int], report: ParseReport) -> None:
+    def __init__(self, stream: IO[bytes], budget: list[int], report: ParseReport) -> None:
         self._stream = stream
         self._budget = budget
         self._report = report

@@ -22,17 +22,24 @@ Contract of ``SearchIndex`` (one instance per thread, like ``Library``):
 * ``search(text, limit=, offset=, sort="relevance"|"date", group=False)`` → ``SearchResults``;
   never raises for a malformed query or a damaged index (notices say what happened) and never
   waits for indexing (``results.stale`` when the index is behind the library;
-  ``results.damaged`` when it failed while answering: rebuild, then ask again);
+  ``results.damaged`` when it failed while answering: rebuild, then ask again).  ``total`` is
+  exact and every hit is reachable: pages (``offset``/``limit``) of one query and sort never
+  overlap or skip.  ``group=True`` pages threads instead, each with its hit count (the counts
+  add up to ``total``).  ``results.suggestion``: a "did you mean" (``suggest``) when a word is
+  in no item and a correction finds hits;
+* ``thread_hits(text, post_id)`` → ``ThreadHits``: the thread's items that match, in reading
+  order, with the character spans of the matched words in each (the thread tree's hit marks,
+  "hit 3 of 7"); cheap: only that thread is evaluated;
 * a read-only library's index is never written (``ensure_fresh``/``update``/``rebuild`` only
   report its state) and ``search`` answers from the store when the index cannot be trusted;
 * ``merge()``: fold small segments together (after imports, in the background).
 
 Modules, by job: ``analysis`` (words, stems, CJK bigrams, grams), ``query`` (the language),
-``expansion`` (prefixes, fuzzy words, dates → terms), ``evaluate`` and ``postings`` (matching
-and BM25F scoring a block at a time), ``snippets``, ``searcher`` (queries → hits), ``index``
-(health, updates, merges), ``build`` (full rebuilds on all cores), ``schema`` and
-``segment_writer`` (what is indexed, and writing it), ``source`` (the store's side), and
-``whoosh_storage``: the one seam onto whoosh's files and internals.
+``expansion`` (prefixes, fuzzy words, dates → terms), ``suggest`` ("did you mean"),
+``evaluate`` and ``postings`` (matching and BM25F scoring a block at a time), ``snippets``,
+``searcher`` (queries → hits), ``index`` (health, updates, merges), ``build`` (full rebuilds
+on all cores), ``schema`` and ``segment_writer`` (what is indexed, and writing it), ``source``
+(the store's side), and ``whoosh_storage``: the one seam onto whoosh's files and internals.
 
 Notes and flags (``note:``, ``is:bookmarked``, ``is:annotated``, ``color:``) come from an
 ``ItemInfoProvider`` registered with ``set_item_info_provider`` (see ``source.py``).
@@ -44,7 +51,15 @@ import contextlib
 from typing import Any, Protocol
 
 from reader.search.query import MatchTerms, ParsedQuery, parse_query
-from reader.search.results import Hit, IndexStatus, SearchResults, ThreadGroup
+from reader.search.results import (
+    Hit,
+    IndexStatus,
+    ItemHits,
+    SearchResults,
+    Suggestion,
+    ThreadGroup,
+    ThreadHits,
+)
 from reader.search.snippets import Snippet, highlight_ranges, make_snippet, matched_words
 from reader.search.source import ItemInfo, ItemInfoProvider
 
@@ -53,6 +68,7 @@ __all__ = [
     "IndexBusy",
     "IndexCancelled",
     "IndexStatus",
+    "ItemHits",
     "ItemInfo",
     "ItemInfoProvider",
     "MatchTerms",
@@ -60,7 +76,9 @@ __all__ = [
     "SearchIndex",
     "SearchResults",
     "Snippet",
+    "Suggestion",
     "ThreadGroup",
+    "ThreadHits",
     "highlight_ranges",
     "make_snippet",
     "matched_words",
@@ -94,6 +112,8 @@ class SearchIndex(Protocol):
         sort: str = "relevance",
         group: bool = False,
     ) -> SearchResults: ...
+
+    def thread_hits(self, text: str, post_id: str) -> ThreadHits: ...
 
     def close(self) -> None: ...
 

@@ -84,7 +84,8 @@ def term_for(word: str) -> str:
     whoosh's older Porter leaves "syllable" and "running" unstemmed)."""
     folded = fold(word)
     if folded.isalpha() and len(folded) > 2:
-        return _porter_stem(folded)
+        stemmed: str = _porter_stem(folded)  # whoosh is untyped
+        return stemmed
     return folded
 
 

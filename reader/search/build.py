@@ -231,7 +231,7 @@ def _build_parallel(
     env = dict(os.environ)
     root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-    workers: list[subprocess.Popen] = []
+    workers: list[subprocess.Popen[str]] = []
     outputs: list[Path] = []
     for number, share in enumerate(shares):
         output = folder / f"segments-{number}.pickle"
@@ -299,7 +299,7 @@ def _build_parallel(
     return segments
 
 
-def _pump(number: int, worker: subprocess.Popen, events: queue.Queue) -> None:
+def _pump(number: int, worker: subprocess.Popen[str], events: queue.Queue[tuple[int, str]]) -> None:
     """Forward a worker's stdout lines to the parent's queue, then an ``exit`` event."""
     assert worker.stdout is not None
     for line in worker.stdout:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from whoosh.util.numeric import byte_to_length
@@ -77,13 +78,14 @@ class Evaluator:
         self.schema = searcher.schema
         body = self.schema["body"] if "body" in self.schema.names() else None
         self.common: frozenset[str] = getattr(body, "common", frozenset())
-        self.doc_count_all = searcher.doc_count_all()
+        self.doc_count_all: int = searcher.doc_count_all()
         self._norms: dict[str, list[float]] = {}
         self._idf: dict[tuple[str, str], float] = {}
         self._df: dict[tuple[str, str], int] = {}
         self.expanded: dict[Any, Expansion] = {}
         self.years: tuple[int, int] | None = None
-        self.segment = self.segments[0] if self.segments else None  # type: ignore[assignment]
+        # The segment being read; None only when there is none, and then nothing is read.
+        self.segment: Segment = self.segments[0] if self.segments else None  # type: ignore[assignment]
         self.cache = TermCache(CACHE_POSTINGS)
 
     # -- statistics ----------------------------------------------------------------------------
@@ -114,7 +116,7 @@ class Evaluator:
 
     # -- reading terms (in the current segment) ------------------------------------------------
 
-    def _order(self, within: set[int] | None) -> list[int] | None:
+    def _order(self, within: AbstractSet[int] | None) -> list[int] | None:
         """``within`` sorted, when sparse enough for skipping posting blocks to pay off."""
         if within is None or len(within) * SPARSE >= self.segment.count:
             return None
@@ -233,7 +235,7 @@ class Evaluator:
                 positions.update(zip(kept, values_of(raw, len(ids), keep), strict=True))
         return scores
 
-    def all_docs(self, within: set[int] | None = None) -> set[int]:
+    def all_docs(self, within: AbstractSet[int] | None = None) -> set[int]:
         if within is not None:
             return set(within)
         return set(range(self.segment.count)) - self.segment.deleted_local
@@ -259,7 +261,7 @@ class Evaluator:
             return sum(self.doc_frequency(expansion.field, w) for w in expansion.words)
         return self.doc_count_all
 
-    def scores(self, node: q.Node, within: set[int] | None = None) -> Scores:
+    def scores(self, node: q.Node, within: AbstractSet[int] | None = None) -> Scores:
         """Matching documents with scores (filters score 0)."""
         if isinstance(node, q.Words):
             return self.words(node, within)
@@ -275,7 +277,7 @@ class Evaluator:
             return total
         return dict.fromkeys(self.docs(node, within), 0.0)
 
-    def docs(self, node: q.Node, within: set[int] | None = None) -> set[int]:
+    def docs(self, node: q.Node, within: AbstractSet[int] | None = None) -> set[int]:
         """Matching documents, unscored."""
         if isinstance(node, q.Not):
             return self.all_docs(within) - self.docs(node.item, within)
@@ -291,7 +293,7 @@ class Evaluator:
             return self.term_docs("colors", node.name, within)
         return set(self.scores(node, within))
 
-    def conjunction(self, items: Iterable[q.Node], within: set[int] | None) -> Scores:
+    def conjunction(self, items: Iterable[q.Node], within: AbstractSet[int] | None) -> Scores:
         items = list(items)
         filters = [i for i in items if isinstance(i, _FILTERS)]
         negative = [i.item for i in items if isinstance(i, q.Not)]
@@ -304,8 +306,8 @@ class Evaluator:
             total = found if total is None else {d: total[d] + s for d, s in found.items()}
             if not total:
                 return {}
-        for item in filters:
-            keep = self.docs(item, within if total is None else total.keys())
+        for check in filters:
+            keep = self.docs(check, within if total is None else total.keys())
             if total is None:
                 total = dict.fromkeys(keep, 0.0)
             else:
@@ -314,13 +316,13 @@ class Evaluator:
                 return {}
         if total is None:
             total = dict.fromkeys(self.all_docs(within), 0.0)
-        for item in negative:
-            drop = self.docs(item, total.keys())
+        for excluded in negative:
+            drop = self.docs(excluded, total.keys())
             if drop:
                 total = {d: s for d, s in total.items() if d not in drop}
         return total
 
-    def words(self, node: q.Words, within: set[int] | None) -> Scores:
+    def words(self, node: q.Words, within: AbstractSet[int] | None) -> Scores:
         fieldname = node.field or "body"
         if len(node.terms) == 1:
             return self.term_scores(fieldname, node.terms[0], within)
@@ -330,7 +332,7 @@ class Evaluator:
         return self.phrase(fieldname, node, grams, within)
 
     def phrase(
-        self, fieldname: str, node: q.Words, grams: list[str], within: set[int] | None
+        self, fieldname: str, node: q.Words, grams: list[str], within: AbstractSet[int] | None
     ) -> Scores:
         """Documents where the phrase's terms occur at their offsets, scored as the sum of
         their words' scores; positions are decoded only for documents holding every word (and
@@ -359,7 +361,7 @@ class Evaluator:
             node.terms, node.positions(), order, candidates or set(), positions, scores
         )
 
-    def expansion(self, node: q.Prefix | q.Fuzzy, within: set[int] | None) -> Scores:
+    def expansion(self, node: q.Prefix | q.Fuzzy, within: AbstractSet[int] | None) -> Scores:
         """The union of the words a prefix or fuzzy word expanded to: each word scored by
         BM25F against its text field's lengths, or (a very wide prefix) all at score 0."""
         expansion = self.expanded.get(node)
@@ -381,7 +383,7 @@ class Evaluator:
                 total[doc] = total.get(doc, 0.0) + score
         return total
 
-    def dates(self, node: q.DateRange, within: set[int] | None) -> set[int]:
+    def dates(self, node: q.DateRange, within: AbstractSet[int] | None) -> set[int]:
         if self.years is None:
             return set()
         first, last = dt.date(self.years[0], 1, 1), dt.date(self.years[1], 12, 31)
@@ -400,15 +402,19 @@ class Evaluator:
         expanded: dict[Any, Expansion],
         years: tuple[int, int] | None,
         title_terms: Iterable[str] = (),
+        within: q.Node | None = None,
     ) -> Matches:
-        """All matching, not deleted documents of ``root`` with their scores."""
+        """All matching, not deleted documents of ``root`` with their scores; with ``within``
+        (a filter, e.g. one day), only among that filter's documents, which are found first,
+        so a common word reads only the posting blocks holding them."""
         self.expanded = expanded
         self.years = years
         titles = list(dict.fromkeys(title_terms))
         matches = Matches()
         for segment in self.segments:
             self.segment = segment
-            found = self.scores(root)  # (may be a cached dict: read only)
+            candidates = None if within is None else self.docs(within)
+            found = self.scores(root, candidates)  # (may be a cached dict: read only)
             deleted = segment.deleted_local
             if deleted and not deleted.isdisjoint(found.keys()):
                 found = {d: s for d, s in found.items() if d not in deleted}

@@ -38,21 +38,23 @@ import json
 import math
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from whoosh.util.filelock import FileLock, try_for
 
 from reader.errors import ReaderError
 from reader.search import build, source
 from reader.search.analysis import ANALYSIS_VERSION
-from reader.search.results import IndexStatus, SearchResults
+from reader.search.build import ProgressFn
+from reader.search.results import IndexStatus, SearchResults, ThreadHits
 from reader.search.schema import SCHEMA_VERSION
 from reader.search.searcher import Searcher
 from reader.search.segment_writer import FastSegmentWriter, replace_documents
@@ -81,6 +83,19 @@ MERGE_MIN_DOCS = 2_000
 MERGE_MAX_DOCS = 25_000
 """Segments this large are left alone (a full build writes segments of tens of thousands of
 documents): merging them costs minutes and gains little.  Only what imports add is merged."""
+
+
+CATCHING_UP = "The search index is catching up with recent imports; results may be incomplete."
+
+
+class _Answer(Protocol):
+    """What ``LibraryIndex._read`` returns: results that can say they may be incomplete."""
+
+    stale: bool
+    notices: list[str]
+
+
+_A = TypeVar("_A", bound=_Answer)
 
 
 class IndexBusy(ReaderError):
@@ -222,8 +237,9 @@ class LibraryIndex:
         self._searcher: Searcher | None = None
 
     @property
-    def conn(self):
-        return self.library.conn
+    def conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection = self.library.conn
+        return conn
 
     @property
     def read_only(self) -> bool:
@@ -265,7 +281,7 @@ class LibraryIndex:
         table of contents' checksum and two counts)."""
         store_stamp = source.change_stamp(self.conn)
         store_docs = source.item_count(self.conn)
-        base = {"store_docs": store_docs, "store_stamp": store_stamp}
+        base: dict[str, Any] = {"store_docs": store_docs, "store_stamp": store_stamp}
         if not self.folder.exists():
             return IndexStatus("missing", "there is no search index yet", **base)
         generation, meta = self._current()
@@ -300,7 +316,7 @@ class LibraryIndex:
     def _lock(self, timeout: float) -> FileLock:
         return _folder_lock(self.folder, timeout)
 
-    def ensure_fresh(self, progress=None, cancel=None) -> IndexStatus:
+    def ensure_fresh(self, progress: ProgressFn | None = None, cancel: Any = None) -> IndexStatus:
         """Bring the index up to date however is cheapest: nothing, an update or a rebuild
         (in a read-only library: nothing, the state is returned)."""
         status = self.check()
@@ -310,7 +326,7 @@ class LibraryIndex:
             return self.rebuild(progress=progress, cancel=cancel)
         return self.update(progress=progress, cancel=cancel)
 
-    def rebuild(self, progress=None, cancel=None) -> IndexStatus:
+    def rebuild(self, progress: ProgressFn | None = None, cancel: Any = None) -> IndexStatus:
         """Build the whole index anew in a sibling folder and install it as a new generation.
 
         Raises ``IndexCancelled`` (the old index is untouched) or ``IndexBusy``.  In a
@@ -387,7 +403,7 @@ class LibraryIndex:
             if path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)
 
-    def update(self, progress=None, cancel=None) -> IndexStatus:
+    def update(self, progress: ProgressFn | None = None, cancel: Any = None) -> IndexStatus:
         """Index exactly what imports changed since the index's stamp, as one new segment
         (rebuilding instead when the index is unusable or most of the library changed)."""
         status = self.check()
@@ -465,11 +481,11 @@ class LibraryIndex:
 
     def _write_docs(
         self,
-        ix,
+        ix: Any,
         ids: Iterable[str],
-        progress,
-        cancel,
-        known: dict[str, dict] | None = None,
+        progress: ProgressFn | None,
+        cancel: Any,
+        known: dict[str, dict[str, Any]] | None = None,
         meta: dict[str, Any] | None = None,
     ) -> int:
         """Replace (or delete) the documents of ``ids`` in one new segment and commit it as a
@@ -514,7 +530,7 @@ class LibraryIndex:
     def merge_due(self) -> bool:
         return merge_due(self.folder)
 
-    def merge(self, cancel=None) -> bool:
+    def merge(self, cancel: Any = None) -> bool:
         """Merge what the size-tiered policy chooses (see ``merge_folder``)."""
         if self.read_only:
             return False
@@ -584,40 +600,59 @@ class LibraryIndex:
         self, text: str, *, limit: int, offset: int, sort: str, group: bool
     ) -> SearchResults:
         started = time.perf_counter()
+
+        def unusable(notice: str, damaged: bool) -> SearchResults:
+            results = SearchResults(
+                query=text, sort=sort, offset=offset, limit=limit, stale=True, damaged=damaged
+            )
+            results.notices.append(notice)
+            return results
+
+        results = self._read(
+            lambda searcher: searcher.search(
+                self.conn, text, limit=limit, offset=offset, sort=sort, group=group
+            ),
+            unusable,
+        )
+        results.elapsed = time.perf_counter() - started
+        return results
+
+    def thread_hits(self, text: str, post_id: str) -> ThreadHits:
+        """The items of one thread that ``text`` matches, in reading order, with the character
+        spans of their matched words (see ``Searcher.thread_hits``); never raises."""
+
+        def unusable(notice: str, damaged: bool) -> ThreadHits:
+            return ThreadHits(post_id, text, notices=[notice], stale=True, damaged=damaged)
+
+        return self._read(lambda searcher: searcher.thread_hits(self.conn, text, post_id), unusable)
+
+    def _read(self, answer: Callable[[Searcher], _A], unusable: Callable[[str, bool], _A]) -> _A:
+        """``answer(searcher)``, or ``unusable(notice, damaged)`` when there is no usable
+        index or it failed while answering (noted, so the next check rebuilds it).  A newer
+        generation that replaced files under the searcher is simply read again."""
         for attempt in (1, 2):
             searcher = self._open_searcher()
             if searcher is None:
-                results = SearchResults(query=text, sort=sort, stale=True)
                 if self._damage_note(latest_generation(self.folder)):
-                    results.damaged = True
-                    results.notices.append("The search index is damaged; it is being rebuilt.")
-                else:
-                    results.notices.append("The search index is not built yet; it is being built.")
-                break
+                    return unusable("The search index is damaged; it is being rebuilt.", True)
+                return unusable("The search index is not built yet; it is being built.", False)
             try:
-                results = searcher.search(
-                    self.conn, text, limit=limit, offset=offset, sort=sort, group=group
-                )
+                found = answer(searcher)
             except Exception as exc:
                 self._reset_searcher()
                 if attempt == 1 and latest_generation(self.folder) != searcher.generation:
                     continue  # a newer generation replaced files under us: read that one
                 reason = f"the index failed while searching ({type(exc).__name__})"
                 self._note_damage(searcher.generation, reason)
-                results = SearchResults(query=text, sort=sort, stale=True, damaged=True)
-                results.notices.append(
-                    f"The search index is damaged ({type(exc).__name__}); it is being rebuilt."
+                return unusable(
+                    f"The search index is damaged ({type(exc).__name__}); it is being rebuilt.",
+                    True,
                 )
-                break
             if source.change_stamp(self.conn) != searcher.stamp:
-                results.stale = True
-                results.notices.append(
-                    "The search index is catching up with recent imports; results may be"
-                    " incomplete."
-                )
-            break
-        results.elapsed = time.perf_counter() - started
-        return results
+                found.stale = True
+                found.notices.append(CATCHING_UP)
+            return found
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         self._reset_searcher()

@@ -57,16 +57,16 @@ class TermCache:
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
         self.size = 0
-        self.items: OrderedDict[tuple, tuple[Scores, Any, int]] = OrderedDict()
+        self.items: OrderedDict[tuple[Any, ...], tuple[Scores, Any, int]] = OrderedDict()
 
-    def get(self, key: tuple) -> tuple[Scores, Any] | None:
+    def get(self, key: tuple[Any, ...]) -> tuple[Scores, Any] | None:
         found = self.items.get(key)
         if found is None:
             return None
         self.items.move_to_end(key)
         return found[0], found[1]
 
-    def put(self, key: tuple, value: tuple[Scores, Any], size: int) -> None:
+    def put(self, key: tuple[Any, ...], value: tuple[Scores, Any], size: int) -> None:
         if size > self.capacity // 4:
             return
         self.items[key] = (*value, size)
@@ -113,6 +113,13 @@ class Matches:
         best: list[tuple[int, float]] = []
         for offset, found, boosts in self.parts:
             chosen = dict(heapq.nlargest(count, found.items(), key=operator.itemgetter(1)))
+            if chosen and len(chosen) < len(found):
+                # Equal scores at the cut are taken in the dict's order, not the document
+                # order the sort below uses, so the next page could repeat or skip one: take
+                # every document with the cut's score (counted in C first: rarely needed).
+                cut = min(chosen.values())
+                if operator.countOf(found.values(), cut) > operator.countOf(chosen.values(), cut):
+                    chosen.update((d, s) for d, s in found.items() if s == cut)
             chosen.update((doc, found[doc]) for doc in boosts)
             best.extend((offset + d, s + boosts.get(d, 0.0)) for d, s in chosen.items())
         best.sort(key=lambda item: (-item[1], item[0]))

@@ -585,12 +585,18 @@ def positive_nodes(node: Node | None) -> Iterator[Node]:
         yield node
 
 
-def match_terms(query: ParsedQuery) -> MatchTerms:
-    """The highlightable part of a query (excluded words and filters are not marked)."""
+def match_terms(query: ParsedQuery, fields: tuple[str | None, ...] | None = None) -> MatchTerms:
+    """The highlightable part of a query (excluded words and filters are not marked).
+
+    ``fields``: only words searched in these fields (``None`` is the default field, title and
+    body), e.g. ``(None, "body")`` for what can match in an item's text, where ``title:x`` and
+    ``note:x`` cannot."""
     terms: set[str] = set()
     prefixes: list[str] = []
     phrases: list[tuple[tuple[str, ...], tuple[int, ...]]] = []
     for node in positive_nodes(query.root):
+        if fields is not None and getattr(node, "field", None) not in fields:
+            continue
         if isinstance(node, Words):
             if len(node.terms) > 1:
                 phrases.append((node.terms, node.positions()))
@@ -613,3 +619,77 @@ def expandable(query: ParsedQuery) -> Iterator[Prefix | Fuzzy]:
             stack.extend(reversed(node.items))
         elif isinstance(node, Not):
             stack.append(node.item)
+
+
+# -- where words are in the typed text ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WordAt:
+    """A word the parser searches as text (a word or a phrase's word, not a prefix, a fuzzy
+    word or a filter's value): ``text[start:end]``, searched in ``field`` (None: title and
+    body)."""
+
+    start: int
+    end: int
+    field: str | None
+
+
+def text_words(text: str) -> list[WordAt]:
+    """Every word of ``text`` that ``parse_query`` turns into a ``Words`` node, with its place
+    in ``text``, so a query can be rewritten a word at a time with everything else (operators,
+    quotes, filters, spacing) left as typed.  Follows the lexer and ``_Parser.atom``; excluded
+    words (``-word``) are included (their node is under a ``Not``)."""
+    found: list[WordAt] = []
+    for match in _LEX.finditer(text):
+        kind, value, start = match.lastgroup, match.group(), match.start()
+        if kind in ("space", "open", "close") or value in ("OR", "AND", "NOT", "|", "||", "&&"):
+            continue
+        if kind == "word":
+            stripped = value.lstrip("-")
+            start += len(value) - len(stripped)
+            value = stripped
+            if not value:
+                continue
+        found.extend(_atom_words(text, start, value))
+    return found
+
+
+def _atom_words(text: str, start: int, value: str) -> list[WordAt]:
+    """``text_words`` of one token ``value`` at ``start`` (``_Parser.atom``'s cases)."""
+    if value[0] in _QUOTE_CHARS:
+        return _region_words(text, start, value, None)
+    match = _FIELD.fullmatch(value)
+    if match is None:
+        return _region_words(text, start, value, None)
+    name, rest = match.group(1), match.group(2)
+    key = name.casefold()
+    after = start + len(name) + 1
+    if not rest:
+        known = key in TEXT_FIELDS or key in FILTERS
+        return [] if known else _region_words(text, start, name, None)
+    if key in TEXT_FIELDS:
+        return _region_words(text, after, rest, TEXT_FIELDS[key])
+    if key in FILTERS:
+        return []
+    if key in NOT_FIELDS or rest.startswith("//"):
+        return _region_words(text, start, value, None)
+    return _region_words(text, start, name, None) + _region_words(text, after, rest, None)
+
+
+def _region_words(text: str, start: int, value: str, field_name: str | None) -> list[WordAt]:
+    """The words of ``_text_atom(field_name, value)``: all of a phrase's; for a prefix or a
+    fuzzy word, those before its last (which is expanded, not a ``Words`` node) unless the
+    last is CJK (then the whole is a phrase)."""
+    last_expanded = False
+    if value[:1] not in _QUOTE_CHARS:
+        fuzzy = re.fullmatch(r"(.*?\w)~(\d*)", value)
+        if fuzzy:
+            value = fuzzy.group(1)
+            last_expanded = True
+        elif value.endswith("*"):
+            last_expanded = True
+    words = [WordAt(start + m.start(), start + m.end(), field_name) for m in TOKEN.finditer(value)]
+    if last_expanded and words and not is_cjk(text[words[-1].start : words[-1].end]):
+        words.pop()
+    return words

@@ -73,6 +73,72 @@ class ThreadGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class Suggestion:
+    """ "Did you mean …": the query with each word the index does not hold replaced by the
+    closest word it does hold, checked to find hits.
+
+    ``query`` is the typed query with only those words changed (operators, quotes, filters
+    and the other words as typed); ``corrections`` pairs each word as typed with its
+    replacement; ``total`` is how many items the corrected query finds."""
+
+    query: str
+    corrections: tuple[tuple[str, str], ...]
+    total: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "corrections": [{"typed": a, "suggested": b} for a, b in self.corrections],
+            "total": self.total,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ItemHits:
+    """One post or comment of a thread that the query matches, and where in its text.
+
+    ``spans`` are ``(start, end)`` character offsets of the matched words in the item's text
+    (a post's body, a comment's text), a phrase occurrence as one span, as
+    ``snippets.highlight_ranges`` gives them; ``title_spans`` the same in a post's title.  An
+    item can be a hit with no span (matched by a filter, a note or ``title:``)."""
+
+    item_id: str
+    kind: str  # "post" | "comment"
+    path: str  # the comment's number ("4.2"); "" for the post
+    spans: tuple[tuple[int, int], ...] = ()
+    title_spans: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass
+class ThreadHits:
+    """The hits of one query inside one thread, in reading order (the post, then its comments
+    depth first): what the thread tree marks and what "hit 3 of 7" counts.  ``notices``,
+    ``stale`` and ``damaged`` mean what they mean in ``SearchResults``."""
+
+    post_id: str
+    query: str
+    items: tuple[ItemHits, ...] = ()
+    notices: list[str] = field(default_factory=list)
+    stale: bool = False
+    damaged: bool = False
+
+    @property
+    def ids(self) -> list[str]:
+        return [item.item_id for item in self.items]
+
+    def get(self, item_id: str) -> ItemHits | None:
+        return next((item for item in self.items if item.item_id == item_id), None)
+
+    def position(self, item_id: str) -> int | None:
+        """0-based place of ``item_id`` among the hits ("hit 3 of 7" is position 2 of 7)."""
+        return next((n for n, item in enumerate(self.items) if item.item_id == item_id), None)
+
+    @property
+    def span_count(self) -> int:
+        return sum(len(item.spans) + len(item.title_spans) for item in self.items)
+
+
+@dataclass(frozen=True, slots=True)
 class IndexStatus:
     """How the index compares with the store.
 
@@ -101,11 +167,13 @@ class IndexStatus:
 class SearchResults:
     """The answer to one query.
 
-    ``total`` counts every match (``hits`` holds at most the requested page); with grouping,
+    ``total`` counts every match (``hits`` holds at most the requested page: ``offset`` and
+    ``limit`` say which; pages of one query in one sort never overlap or skip); with grouping,
     ``groups`` holds the page of threads and ``threads`` counts them all; ``notices`` are
     messages for the user (a malformed query, a dropped filter, an index being rebuilt);
     ``stale`` says the index does not yet reflect the library, so results may be incomplete;
-    ``damaged`` that the index failed while answering (it is rebuilt: ask again after).
+    ``damaged`` that the index failed while answering (it is rebuilt: ask again after);
+    ``suggestion`` is a "did you mean" when a word of the query is in no item.
     """
 
     query: str
@@ -120,8 +188,33 @@ class SearchResults:
     match: MatchTerms = field(default_factory=MatchTerms)
     sort: str = "relevance"
     elapsed: float = 0.0
+    offset: int = 0
+    limit: int = 0
+    suggestion: Suggestion | None = None
 
     def to_json(self) -> list[dict[str, Any]]:
+        """The ``search --json`` shape (a contract): a bare list of hits, or of threads."""
         if self.groups is not None:
             return [group.to_json() for group in self.groups]
         return [hit.to_json() for hit in self.hits]
+
+    def to_json_object(self) -> dict[str, Any]:
+        """The ``search --json-object`` shape (a contract: extend only): the list ``to_json``
+        gives, as ``hits`` (or ``groups`` with ``threads``), with what a bare list cannot
+        carry: the total, the page, the sort, notices, staleness and the suggestion."""
+        found: dict[str, Any] = {
+            "query": self.query,
+            "total": self.total,
+            "offset": self.offset,
+            "limit": self.limit,
+            "sort": self.sort,
+        }
+        if self.groups is not None:
+            found["threads"] = self.threads
+            found["groups"] = self.to_json()
+        else:
+            found["hits"] = self.to_json()
+        found["notices"] = list(self.notices)
+        found["stale"] = self.stale
+        found["suggestion"] = self.suggestion.to_json() if self.suggestion else None
+        return found

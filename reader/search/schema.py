@@ -32,6 +32,7 @@ import operator
 import sys
 from array import array
 from collections.abc import Iterator
+from typing import Any
 
 from whoosh import columns, fields, formats
 from whoosh.analysis import Token, Tokenizer
@@ -93,7 +94,9 @@ def position_mask(value: bytes) -> int:
 class CompactPositions(formats.Positions):
     """whoosh's Positions format with ``encode_positions``' cheaper encoding."""
 
-    def word_values(self, value, analyzer, **kwargs):
+    def word_values(
+        self, value: str, analyzer: Any, **kwargs: Any
+    ) -> Iterator[tuple[str, int, float, bytes]]:
         positions: dict[str, list[int]] = {}
         kwargs["positions"] = True
         for token in analyzer(value, **kwargs):
@@ -111,7 +114,7 @@ class CompactPositions(formats.Positions):
         return (len(valuestring) - 1) // valuestring[0]
 
     def decode_weight(self, valuestring: bytes) -> float:
-        return self.decode_frequency(valuestring) * self.field_boost
+        return float(self.decode_frequency(valuestring) * self.field_boost)
 
     def combine(self, vs: list[bytes]) -> bytes:
         found: set[int] = set()
@@ -145,14 +148,14 @@ class FastAnalyzer(Tokenizer):
         **kwargs: object,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, (start, end, term, _) in enumerate(word_spans(value), start_pos):
+        for position, start, end, term, _ in word_spans(value):
             token.text = term
             token.boost = 1.0
             if keeporiginal:
                 token.original = value[start:end]
             token.stopped = False
-            if positions:
-                token.pos = pos
+            if positions:  # a CJK character and its bigram share a position, as indexed
+                token.pos = start_pos + position
             if chars:
                 token.startchar = start_char + start
                 token.endchar = start_char + end
@@ -203,7 +206,7 @@ class FastText(fields.TEXT):
             if number:
                 position += 1
             position = analyse(part, slots, found_words, found_grams, position, self.common)
-        length = sum(1 if type(p) is int else len(p) for p in slots.values())  # type: ignore[arg-type]
+        length = sum(1 if isinstance(p, int) else len(p) for p in slots.values())
         return slots, found_words, found_grams, length
 
     def postings(self, value: str | tuple[str, ...]) -> tuple[list[tuple[str, float, bytes]], int]:
@@ -211,11 +214,13 @@ class FastText(fields.TEXT):
         slots, _, _, length = self.analyse(value, words=False, grams=False)
         items = []
         for term, found in slots.items():
-            positions = [found] if type(found) is int else found
-            items.append((term, float(len(positions)), encode_positions(positions)))  # type: ignore[arg-type]
+            positions = [found] if isinstance(found, int) else found
+            items.append((term, float(len(positions)), encode_positions(positions)))
         return items, length
 
-    def index(self, value, **kwargs: object) -> Iterator[tuple[bytes, int, float, bytes]]:
+    def index(
+        self, value: str | tuple[str, ...], **kwargs: object
+    ) -> Iterator[tuple[bytes, int, float, bytes]]:
         items, _ = self.postings(value)
         for term, weight, encoded in items:
             yield term.encode("utf-8"), int(weight), weight, encoded

@@ -9,6 +9,7 @@ from the store for just the hits on the page, so it is never older than the libr
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from collections import Counter
 from pathlib import Path
@@ -17,13 +18,16 @@ from typing import Any
 from reader.search import query as q
 from reader.search import source
 from reader.search.evaluate import Evaluator
-from reader.search.expansion import expand
+from reader.search.expansion import Expansion, expand
 from reader.search.postings import Matches
-from reader.search.query import ParsedQuery, match_terms, parse_query
-from reader.search.results import Hit, SearchResults, ThreadGroup
+from reader.search.query import MatchTerms, ParsedQuery, match_terms, parse_query
+from reader.search.results import Hit, ItemHits, SearchResults, ThreadGroup, ThreadHits
 from reader.search.schema import make_schema
-from reader.search.snippets import snippet_and_words
+from reader.search.snippets import highlight_ranges, snippet_and_words
+from reader.search.suggest import suggest
 from reader.search.whoosh_storage import open_generation
+
+GONE = "Some matches are no longer in the library; the index needs updating."
 
 
 class Searcher:
@@ -38,6 +42,7 @@ class Searcher:
         self._days: list[int] | None = None
         self._posts: list[str] | None = None
         self._ref_column: Any = None
+        self._vocabulary: dict[tuple[str, str], list[str]] = {}
         self.years = self._years()
 
     def _years(self) -> tuple[int, int] | None:
@@ -60,10 +65,15 @@ class Searcher:
         column = self._reader.column_reader("ref", translate=False)
         return [value.split(b" ") for value in column]
 
-    def doc_id(self, docnum: int) -> str:
+    def doc_ref(self, docnum: int) -> list[bytes]:
+        """One document's ``ref``: [item id, post id, date]."""
         if self._ref_column is None:
             self._ref_column = self._reader.column_reader("ref", translate=False)
-        return self._ref_column[docnum].split(b" ", 1)[0].decode()
+        ref: bytes = self._ref_column[docnum]
+        return ref.split(b" ")
+
+    def doc_id(self, docnum: int) -> str:
+        return self.doc_ref(docnum)[0].decode()
 
     def days(self) -> list[int]:
         """Each document's date as a number (20200607), for sorting newest first."""
@@ -91,6 +101,31 @@ class Searcher:
         found = self._evaluator.run(parsed.root, expanded, self.years, _title_terms(parsed))
         return found.as_dict()
 
+    def doc_frequency(self, fieldname: str, term: str) -> int:
+        return self._evaluator.doc_frequency(fieldname, term)
+
+    def words_starting(self, fieldname: str, letter: str) -> list[str]:
+        """The words of a words field starting with ``letter``, sorted; read once per letter
+        and kept with this searcher (suggestions for words typed one key at a time)."""
+        key = (fieldname, letter)
+        found = self._vocabulary.get(key)
+        if found is None:
+            if fieldname in self._reader.indexed_field_names():
+                terms = self._reader.expand_prefix(fieldname, letter)
+                found = sorted({t.decode() if isinstance(t, bytes) else t for t in terms})
+            else:
+                found = []
+            self._vocabulary[key] = found
+        return found
+
+    def count(self, text: str) -> int:
+        """How many items ``text`` finds (no ranking, nothing read from the store)."""
+        parsed = parse_query(text)
+        if parsed.root is None:
+            return 0
+        expanded, _ = expand(parsed, self._reader)
+        return len(self._evaluator.run(parsed.root, expanded, self.years))
+
     # -- searching ---------------------------------------------------------------------------
 
     def search(
@@ -105,7 +140,12 @@ class Searcher:
     ) -> SearchResults:
         parsed = parse_query(text)
         results = SearchResults(
-            query=text, notices=list(parsed.notices), fallback=parsed.fallback, sort=sort
+            query=text,
+            notices=list(parsed.notices),
+            fallback=parsed.fallback,
+            sort=sort,
+            offset=offset,
+            limit=limit,
         )
         if parsed.root is None:
             if not parsed.notices:
@@ -118,6 +158,10 @@ class Searcher:
         )
         found = self._evaluator.run(parsed.root, expanded, self.years, _title_terms(parsed))
         results.total = len(found)
+        try:
+            results.suggestion = suggest(parsed, self, self.count)
+        except Exception:  # a nicety: a failure here must not cost the answer (or the index)
+            results.suggestion = None
         by_date = sort == "date" or not parsed.has_text()
         if by_date:
             results.sort = "date"
@@ -142,9 +186,7 @@ class Searcher:
             if row is None:  # the index knows an item the store no longer has
                 if not results.stale:
                     results.stale = True
-                    results.notices.append(
-                        "Some matches are no longer in the library; the index needs updating."
-                    )
+                    results.notices.append(GONE)
                 continue
             snippet, words = snippet_and_words(row.text, results.match)
             hits.append(
@@ -199,6 +241,79 @@ class Searcher:
             if post_id in hits
         ]
         results.hits = [group.best for group in results.groups]
+
+    # -- the hits of one thread ---------------------------------------------------------------
+
+    def thread_hits(self, conn: sqlite3.Connection, text: str, post_id: str) -> ThreadHits:
+        """Which items of thread ``post_id`` match ``text``, and where their matched words are.
+
+        Cheap whatever the query: a thread's items all carry its post's date, so the query is
+        evaluated only among that day's documents (``Evaluator.run(within=...)``), then kept
+        to the thread by their ``ref``; spans are computed for the thread's hits only."""
+        parsed = parse_query(text)
+        row = conn.execute("SELECT date, title, body FROM posts WHERE id = ?", [post_id]).fetchone()
+        if parsed.root is None or row is None:
+            return ThreadHits(post_id, text, notices=list(parsed.notices))
+        day = dt.date.fromisoformat(row[0])
+        expanded, _ = expand(parsed, self._reader)
+        found = self._evaluator.run(parsed.root, expanded, self.years, within=q.DateRange(day, day))
+        wanted = post_id.encode()
+        ids: set[str] = set()
+        for docnum, _ in found.items():
+            ref = self.doc_ref(docnum)
+            if len(ref) > 1 and ref[1] == wanted:
+                ids.add(ref[0].decode())
+        in_text = _field_match(parsed, expanded, (None, "body"))
+        # A post's body field holds its title too: ``body:word`` finds a word of the title.
+        in_title = _field_match(parsed, expanded, (None, "title", "body"))
+        items: list[ItemHits] = []
+        if post_id in ids:
+            items.append(
+                ItemHits(
+                    post_id,
+                    "post",
+                    "",
+                    _spans(row[2], in_text),
+                    _spans(row[1], in_title),
+                )
+            )
+        comments = conn.execute(
+            "SELECT id, path, text FROM comments WHERE post_id = ?", [post_id]
+        ).fetchall()
+        hit_comments = sorted((c for c in comments if c[0] in ids), key=lambda c: _path_key(c[1]))
+        items.extend(
+            ItemHits(cid, "comment", path, _spans(body, in_text))
+            for cid, path, body in hit_comments
+        )
+        hits = ThreadHits(post_id, text, tuple(items), list(parsed.notices))
+        if len(items) < len(ids):  # the index knows an item the store no longer has
+            hits.stale = True
+            hits.notices.append(GONE)
+        return hits
+
+
+def _field_match(
+    parsed: ParsedQuery, expanded: dict[Any, Expansion], fields: tuple[str | None, ...]
+) -> MatchTerms:
+    """What to mark in text of ``fields``: the query's words searched there, and the words
+    its (not excluded) prefix and fuzzy words there expanded to."""
+    wanted = set(q.positive_nodes(parsed.root))
+    words = {
+        word
+        for node, expansion in expanded.items()
+        if node in wanted and node.field in fields
+        for word in expansion.words
+    }
+    return match_terms(parsed, fields).with_words(words)
+
+
+def _spans(text: str, match: MatchTerms) -> tuple[tuple[int, int], ...]:
+    return tuple(highlight_ranges(text, match)) if match and text else ()
+
+
+def _path_key(path: str) -> tuple[int, ...]:
+    """A comment number ("4.2") as a sort key: depth first, in the thread's order."""
+    return tuple(int(part) if part.isdigit() else 0 for part in path.split("."))
 
 
 def _title_terms(parsed: ParsedQuery) -> list[str]:

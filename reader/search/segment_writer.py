@@ -76,9 +76,9 @@ class FastSegmentWriter(SegmentWriter):
         super().__init__(ix, **kwargs)
         if self.docbase:
             raise ValueError("FastSegmentWriter does not support docbase")
-        self._positional: dict[str, dict[str, list]] = {}
-        self._counted: dict[str, dict[str, list]] = {}
-        self._lengths: dict[str, array] = {
+        self._positional: dict[str, dict[str, list[Any]]] = {}
+        self._counted: dict[str, dict[str, list[Any]]] = {}
+        self._lengths: dict[str, array[int]] = {
             name: array("I") for name, obj in self.schema.items() if obj.scorable
         }
         self.posting_count = 0
@@ -127,7 +127,7 @@ class FastSegmentWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
-    def _terms_of(self, table: dict[str, dict[str, list]], name: str) -> dict[str, list]:
+    def _terms_of(self, table: dict[str, dict[str, list[Any]]], name: str) -> dict[str, list[Any]]:
         found = table.get(name)
         if found is None:
             found = table[name] = {}
@@ -184,7 +184,9 @@ class FastSegmentWriter(SegmentWriter):
             self.posting_count += 1
         return length
 
-    def add_postings_to_pool(self, reader, startdoc: int, docmap: Mapping | None) -> None:
+    def add_postings_to_pool(
+        self, reader: Any, startdoc: int, docmap: Mapping[int, int] | None
+    ) -> None:
         """Called by ``add_reader`` (merging) after the per-document data was copied."""
         old_docs = list(reader.all_doc_ids())
         for name, lengths in self._lengths.items():
@@ -205,7 +207,7 @@ class FastSegmentWriter(SegmentWriter):
             self._terms_of(table, name).setdefault(btext.decode("utf-8"), []).extend((new, payload))
             self.posting_count += 1
 
-    def add_reader_mapped(self, reader: Any) -> tuple[int, Mapping | None]:
+    def add_reader_mapped(self, reader: Any) -> tuple[int, Mapping[int, int] | None]:
         """``add_reader`` that returns (the first new document number, the map of old to new
         document numbers, or None when it is ``first + old``), for carrying deletions."""
         self._check_state()
@@ -303,7 +305,7 @@ def documents_by_id(reader: Any, wanted: set[str] | None = None) -> dict[str, li
 
 
 def replace_documents(
-    writer: FastSegmentWriter, docs: Iterable[tuple[str, dict | None]]
+    writer: FastSegmentWriter, docs: Iterable[tuple[str, dict[str, Any] | None]]
 ) -> Iterator[int]:
     """Delete the documents of each ``(item id, new document)`` and add the new one (None:
     delete only), yielding after each so the caller can report progress or stop.
@@ -326,7 +328,7 @@ class MergedSegment:
         self,
         workdir: Path,
         segment: Any,
-        sources: dict[str, tuple[int, Mapping | None, set[int]]],
+        sources: dict[str, tuple[int, Mapping[int, int] | None, set[int]]],
     ) -> None:
         self.workdir = workdir
         self.segment = segment
@@ -392,7 +394,7 @@ def merge_segments(folder: Path, plan: Any, cancel: Any = None) -> MergedSegment
     try:
         ix = FileStorage(str(workdir), supports_mmap=False).create_index(schema)
         writer = FastSegmentWriter(ix, _lk=False)
-        sources: dict[str, tuple[int, Mapping | None, set[int]]] = {}
+        sources: dict[str, tuple[int, Mapping[int, int] | None, set[int]]] = {}
         for segment in chosen:
             deleted_before = set(segment.deleted_docs())
             reader = SegmentReader(live, schema, segment)

@@ -133,17 +133,17 @@ def _mark(spans: list[Span], match: MatchTerms) -> _Marked:
         at: dict[int, dict[str, int]] = {}
         for index, (position, _, _, term, _) in enumerate(spans):
             at.setdefault(position, {})[term] = index
-        for number, (terms, offsets) in enumerate(match.phrases):
-            first, base = terms[0], offsets[0]
+        for number, (phrase, offsets) in enumerate(match.phrases):
+            first, base = phrase[0], offsets[0]
             for position, here in at.items():
                 if first not in here:
                     continue
                 found = []
-                for term, offset in zip(terms, offsets, strict=True):
-                    index = at.get(position + offset - base, {}).get(term)
-                    if index is None:
+                for term, offset in zip(phrase, offsets, strict=True):
+                    at_index = at.get(position + offset - base, {}).get(term)
+                    if at_index is None:
                         break
-                    found.append(index)
+                    found.append(at_index)
                 else:
                     for step, index in enumerate(found):
                         flags[index] = True

@@ -79,7 +79,7 @@ _COMMENT_SQL = (
 )
 
 
-def post_doc(row: tuple) -> dict[str, Any]:
+def post_doc(row: tuple[Any, ...]) -> dict[str, Any]:
     pid, date, title, body = row
     return {
         "_id": pid,
@@ -93,7 +93,7 @@ def post_doc(row: tuple) -> dict[str, Any]:
     }
 
 
-def comment_doc(row: tuple) -> dict[str, Any]:
+def comment_doc(row: tuple[Any, ...]) -> dict[str, Any]:
     cid, pid, is_reply, text, removed, vanished, date = row
     doc: dict[str, Any] = {
         "_id": cid,
@@ -197,7 +197,7 @@ def changed_count(conn: sqlite3.Connection, since: int) -> int:
         " WHERE p.stamp > ? AND c.stamp > ?",
         [since, since],
     ).fetchone()[0]
-    return posts + comments
+    return int(posts + comments)
 
 
 def docs_for_ids(conn: sqlite3.Connection, item_ids: Iterable[str]) -> dict[str, dict[str, Any]]:

@@ -112,7 +112,7 @@ def _pack_floats(values: Any) -> bytes:
     return packed.tobytes()
 
 
-def unpack_floats(data: bytes) -> array:
+def unpack_floats(data: bytes) -> array[float]:
     packed = array("f")
     packed.frombytes(data)
     if not _LITTLE:
@@ -129,7 +129,7 @@ def block_weights(raw: Any, count: int) -> Any:
     return unpack_floats(raw)
 
 
-def block_values(raw: Any, count: int, wanted: list[int] | None = None) -> list:
+def block_values(raw: Any, count: int, wanted: list[int] | None = None) -> list[Any]:
     """The values of a block (all, or only at the indices ``wanted``)."""
     if raw is None:
         return [None] * (count if wanted is None else len(wanted))
@@ -147,7 +147,7 @@ class FastCodec(W3Codec):
     def __init__(self) -> None:
         super().__init__(blocklimit=BLOCK_LIMIT, compression=COMPRESSION, inlinelimit=INLINE_LIMIT)
 
-    def postings_writer(self, dbfile, byteids: bool = False) -> W3PostingsWriter:
+    def postings_writer(self, dbfile: Any, byteids: bool = False) -> W3PostingsWriter:
         if byteids:  # term vectors (unused here) keep whoosh's own layout
             return super().postings_writer(dbfile, byteids)
         return _PostingsWriter(
@@ -158,7 +158,9 @@ class FastCodec(W3Codec):
             inlinelimit=self._inlinelimit,
         )
 
-    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+    def postings_reader(
+        self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None
+    ) -> Any:
         if terminfo.is_inlined():
             ids, weights, values = terminfo.inlined_postings()
             return ListMatcher(
@@ -169,7 +171,9 @@ class FastCodec(W3Codec):
 
 
 class _PostingsWriter(W3PostingsWriter):
-    def finish_postings(self):
+    _terminfo: Any  # whoosh's W3TermInfo, None between terms
+
+    def finish_postings(self) -> Any:
         terminfo = self._terminfo
         if not self.written() and len(self) < self._inlinelimit:
             terminfo.add_block(self)
@@ -252,7 +256,11 @@ def whoosh_version() -> tuple[int, ...]:
 
 
 def _fill_blocks(
-    postwriter: Any, docs: array, weights: array, values: list, lengths: array | None
+    postwriter: Any,
+    docs: array[int],
+    weights: array[float],
+    values: list[bytes],
+    lengths: array[int] | None,
 ) -> None:
     """Hand one term's postings to the W3 postings writer a block at a time.
 
@@ -285,7 +293,7 @@ def _fill_blocks(
 _SINGLE: list[bytes] = [b"\x01" + bytes([p]) for p in range(256)]
 
 
-def positional_payloads(payloads: list) -> tuple[list[float], list[bytes]]:
+def positional_payloads(payloads: list[Any]) -> tuple[list[float], list[bytes]]:
     """(weights, encoded positions) of a positional term's payloads (see
     ``FastSegmentWriter``): a position, a list of them, or a merged ``(weight, bytes)``."""
     from reader.search.schema import encode_positions
@@ -314,13 +322,15 @@ def positional_payloads(payloads: list) -> tuple[list[float], list[bytes]]:
     return weights, values
 
 
-def fill_positional_postings(postwriter: Any, postings: list, lengths: array | None) -> None:
+def fill_positional_postings(
+    postwriter: Any, postings: list[Any], lengths: array[int] | None
+) -> None:
     """A positional term's postings ``[doc, payload, ...]`` (see ``FastSegmentWriter``)."""
     weights, values = positional_payloads(postings[1::2])
     _fill_blocks(postwriter, array("I", postings[0::2]), array("f", weights), values, lengths)
 
 
-def fill_counted_postings(postwriter: Any, postings: list) -> None:
+def fill_counted_postings(postwriter: Any, postings: list[Any]) -> None:
     """A counted term's postings ``[doc, count, ...]``: weights only, no values."""
     _fill_blocks(postwriter, array("I", postings[0::2]), array("f", postings[1::2]), [], None)
 
@@ -364,7 +374,7 @@ class Inlined:
         self.values = list(values or ())
 
 
-def values_of(raw: Any, count: int, wanted: list[int] | None = None) -> list:
+def values_of(raw: Any, count: int, wanted: list[int] | None = None) -> list[Any]:
     """Encoded values (positions) of a block from its raw form, all or those at ``wanted``."""
     if isinstance(raw, Inlined):
         return raw.values if wanted is None else [raw.values[i] for i in wanted]
@@ -656,7 +666,7 @@ def write_inlined_term(
     ids: list[int],
     weights: list[float],
     values: Any,
-    lengths: array | None,
+    lengths: array[int] | None,
 ) -> None:
     """Write a short posting list straight into the term index, as ``W3TermInfo.to_bytes``
     lays out an inlined list, without whoosh's per-term objects: most terms of an index (rare

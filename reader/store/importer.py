@@ -26,9 +26,10 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from reader import formats, ids
+from reader.changes import NOTHING, Changes
 from reader.errors import DumpError, ReaderError
 from reader.model import ParsedComment, ParsedPost
 from reader.store import revisions
@@ -94,10 +95,11 @@ class ImportResult:
     cancelled: bool = False
     skipped: bool = False
     warnings: list[str] = field(default_factory=list)
-    changed_post_ids: list[str] = field(default_factory=list)
+    changed_post_ids: list[str] = field(default_factory=list)  # new ones included
+    added_post_ids: list[str] = field(default_factory=list)
     revised: list[RevisedItem] = field(default_factory=list)
-    """Items this import gave a different text; ``revised_item_ids`` for the post-commit step
-    (re-anchoring and the index need only those whose shown text changed)."""
+    """Items this import gave a different text (shown, or kept aside as damaged-looking);
+    their threads are in ``changed_post_ids``."""
 
     @property
     def changed(self) -> bool:
@@ -121,6 +123,18 @@ class ImportResult:
                 f"  … and {len(self.revised) - limit} more (see: archive-reader revisions list)"
             )
         return lines
+
+    @property
+    def changes(self) -> Changes:
+        """What the import changed in the library (nothing unless it committed)."""
+        if not self.ok or not self.changed_post_ids:
+            return NOTHING
+        added = frozenset(self.added_post_ids)
+        return Changes(
+            posts_added=added,
+            posts_changed=frozenset(self.changed_post_ids) - added,
+            sources=frozenset({str(self.path)}),
+        )
 
     def summary(self) -> str:
         """One line for the CLI and the window's report."""
@@ -180,8 +194,8 @@ class _Importer:
         self.source_id = source_id
         self.stamp = stamp
         self.now = _now()
-        self.post_rows: list[tuple] = []
-        self.comment_rows: list[tuple] = []
+        self.post_rows: list[tuple[object, ...]] = []
+        self.comment_rows: list[tuple[object, ...]] = []
         # Every post id stored or queued: a post not in it is new without asking SQLite (a
         # heavy library's 10,000 ids take a few milliseconds to load and ~1 MB to hold).
         self.known_ids: set[str] = {row[0] for row in conn.execute("SELECT id FROM posts")}
@@ -305,6 +319,7 @@ class _Importer:
             result.comments += count
             result.comments_new += count
             result.changed_post_ids.append(pid)
+            result.added_post_ids.append(pid)
             if len(self.comment_rows) >= FLUSH_ROWS or len(self.post_rows) >= FLUSH_ROWS:
                 self.flush()
             return
@@ -325,7 +340,7 @@ class _Importer:
             result.changed_post_ids.append(pid)
             self.conn.execute("UPDATE posts SET stamp = ? WHERE id = ?", [self.stamp, pid])
 
-    def _merge_post_fields(self, pid: str, post: ParsedPost, row: tuple) -> bool:
+    def _merge_post_fields(self, pid: str, post: ParsedPost, row: tuple[Any, ...]) -> bool:
         old_body, old_declared, old_has, count = row
         has = post.comments is not None
         updates: dict[str, object] = {}
@@ -387,7 +402,7 @@ class _Importer:
             self._refresh_count(pid)
             return count > 0
         old_children: dict[str | None, list[str]] = {}
-        old_by_id: dict[str, tuple] = {}
+        old_by_id: dict[str, tuple[Any, ...]] = {}
         for row in old_rows:
             old_children.setdefault(row[1], []).append(row[0])
             old_by_id[row[0]] = row
@@ -505,7 +520,7 @@ class _Importer:
         parent_id: str | None,
         children: list[ParsedComment],
         old_children: dict[str | None, list[str]],
-        old_by_id: dict[str, tuple],
+        old_by_id: dict[str, tuple[Any, ...]],
         resolved: dict[str, _Incoming],
         new_children: dict[str | None, list[str]],
     ) -> None:
@@ -525,6 +540,7 @@ class _Importer:
             # A placeholder where an old comment stood: the same comment, deleted upstream; a
             # damaged copy of the comment that stood there: the same comment, a new revision.
             previous = group[index - 1] if index else None
+            candidate: str | None
             if previous is None:
                 candidate = old_group[0]
             elif previous in old_group:
@@ -620,7 +636,7 @@ def import_file(
             )
             source_id = _begin_source(conn, path, fmt.NAME)
             importer = _Importer(conn, result, source_id, stamp)
-            for post in fmt.parse(source, report):
+            for post in fmt.parse(source.stream, report):
                 if cancel is not None and cancel.is_set():
                     raise Cancelled(f"{path}: cancelled")
                 importer.add(post)
@@ -643,21 +659,26 @@ def import_file(
     except Cancelled:
         result.cancelled = True
         result.changed_post_ids.clear()
+        result.added_post_ids.clear()
         result.revised.clear()
     except DumpError as exc:
         result.error = str(exc)
         result.line = exc.line
         result.changed_post_ids.clear()
+        result.added_post_ids.clear()
         result.revised.clear()
     except (OSError, UnicodeError) as exc:
         result.error = f"{path}: cannot read ({exc})"
         result.changed_post_ids.clear()
+        result.added_post_ids.clear()
+        result.revised.clear()
     except sqlite3.OperationalError as exc:
         if "full" not in str(exc):
             raise
         # SQLITE_FULL: the transaction was rolled back, the library is as it was
         result.error = f"{path}: not imported: the disk is full ({exc}); nothing was changed"
         result.changed_post_ids.clear()
+        result.added_post_ids.clear()
         result.revised.clear()
     finally:
         if source is not None:

@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reader.changes import NOTHING, Changes, Saved
 from reader.errors import LibraryDamaged, LibraryError, LibraryReadOnly, LibraryTooNew
 from reader.model import Post
 from reader.paths import LibraryPaths
@@ -144,7 +145,11 @@ class Library:
         progress: ProgressFn | None = None,
         cancel: CancelFlag | None = None,
     ) -> ImportResult:
-        """Import one file, all-or-nothing; bad input comes back as ``result.error``."""
+        """Import one file, all-or-nothing; bad input comes back as ``result.error``.
+
+        ``result.changes`` is what it changed: hand it (with the other files') to
+        ``reader.derived.bring_up_to_date`` once the writes are done.
+        """
         with self.writer_lock("the import"):
             self._import_cache()
             self.backup_if_due(progress)
@@ -152,16 +157,11 @@ class Library:
         return self._after_import(result)
 
     def _after_import(self, result: ImportResult) -> ImportResult:
-        """Note the source in the journal (so ``repair`` finds it even if the library database
-        is lost), then re-anchor annotations on what the import changed (their own
-        transactions in the user-data file; a crash between is caught up on the next call)."""
+        """Note the source in the journal, so ``repair`` finds it even if the library database
+        is lost.  (Re-anchoring and the index follow ``result.changes`` in the one post-commit
+        step, ``reader.derived.bring_up_to_date``.)"""
         if result.ok and result.changed:
             self._journal_source(result)
-            from reader.annotate.reanchor import reanchor_after_import
-
-            report = reanchor_after_import(self.conn, result.changed_post_ids)
-            if report.newly_orphaned:
-                result.warnings.append(report.summary())
         return result
 
     def _journal_source(self, result: ImportResult) -> None:
@@ -186,7 +186,7 @@ class Library:
         cancel: CancelFlag | None = None,
     ) -> Iterator[ImportResult]:
         """Import files and folders (recursively), one transaction per file, yielding as each
-        file commits so callers can refresh and index early.
+        file commits so callers can refresh early (``result.changes``).
 
         Each file is imported under the library lock (waiting for another writer, with
         ``on_wait``); before the first, a backup is taken if none was in the last day.
@@ -216,9 +216,10 @@ class Library:
             return None
         return backup.take(self.conn, self.paths, progress=progress)
 
-    def use_revision(self, item_id: str, number: int) -> str:
-        """Show revision ``number`` of a post or comment from now on (the user chose it);
-        returns its post id.  Annotations are re-anchored at once.
+    def use_revision(self, item_id: str, number: int) -> Saved[str]:
+        """Show revision ``number`` of a post or comment from now on (the user chose it); the
+        value is its post id, and the thread is in ``changes.posts_changed`` when the shown
+        text changed (so ``bring_up_to_date`` re-anchors and re-indexes it).
 
         The choice is what only the user made, so it is journaled too (synced before the
         commit; a journal that cannot be written leaves the library unchanged): ``repair``
@@ -243,11 +244,8 @@ class Library:
                         f" ({exc.strerror or exc}); nothing was changed",
                         self.paths.root,
                     ) from None
-        if changed:
-            from reader.annotate.reanchor import reanchor_after_import
-
-            reanchor_after_import(self.conn, [post_id])
-        return post_id
+        changes = Changes(posts_changed=frozenset({post_id})) if changed else NOTHING
+        return Saved(post_id, changes)
 
     def _import_cache(self) -> None:
         """The full page cache again, if ``release_memory`` lowered it after an import."""
@@ -268,17 +266,18 @@ class Library:
             # glibc keeps freed memory in its heap unless asked to return it
             ctypes.CDLL(name).malloc_trim(0)  # type: ignore[arg-type]
 
-    def mark_thread_read(self, post_id: str, last_comment_id: str | None = None) -> int:
-        """Remember the thread as read (its new comments are new no longer); writes only the
-        user-data file.  Returns how many comments stopped being new."""
+    def mark_thread_read(self, post_id: str, last_comment_id: str | None = None) -> Saved[int]:
+        """Clear the thread's *new* marks and remember the position; writes only the user-data
+        file.  The value is how many comments were new."""
         from reader.annotate.reading import mark_thread_read
 
-        return mark_thread_read(self.conn, post_id, last_comment_id)
+        cleared = mark_thread_read(self.conn, post_id, last_comment_id)
+        return Saved(cleared, Changes(read=frozenset({post_id})))
 
     # -- reading -----------------------------------------------------------------------------
 
     def is_empty(self) -> bool:
-        return self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM posts)").fetchone()[0] == 1
+        return bool(self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM posts)").fetchone()[0])
 
     def post_summaries(self) -> list[queries.PostSummary]:
         return queries.post_summaries(self.conn)

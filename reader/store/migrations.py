@@ -280,4 +280,4 @@ def apply(conn: sqlite3.Connection) -> list[str]:
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT count(*) FROM migrations").fetchone()[0]
+    return int(conn.execute("SELECT count(*) FROM migrations").fetchone()[0])

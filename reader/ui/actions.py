@@ -1,8 +1,10 @@
 """The window's QActions and menus, declared in one table.
 
-Keeping every command here (text, shortcuts, slot name) means the menus, the keyboard and the
-Help › Keyboard Shortcuts list are built from the same data and cannot disagree.  Slots are
-looked up by name on the window, so this module imports no window code.
+Keeping every command here (text, shortcuts, slot) means the menus, the keyboard and the
+Help › Keyboard Shortcuts list are built from the same data and cannot disagree.  A slot is
+named ``"part.method"`` (``"imports.choose_files"``); ``WindowActions.connect`` is given a
+function that finds the part, when the action is triggered, so parts made later (export,
+annotations) need no hook and this module imports no window code.
 
 Single-letter shortcuts (j, k, n, p, /, space) are window shortcuts: a focused line edit claims
 printable keys first (Qt's ShortcutOverride), so typing in the search field never navigates.
@@ -10,6 +12,7 @@ printable keys first (Qt's ShortcutOverride), so typing in the search field neve
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -33,64 +36,66 @@ SEP = Command("-", "-")
 MENUS: dict[str, list[Command]] = {
     "&File": [
         Command(
-            "import_files", "&Import Files…", ("Ctrl+O",), "choose_and_import_files",
+            "import_files", "&Import Files…", ("Ctrl+O",), "imports.choose_files",
             "Import dump files into the library (you can also drop files on the window)",
         ),
         Command(
-            "import_folder", "Import F&older…", ("Ctrl+Shift+O",), "choose_and_import_folder",
+            "import_folder", "Import F&older…", ("Ctrl+Shift+O",), "imports.choose_folder",
             "Import every dump in a folder and its subfolders",
         ),
         SEP,
-        Command("export_thread", "&Export Thread…", ("Ctrl+E",), "export_thread",
+        Command("export_thread", "&Export Thread…", ("Ctrl+E",), "export.export_current",
                 "Export this thread with its highlights and notes"),
-        # reader.ui.mainwindow.MainWindow.add_file_action() inserts here
-        Command("quit", "&Quit", (QKeySequence.StandardKey.Quit, "Ctrl+Q"), "close"),
+        Command("quit", "&Quit", (QKeySequence.StandardKey.Quit, "Ctrl+Q"), "window.close"),
     ],
     "&Edit": [
-        Command("copy", "&Copy", (QKeySequence.StandardKey.Copy,), "copy_selection",
+        Command("copy", "&Copy", (QKeySequence.StandardKey.Copy,), "navigation.copy_selection",
                 "Copy the selected text, or the selected comment with its number"),
         SEP,
-        Command("find", "&Find in Thread…", (QKeySequence.StandardKey.Find,), "open_find_bar"),
-        Command("find_next", "Find &Next", ("F3",), "find_next",
+        Command("find", "&Find in Thread…", (QKeySequence.StandardKey.Find,),
+                "navigation.open_find_bar"),
+        Command("find_next", "Find &Next", ("F3",), "navigation.find_next",
                 "Next search hit or find match in this thread"),
-        Command("find_previous", "Find Pre&vious", ("Shift+F3",), "find_previous"),
+        Command("find_previous", "Find Pre&vious", ("Shift+F3",), "navigation.find_previous"),
         SEP,
-        Command("search", "&Search Library", ("Ctrl+K", "/"), "focus_search",
+        Command("search", "&Search Library", ("Ctrl+K", "/"), "search.focus",
                 "Search every post and comment; results appear as you type"),
-        Command("filter", "Filter &Posts", ("Ctrl+Shift+L",), "focus_filter",
+        Command("filter", "Filter &Posts", ("Ctrl+Shift+L",), "navigation.focus_filter",
                 "Show only posts whose title contains some text"),
     ],
     "&View": [
-        Command("zoom_in", "Zoom &In", (QKeySequence.StandardKey.ZoomIn, "Ctrl+="), "zoom_in"),
-        Command("zoom_out", "Zoom &Out", (QKeySequence.StandardKey.ZoomOut,), "zoom_out"),
-        Command("zoom_reset", "&Reset Zoom", ("Ctrl+0",), "zoom_reset"),
+        Command("zoom_in", "Zoom &In", (QKeySequence.StandardKey.ZoomIn, "Ctrl+="),
+                "view.zoom_in"),
+        Command("zoom_out", "Zoom &Out", (QKeySequence.StandardKey.ZoomOut,), "view.zoom_out"),
+        Command("zoom_reset", "&Reset Zoom", ("Ctrl+0",), "view.zoom_reset"),
         SEP,
         Command("show_posts", "Show &Posts", ("Ctrl+1",), "", checkable=True),
         Command("show_thread", "Show &Thread", ("Ctrl+2",), "", checkable=True),
         Command("show_reading", "Show &Reading Pane", ("Ctrl+3",), "", checkable=True),
         Command("show_activity", "Show &Activity Strip", (), "", checkable=True),
         SEP,
-        Command("expand_all", "&Expand All Replies", ("*",), "expand_all"),
-        Command("collapse_all", "&Collapse All Replies", ("\\",), "collapse_all"),
+        Command("expand_all", "&Expand All Replies", ("*",), "thread.expand_all"),
+        Command("collapse_all", "&Collapse All Replies", ("\\",), "thread.collapse_all"),
         SEP,
         # the theme submenu is added by build_menus()
     ],
     "&Go": [
-        Command("next_comment", "&Next Comment", ("J",), "next_comment"),
-        Command("previous_comment", "&Previous Comment", ("K",), "previous_comment"),
-        Command("page_down", "Page Down, Then Next Comment", ("Space",), "page_or_next",
+        Command("next_comment", "&Next Comment", ("J",), "navigation.next_comment"),
+        Command("previous_comment", "&Previous Comment", ("K",), "navigation.previous_comment"),
+        Command("page_down", "Page Down, Then Next Comment", ("Space",), "navigation.page_or_next",
                 "Scroll the reading pane; at the end of a comment, move to the next one"),
         SEP,
-        Command("next_post", "Next P&ost", ("N",), "next_post"),
-        Command("previous_post", "Previous Po&st", ("P",), "previous_post"),
+        Command("next_post", "Next P&ost", ("N",), "navigation.next_post"),
+        Command("previous_post", "Previous Po&st", ("P",), "navigation.previous_post"),
         SEP,
-        Command("back", "&Back", (QKeySequence.StandardKey.Back, "Alt+Left"), "go_back"),
+        Command("back", "&Back", (QKeySequence.StandardKey.Back, "Alt+Left"),
+                "navigation.go_back"),
         Command("forward", "&Forward", (QKeySequence.StandardKey.Forward, "Alt+Right"),
-                "go_forward"),
+                "navigation.go_forward"),
     ],
     "&Help": [
-        Command("shortcuts", "&Keyboard Shortcuts", ("F1", "?"), "show_shortcuts"),
-        Command("about", "&About Archive Reader", (), "show_about"),
+        Command("shortcuts", "&Keyboard Shortcuts", ("F1", "?"), "view.show_shortcuts"),
+        Command("about", "&About Archive Reader", (), "view.show_about"),
     ],
 }  # fmt: skip
 
@@ -107,8 +112,12 @@ def _sequences(keys: Keys) -> list[QKeySequence]:
     return found
 
 
+Resolve = Callable[[str], Callable[[], object]]
+"""``"part.method"`` -> the bound method to call (looked up when the action is triggered)."""
+
+
 class WindowActions:
-    """Creates every action, connects it to the window's slot, and builds the menu bar."""
+    """Creates every action and builds the menu bar; ``connect`` wires them to their slots."""
 
     def __init__(self, window: QMainWindow) -> None:
         self.window = window
@@ -134,7 +143,24 @@ class WindowActions:
                     self.theme_group.addAction(action)
                     themes.addAction(action)
                     self.themes[name] = action
-        self.export_anchor = self.by_name["quit"]
+
+    def add(self, menu: str, action: QAction, *, before: str | None = None) -> None:
+        """Put a part's own command into a menu (``before`` a command of the table, else at
+        the end), with its shortcut working anywhere in the window."""
+        target = self.menus[menu]
+        if before is not None:
+            target.insertAction(self.by_name[before], action)
+        else:
+            target.addAction(action)
+        self.window.addAction(action)
+
+    def connect(self, resolve: Resolve) -> None:
+        """Trigger each command's slot through ``resolve`` (once, after the parts exist)."""
+        for command in (c for commands in MENUS.values() for c in commands):
+            if command.slot:
+                action = self.by_name[command.name]
+                slot = command.slot
+                action.triggered.connect(lambda _checked=False, slot=slot: resolve(slot)())
 
     def _action(self, command: Command) -> QAction:
         action = QAction(command.text, self.window)
@@ -146,9 +172,6 @@ class WindowActions:
             action.setStatusTip(command.tip)
             action.setToolTip(command.tip)
         action.setCheckable(command.checkable)
-        if command.slot:
-            slot = getattr(self.window, command.slot)
-            action.triggered.connect(lambda _checked=False, slot=slot: slot())
         self.window.addAction(action)  # shortcuts work even with the menu bar hidden
         self.by_name[command.name] = action
         return action

@@ -176,7 +176,7 @@ class CrashHandler:
         if sys.excepthook == self.on_exception:
             sys.excepthook = self.previous_hook
         if threading.excepthook == self.on_thread_exception:
-            threading.excepthook = self.previous_thread_hook  # type: ignore[assignment]
+            threading.excepthook = self.previous_thread_hook
         qInstallMessageHandler(self.previous_qt_handler)  # type: ignore[arg-type]
 
 
@@ -194,7 +194,7 @@ def install(parent: QWidget | None, log_file: Path | None) -> CrashHandler:
     thread to the crash dialog (parented to ``parent``, the main window)."""
     handler = CrashHandler(parent, log_file, sys.excepthook, threading.excepthook)
     sys.excepthook = handler.on_exception
-    threading.excepthook = handler.on_thread_exception  # type: ignore[assignment]
+    threading.excepthook = handler.on_thread_exception
 
     def on_qt_message(kind: QtMsgType, context: object, message: str) -> None:
         qt_log.log(_QT_LEVELS.get(kind, logging.WARNING), "%s", message)

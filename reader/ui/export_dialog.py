@@ -1,13 +1,9 @@
-"""File › Export Thread… (Ctrl+E): the dialog, the background export and the notice after it.
+"""File › Export Thread… (Ctrl+E): the dialog and its choices (the export itself is run by
+``reader.ui.controllers.export``).
 
 * The dialog chooses PDF/HTML/Markdown, "annotated only", endnotes, the paper size (default
   from the locale, as ``reader.export.default_paper`` decides) and the file; it remembers the
   last folder and choices in the window's settings file.
-* The export runs on the ``TaskRunner`` (reader pool: it only reads the library, so it never
-  waits behind an import), with progress and Cancel in the status bar.
-* When it ends, a notice in the status bar says what was written, with "Open"; a failure is
-  one line there ("Export failed: cannot write …: permission denied").
-
 Modal questions go through ``ask_export``/``choose_export_path`` and the file is opened through
 ``open_file``, all looked up on this module at call time, so tests patch them.
 """
@@ -19,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -37,15 +33,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.export import ExportCancelled, ExportOptions, default_paper
+from reader.export import ExportOptions, default_paper
 from reader.export.options import FORMATS, PAPERS, SUFFIXES
-from reader.ui.export_notice import ExportNotice
-from reader.ui.tasks import Task, TaskCancelled, TaskContext
 
 if TYPE_CHECKING:
-    from reader.export import ExportResult
     from reader.model import Post
-    from reader.ui.mainwindow import MainWindow
 
 FORMAT_NAMES = {"pdf": "PDF", "html": "HTML", "markdown": "Markdown"}
 PAPER_NAMES = {"a4": "A4", "letter": "US Letter"}
@@ -118,7 +110,7 @@ class ExportPrefs:
         return ExportOptions(
             annotated_only=self._get("annotated_only", "false") == "true",
             endnotes=self._get("endnotes", "false") == "true",
-            paper=paper if paper in PAPERS else None,  # type: ignore[arg-type]
+            paper=paper if paper in PAPERS else None,
         )
 
     def remember(self, request: ExportRequest) -> None:
@@ -185,7 +177,7 @@ class ExportDialog(QDialog):
         form.addRow("Paper (PDF):", self.paper)
         form.addRow("File:", file_row)
         form.addRow(buttons)
-        self.formats.buttonToggled.connect(lambda _b, on: on and self._format_changed())
+        self.formats.buttonToggled.connect(lambda _b, on: self._format_changed() if on else None)
         self.path.textChanged.connect(lambda text: self.ok.setEnabled(bool(text.strip())))
         self._format_changed()
 
@@ -233,84 +225,3 @@ def ask_export(
         return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
     finally:
         dialog.deleteLater()
-
-
-def _one_line(message: str) -> str:
-    """The runner's "ExportWriteError: cannot write …" without the class name users need not
-    see; other failures keep it (it says what kind of bug it was)."""
-    for name in ("ExportWriteError: ", "NotFound: ", "ReaderError: "):
-        if message.startswith(name):
-            message = message[len(name) :]
-    return message.splitlines()[0] if message else "unknown error"
-
-
-class ExportUi(QObject):
-    """The Export Thread… action of one window and the exports it starts."""
-
-    finished = Signal(object)  # ExportResult, or str (failure, one line), or None (cancelled)
-
-    def __init__(self, window: MainWindow) -> None:
-        """Made when first used (``MainWindow.export_ui``): the window's File › Export
-        Thread… action comes from its own table, so nothing of the export machinery is
-        imported to show the window."""
-        super().__init__(window)
-        self.window = window
-        self.prefs = ExportPrefs(window.settings.qs)
-        self.action = window.actions["export_thread"]
-        self.notice = ExportNotice(window.statusBar())
-        self.notice.open_requested.connect(lambda path: open_file(path))
-        self.task: Task | None = None
-
-    def suggestion(self, post: Post) -> ExportRequest:
-        fmt = self.prefs.fmt
-        return ExportRequest(self.prefs.folder / file_name(post, fmt), fmt, self.prefs.options)
-
-    def export_current(self) -> Task | None:
-        """Ask what to export, then start it; ``None`` if there is nothing open or no answer."""
-        post = self.window.current_post
-        if post is None:
-            self.window.status.message("Open a thread to export it")
-            return None
-        request = ask_export(self.window, post.title, self.suggestion(post))
-        if request is None:
-            return None
-        self.prefs.remember(request)
-        return self.start(post.id, post.title, request)
-
-    def start(self, post_id: str, title: str, request: ExportRequest) -> Task:
-        """Run the export on the runner; ``finished`` fires on the GUI thread when it ends."""
-
-        def job(ctx: TaskContext) -> ExportResult:
-            from reader.export import export_thread
-
-            try:
-                return export_thread(
-                    ctx.library, post_id, request.path, request.fmt, request.options,
-                    progress=ctx.progress, cancel=ctx.cancel,
-                )  # fmt: skip
-            except ExportCancelled:
-                raise TaskCancelled from None
-
-        self.notice.hide()
-        self.task = self.window.runner.submit(
-            "export",
-            job,
-            label=f"Exporting “{title}”",
-            on_done=self._done,
-            on_error=self._failed,
-            on_cancelled=self._cancelled,
-        )
-        return self.task
-
-    def _done(self, result: ExportResult) -> None:
-        self.notice.show_result(result.path, result.summary())
-        self.finished.emit(result)
-
-    def _failed(self, message: str) -> None:
-        line = f"Export failed: {_one_line(message)}"
-        self.notice.show_error(line)
-        self.finished.emit(line)
-
-    def _cancelled(self) -> None:
-        self.notice.show_error("Export cancelled; nothing was written")
-        self.finished.emit(None)

@@ -42,17 +42,17 @@ class FindBar(QWidget):
         layout.addWidget(following)
         layout.addWidget(self.status)
         layout.addWidget(close)
-        self.edit.returnPressed.connect(lambda: self.find(backward=False))
-        self.edit.textChanged.connect(lambda _: self.find(backward=False, again=False))
-        previous.clicked.connect(lambda: self.find(backward=True))
-        following.clicked.connect(lambda: self.find(backward=False))
+        self.edit.returnPressed.connect(lambda: self.find_match(backward=False))
+        self.edit.textChanged.connect(lambda _: self.find_match(backward=False, again=False))
+        previous.clicked.connect(lambda: self.find_match(backward=True))
+        following.clicked.connect(lambda: self.find_match(backward=False))
         close.clicked.connect(self.close_bar)
         escape = QShortcut(QKeySequence("Esc"), self.edit)
         escape.setContext(Qt.ShortcutContext.WidgetShortcut)
         escape.activated.connect(self.close_bar)
         back = QShortcut(QKeySequence("Shift+Return"), self.edit)
         back.setContext(Qt.ShortcutContext.WidgetShortcut)
-        back.activated.connect(lambda: self.find(backward=True))
+        back.activated.connect(lambda: self.find_match(backward=True))
 
     found_item = Signal(str)
 
@@ -66,7 +66,7 @@ class FindBar(QWidget):
         self.pane.setFocus()
         self.closed.emit()
 
-    def find(self, *, backward: bool, again: bool = True) -> None:
+    def find_match(self, *, backward: bool, again: bool = True) -> None:
         text = self.edit.text()
         if not again:  # typing: search from the start of the current match
             cursor = self.pane.textCursor()

@@ -1,7 +1,8 @@
 """The reading pane: the whole thread as one document in a QTextBrowser, offline by construction.
 
-The HTML comes from ``reader.render.render_thread`` (escaped text, no ``<img>``).  On top of
-that this widget makes sure nothing is ever fetched and nothing opens by itself:
+The HTML comes from ``reader.render.pane_html``, the pane's writer of the thread's document
+model (escaped text, no ``<img>``).  On top of that this widget makes sure nothing is ever
+fetched and nothing opens by itself:
 
 * ``loadResource`` returns nothing for every request (and records it, for tests), so even
   markup that slipped in could not reach the network or the disk;
@@ -36,7 +37,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 if TYPE_CHECKING:
-    from reader.render import RenderedThread
+    from reader.render import PaneHtml
 
 MAX_TEXT_WIDTH = 760  # like an e-book viewer: long lines are hard to read
 EXTERNAL_SCHEMES = ("http", "https")
@@ -70,7 +71,7 @@ class ReadingPane(QTextBrowser):
         self.blocked_resources: list[str] = []
         self._items: list[str] = []
         self._index: dict[str, int] = {}
-        self._rendered: RenderedThread | None = None
+        self._rendered: PaneHtml | None = None
         self._appended = 0
         self._append_timer = QTimer(self, singleShot=True, interval=0)
         self._append_timer.timeout.connect(self._append_chunk)
@@ -86,7 +87,7 @@ class ReadingPane(QTextBrowser):
 
     # -- content -----------------------------------------------------------------------------
 
-    def show_thread(self, rendered: RenderedThread) -> None:
+    def show_thread(self, rendered: PaneHtml) -> None:
         """Replace the document; the view starts at the top with nothing marked.
 
         Only the first screenful or so is set at once; the rest is appended in chunks while
@@ -155,7 +156,7 @@ class ReadingPane(QTextBrowser):
         return end
 
     def _append_chunk(self) -> None:
-        from reader.render.thread_html import HEAD_MARGIN_TOP
+        from reader.render.pane_html import HEAD_MARGIN_TOP
 
         rendered = self._rendered
         if rendered is None or self._appended >= len(rendered):
@@ -188,7 +189,7 @@ class ReadingPane(QTextBrowser):
             self._append_chunk()
         self._append_timer.stop()
 
-    def redraw_items(self, rendered: RenderedThread, item_ids: Iterable[str]) -> None:
+    def redraw_items(self, rendered: PaneHtml, item_ids: Iterable[str]) -> None:
         """Replace just these items' blocks with ``rendered``'s (the same thread, new marks).
 
         Why: a highlight changes one comment, and re-setting a 1,000-comment document takes

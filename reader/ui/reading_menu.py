@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPixmap,
+    QUndoStack,
 )
 from PySide6.QtWidgets import QMenu, QToolTip
 
@@ -31,7 +32,9 @@ from reader.model import COLOURS, Annotation
 from reader.render import LIGHT
 
 if TYPE_CHECKING:
-    from reader.ui.annotating import Annotating
+    from reader.ui.actions import WindowActions
+    from reader.ui.controllers.annotating import AnnotatingController
+    from reader.ui.reading import ReadingPane
 
 HIGHLIGHT_TIP = "Highlight the selected text in the current colour"
 NOTE_TIP = "Highlight the selection with a note, or edit the note of the highlight at the cursor"
@@ -71,14 +74,21 @@ def note_html(annotation: Annotation) -> str:
 class ReadingMenu(QObject):
     """The annotation actions of one window and the reading pane's menu and popups."""
 
-    def __init__(self, ctl: Annotating) -> None:
+    def __init__(
+        self,
+        ctl: AnnotatingController,
+        actions: WindowActions,
+        pane: ReadingPane,
+        stack: QUndoStack,
+    ) -> None:
         super().__init__(ctl)
         self.ctl = ctl
-        window = ctl.window
-        self.undo = ctl.stack.createUndoAction(window, "&Undo")
+        self.pane = pane
+        window = self.host = actions.window
+        self.undo = stack.createUndoAction(window, "&Undo")
         self.undo.setObjectName("undo")
         self.undo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
-        self.redo = ctl.stack.createRedoAction(window, "&Redo")
+        self.redo = stack.createRedoAction(window, "&Redo")
         self.redo.setObjectName("redo")
         self.redo.setShortcuts(_unique(QKeySequence.StandardKey.Redo, "Ctrl+Shift+Z"))
         self.highlight = self._action(
@@ -97,7 +107,7 @@ class ReadingMenu(QObject):
             self.colours.addAction(action)
         self.colours.triggered.connect(lambda a: ctl.set_default_colour(str(a.data())))
         self.sync_colour()
-        edit = window.actions.menu("Edit")
+        edit = actions.menu("Edit")
         first = edit.actions()[0]
         for action in (self.undo, self.redo):
             edit.insertAction(first, action)
@@ -108,13 +118,12 @@ class ReadingMenu(QObject):
         edit.addAction(self.note)
         edit.addMenu(self.colour_menu)
         edit.addAction(self.bookmark)
-        pane = window.reading
         pane.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         pane.customContextMenuRequested.connect(self._show_context_menu)
         pane.viewport().installEventFilter(self)
 
     def _action(self, name: str, text: str, key: str, slot: object, tip: str) -> QAction:
-        window = self.ctl.window
+        window = self.host
         action = QAction(text, window)
         action.setObjectName(name)
         action.setShortcut(QKeySequence(key))
@@ -134,7 +143,7 @@ class ReadingMenu(QObject):
     def context_menu(self, pos: QPoint) -> QMenu:
         """The menu for viewport point ``pos``: highlight the selection, work on the highlight
         under the pointer, bookmark the comment there, then Qt's own Copy/Select All."""
-        ctl, pane = self.ctl, self.ctl.window.reading
+        ctl, pane = self.ctl, self.pane
         menu = QMenu(pane)
         if ctl.selection_span() is not None:
             menu.addAction(self.highlight)
@@ -178,13 +187,13 @@ class ReadingMenu(QObject):
     def _show_context_menu(self, pos: QPoint) -> None:
         menu = self.context_menu(pos)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        menu.popup(self.ctl.window.reading.viewport().mapToGlobal(pos))
+        menu.popup(self.pane.viewport().mapToGlobal(pos))
 
     # -- notes on hover and click ------------------------------------------------------------
 
     def annotations_under(self, pos: QPoint) -> list[Annotation]:
         """Highlights drawn under viewport point ``pos`` (top one first)."""
-        pane = self.ctl.window.reading
+        pane = self.pane
         point = QPointF(pos.x() + pane.horizontalScrollBar().value(),
                         pos.y() + pane.verticalScrollBar().value())  # fmt: skip
         layout = pane.document().documentLayout()
@@ -203,7 +212,7 @@ class ReadingMenu(QObject):
         if kind == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             text = self.note_at(event.pos())
             if text:
-                QToolTip.showText(event.globalPos(), text, self.ctl.window.reading.viewport())
+                QToolTip.showText(event.globalPos(), text, self.pane.viewport())
                 return True
             QToolTip.hideText()
             return False
@@ -215,7 +224,7 @@ class ReadingMenu(QObject):
 
     def popup_note(self, pos: QPoint) -> bool:
         """A click on a highlight (not ending a selection) shows its note where it was."""
-        pane = self.ctl.window.reading
+        pane = self.pane
         if pane.textCursor().hasSelection():
             return False
         text = self.note_at(pos)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -24,7 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from reader.store import ImportResult
-from reader.ui.importing import ImportOutcome
+
+if TYPE_CHECKING:
+    from reader.ui.controllers.imports import ImportOutcome
 
 
 def _message(result: ImportResult) -> str:
@@ -68,8 +71,8 @@ class ImportReport(QDialog):
         rows = [(r.path, r.line, _message(r)) for r in outcome.problems]
         # items to which the import brought a different text: shown, or kept aside (issue 14)
         rows += [(r.path, None, item.line().strip()) for r in outcome.results for item in r.revised]
-        if outcome.index_error:
-            rows.append((Path("search index"), None, outcome.index_error))
+        if outcome.error:
+            rows.append((Path("import"), None, outcome.error))
         self.set_rows(rows)
 
     def set_rows(self, rows: Sequence[tuple[Path, int | None, str]]) -> None:
@@ -86,7 +89,9 @@ class ImportReport(QDialog):
 
     def rows(self) -> list[tuple[str, str, str]]:
         """The table's text, for tests."""
-        return [
-            tuple(self.table.item(r, c).text() for c in range(3))  # type: ignore[misc]
-            for r in range(self.table.rowCount())
-        ]
+
+        def text(row: int, column: int) -> str:
+            item = self.table.item(row, column)
+            return item.text() if item is not None else ""
+
+        return [(text(r, 0), text(r, 1), text(r, 2)) for r in range(self.table.rowCount())]

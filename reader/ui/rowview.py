@@ -26,7 +26,7 @@ list this way saves; the thread tree pays it once, with the first thread opened.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, Qt
 from PySide6.QtGui import (
@@ -64,7 +64,7 @@ class RowView(QTreeView):
         self._advances: list[dict[str, float]] = [{}, {}, {}]  # per font: character widths
         self._font = ""  # the font those were measured in
 
-    def setModel(self, model: object) -> None:  # type: ignore[override]
+    def setModel(self, model: object) -> None:
         super().setModel(model)  # type: ignore[arg-type]
         self._fitted.clear()
         if _paints_rows(model):
@@ -219,7 +219,9 @@ def _paints_rows(model: object) -> bool:
 class _Frame:
     """Geometry, colours, fonts and style states worked out once per paint event."""
 
-    def __init__(self, view: RowView, model: object) -> None:
+    def __init__(self, view: RowView, model: Any) -> None:
+        """``model`` paints rows (``_paints_rows``): it has row_look, row_depth and
+        row_has_children besides the item model's methods."""
         from PySide6.QtWidgets import QStyle, QStyleOptionFocusRect, QStyleOptionViewItem
 
         states = QStyle.StateFlag
@@ -306,7 +308,7 @@ class _Frame:
             self._pen = colour
 
 
-class _Baselines(dict):  # type: ignore[type-arg]
+class _Baselines(dict):
     """Row height -> where the text's baseline goes, vertically centred like Qt's items."""
 
     def __init__(self, metrics: QFontMetrics) -> None:
@@ -319,7 +321,7 @@ class _Baselines(dict):  # type: ignore[type-arg]
         return value
 
 
-class _BranchStates(dict):  # type: ignore[type-arg]
+class _BranchStates(dict):
     """(selected, open) -> the style state of a branch arrow, made once per paint
     (combining Qt's flag enums in Python costs more than the drawing)."""
 

@@ -34,7 +34,7 @@ class WindowSettings:
 
     def _int(self, key: str, default: int = 0) -> int:
         try:
-            return int(self.qs.value(key, default))  # type: ignore[arg-type]
+            return int(str(self.qs.value(key, default)))
         except (TypeError, ValueError):
             return default
 

@@ -9,7 +9,14 @@ from __future__ import annotations
 import html
 
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMainWindow, QTextBrowser, QVBoxLayout
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QMainWindow,
+    QMenu,
+    QTextBrowser,
+    QVBoxLayout,
+)
 
 
 def shortcut_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
@@ -17,14 +24,15 @@ def shortcut_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
     rows = []
     for top in window.menuBar().actions():
         menu = top.menu()
-        if menu is None:
+        if not isinstance(menu, QMenu):
             continue
-        stack = [menu]
+        stack: list[QMenu] = [menu]
         while stack:
             current = stack.pop(0)
             for action in current.actions():
-                if action.menu() is not None:
-                    stack.append(action.menu())
+                submenu = action.menu()
+                if isinstance(submenu, QMenu):
+                    stack.append(submenu)
                     continue
                 keys = [
                     s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts()

@@ -13,7 +13,9 @@ the GUI thread, where callbacks run.  Rules the runner enforces so callers need 
   read marks) run on a single-thread pool of their own, so they are never queued behind an
   import (the file has its own lock: ``reader.store.userdata``);
 * ``ctx.library`` opens the job's own ``Library`` (its own SQLite connection, in the worker
-  thread) and closes it when the job ends.
+  thread) and closes it when the job ends;
+* a job that raises reaches ``on_error`` as a ``TaskError`` (what kind, the message, where),
+  never a bare string to pick apart; the traceback goes to the log.
 
 Call everything here from the GUI thread, except the ``TaskContext`` methods, which are for the
 job.
@@ -46,6 +48,46 @@ class TaskCancelled(Exception):
     """Raise from a job (or let ``ctx.check()`` raise) to end it as cancelled, not failed."""
 
 
+@dataclass(frozen=True, slots=True)
+class TaskError:
+    """How a job failed, as the GUI thread receives it.
+
+    ``kind`` is the exception's class name (``"ExportWriteError"``, ``"DumpError"``,
+    ``"OSError"``); ``message`` its text, one line for the user; ``file``/``line`` where the
+    problem is when that is known: the input file and line for bad input (``DumpError``),
+    else the program's own source line that raised (for a bug report).  ``str()`` is the
+    one-line form ``"Kind: message"``.
+    """
+
+    kind: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+    user_error: bool = False  # bad input or a refused operation (ReaderError), not a bug
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.message}"
+
+    @property
+    def text(self) -> str:
+        """The message for a user: the kind only when it says what kind of bug it was."""
+        return self.message if self.user_error else str(self)
+
+    @classmethod
+    def of(cls, exc: BaseException) -> TaskError:
+        from reader.errors import DumpError, ReaderError
+
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if isinstance(exc, DumpError):
+            file: str | None = str(exc.path)
+            line = exc.line
+        else:
+            frames = traceback.extract_tb(exc.__traceback__)
+            file, line = (frames[-1].filename, frames[-1].lineno) if frames else (None, None)
+        user = isinstance(exc, ReaderError)
+        return cls(type(exc).__name__, message, file, line, user)
+
+
 @dataclass(eq=False)
 class Task:
     """The GUI side's handle on one submitted job."""
@@ -57,7 +99,7 @@ class Task:
     on_done: Callable[[Any], None] | None = None
     on_partial: Callable[[Any], None] | None = None
     on_progress: Callable[[float | None, str], None] | None = None
-    on_error: Callable[[str], None] | None = None
+    on_error: Callable[[TaskError], None] | None = None
     on_cancelled: Callable[[], None] | None = None
     stale: bool = False
     finished: bool = False
@@ -137,7 +179,7 @@ class _Emitter(QObject):
     progress = Signal(object, object, str)
     partial = Signal(object, object)
     done = Signal(object, object)
-    failed = Signal(object, str)
+    failed = Signal(object, object)  # Task, TaskError
     cancelled = Signal(object)
 
 
@@ -155,7 +197,6 @@ class TaskRunner(QObject):
         self.read_only = False  # jobs' libraries open read-only too (``library_state``)
         self._ids = itertools.count(1)
         self._active: dict[int, Task] = {}
-        self._latest: dict[str, int] = {}
         self._emitter = _Emitter(self)
         self._emitter.progress.connect(self._on_progress)
         self._emitter.partial.connect(self._on_partial)
@@ -184,7 +225,7 @@ class TaskRunner(QObject):
         on_done: Callable[[Any], None] | None = None,
         on_partial: Callable[[Any], None] | None = None,
         on_progress: Callable[[float | None, str], None] | None = None,
-        on_error: Callable[[str], None] | None = None,
+        on_error: Callable[[TaskError], None] | None = None,
         on_cancelled: Callable[[], None] | None = None,
         defer: bool = False,
     ) -> Task:
@@ -213,7 +254,6 @@ class TaskRunner(QObject):
                 if other.kind == kind:
                     other.stale = True
                     other.cancel()
-        self._latest[kind] = task.id
         was_busy = self.busy
         self._active[task.id] = task
         context = TaskContext(task, self, self.paths)
@@ -251,7 +291,7 @@ class TaskRunner(QObject):
             emit(self._emitter.cancelled, task)
         except Exception as exc:  # reported to the user as one line, logged in full
             log.error("task %s (%s) failed:\n%s", task.id, task.kind, traceback.format_exc())
-            emit(self._emitter.failed, task, f"{type(exc).__name__}: {exc}")
+            emit(self._emitter.failed, task, TaskError.of(exc))
         else:
             emit(self._emitter.done, task, result)
         finally:
@@ -265,6 +305,11 @@ class TaskRunner(QObject):
     @property
     def busy(self) -> bool:
         return bool(self._active)
+
+    @property
+    def closed(self) -> bool:
+        """Shut down: the window is going away, and its library with it."""
+        return self._closed
 
     def active(self, kind: str | None = None) -> list[Task]:
         return [t for t in self._active.values() if kind is None or t.kind == kind]
@@ -309,8 +354,8 @@ class TaskRunner(QObject):
     def _on_done(self, task: Task, result: object) -> None:
         self._finish(task, lambda: task.on_done(result) if task.on_done else None)
 
-    def _on_failed(self, task: Task, message: str) -> None:
-        self._finish(task, lambda: task.on_error(message) if task.on_error else None)
+    def _on_failed(self, task: Task, error: TaskError) -> None:
+        self._finish(task, lambda: task.on_error(error) if task.on_error else None)
 
     def _on_cancelled(self, task: Task) -> None:
         self._finish(task, lambda: task.on_cancelled() if task.on_cancelled else None)

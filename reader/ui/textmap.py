@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QTextBlock, QTextDocument
 
 from reader.annotate.anchoring import from_utf16, to_utf16
-from reader.render.thread_html import paragraph_spans
+from reader.render.document import paragraph_spans
 
 PLACEHOLDER = "[image]"  # what the renderer puts before a picture's address
 LOOKAHEAD = 4  # raw characters Qt may have dropped before we call a block character "added"

@@ -8,7 +8,7 @@ reader exported or cited keep pointing at it.
 
 Commands never touch SQLite themselves; they call a ``ChangeSink`` (the window's annotation
 controller), which queues the write and redraws.  That keeps this module testable with a fake
-sink and keeps the one place that writes in ``reader.ui.annotating``.
+sink and keeps the one place that writes in ``reader.ui.controllers.annotating``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ QUOTE_CHARS = 40
 
 
 class ChangeSink(Protocol):
-    """What the commands ask for; implemented by ``reader.ui.annotating.Annotating``."""
+    """What the commands ask for; implemented by ``AnnotatingController``."""
 
     def apply_annotation(self, before: Annotation | None, after: Annotation | None) -> None: ...
 
@@ -46,7 +46,8 @@ def annotation_label(before: Annotation | None, after: Annotation | None) -> str
         verb = "Change Colour"
     else:
         verb = "Edit Note"
-    quote = (after or before).exact if (after or before) else ""
+    target = after or before
+    quote = target.exact if target is not None else ""
     return f"{verb} “{short_quote(quote)}”" if quote else verb
 
 

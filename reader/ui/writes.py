@@ -16,7 +16,8 @@ gets it first; the other side skips it.
 
 Writes are plain functions of a connection whose effect is fully decided on the GUI thread
 (objects with their ids already made), so running one late or on another thread changes
-nothing about the result.
+nothing about the result.  Each returns the ``Changes`` it made (``write.changes`` once it
+landed), for the window's post-commit step.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from reader.changes import NOTHING, Changes
 from reader.ui.tasks import TaskContext, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -43,10 +45,11 @@ class Write:
     """One store write; ``effect`` is whatever the caller needs to overlay it before it lands."""
 
     label: str
-    fn: Callable[[sqlite3.Connection], Any]
+    fn: Callable[[sqlite3.Connection], Changes]
     effect: Any = None
     state: str = QUEUED
     error: str = ""
+    changes: Changes = NOTHING  # what it changed, once it ran
     finished: threading.Event = field(default_factory=threading.Event)
 
 
@@ -76,7 +79,7 @@ class StoreWrites(QObject):
         """Writes submitted and not yet committed (or failed), oldest first."""
         return list(self._pending)
 
-    def submit(self, label: str, fn: Callable[[sqlite3.Connection], Any], effect: Any) -> Write:
+    def submit(self, label: str, fn: Callable[[sqlite3.Connection], Changes], effect: Any) -> Write:
         """Queue ``fn(conn)`` after every earlier write; returns at once."""
         write = Write(label, fn, effect)
         if self.read_only:
@@ -91,7 +94,7 @@ class StoreWrites(QObject):
             label=label,
             user_data=True,
             on_done=lambda _result: self._finish(write),
-            on_error=lambda message: self._finish(write, message),
+            on_error=lambda error: self._finish(write, error.text),
             on_cancelled=lambda: None,  # shutdown: ``flush`` has run it, or will
         )
         return write
@@ -107,7 +110,7 @@ class StoreWrites(QObject):
         if not self._claim(write):
             return  # flushed on the GUI thread already
         try:
-            write.fn(ctx.library.conn)
+            write.changes = write.fn(ctx.library.conn)
         except Exception as exc:
             write.error = f"{type(exc).__name__}: {exc}"
             raise
@@ -134,7 +137,7 @@ class StoreWrites(QObject):
         for write in list(self._pending):
             if self._claim(write):
                 try:
-                    write.fn(self.connection())
+                    write.changes = write.fn(self.connection())
                 except Exception as exc:  # reported like a failed job; the rest still runs
                     log.exception("write %r failed", write.label)
                     write.error = f"{type(exc).__name__}: {exc}"

@@ -129,7 +129,8 @@ KILL_SCRIPT = textwrap.dedent(
     from reader.annotate import store
     from reader import cli
     library = Library.open(sys.argv[1])
-    a = store.add_annotation_by_quote(library.conn, sys.argv[2], sys.argv[3], note="crash-proof")
+    a = store.add_annotation_by_quote(library.conn, sys.argv[2], sys.argv[3],
+                                      note="crash-proof").value
     store.add_bookmark(library.conn, sys.argv[2], "kept")
     cli.main(["--library", sys.argv[1], "annotations", "add", sys.argv[2], "--quote",
               sys.argv[3], "--note", "via the CLI"])

@@ -95,3 +95,46 @@ def test_import_then_search_finds_the_new_items(cli, tmp_path: Path, dumps) -> N
     assert (library / "search-index").is_dir()  # indexed right after the import
     [hit] = cli.json(library, "search", dumpgen.REPLY_WORD, "--json")
     assert (hit["title"], hit["path"]) == (dumpgen.BIG_TITLE, dumpgen.REPLY_PATH)
+
+
+def test_a_misspelt_word_gets_a_suggestion_in_every_output(cli, library: Path, dumps) -> None:
+    typo = "foghron"  # foghorn, two letters swapped
+    expected = len(dumps.items_with(dumpgen.SEARCH_WORD))
+    plain = cli(library, "search", typo, "-signal", "--color", "never")
+    lines = plain.stdout.splitlines()
+    assert lines[-2].startswith("-- no matches")
+    assert lines[-1] == "Did you mean: foghorn -signal?"
+    # --json stays a bare list (scripts rely on it); the suggestion is a note on stderr.
+    listed = cli(library, "search", typo, "--json")
+    assert json.loads(listed.stdout) == []
+    assert "archive-reader: note: Did you mean: foghorn?" in listed.stderr
+    whole = cli.json(library, "search", typo, "--json-object")
+    assert whole["hits"] == [] and whole["total"] == 0
+    assert whole["suggestion"] == {
+        "query": "foghorn",
+        "corrections": [{"typed": typo, "suggested": "foghorn"}],
+        "total": expected,
+    }
+    # No suggestion when the word is there: the object carries null.
+    found = cli.json(library, "search", dumpgen.SEARCH_WORD, "--json-object", "--limit", "2")
+    assert found["suggestion"] is None and found["total"] == expected
+    assert found["offset"] == 0 and found["limit"] == 2 and len(found["hits"]) == 2
+    assert found["hits"] == cli.json(
+        library, "search", dumpgen.SEARCH_WORD, "--json", "--limit", "2"
+    )
+
+
+def test_json_object_pages_and_groups(cli, library: Path, dumps) -> None:
+    word = dumpgen.SEARCH_WORD
+    total = len(dumps.items_with(word))
+    seen = []
+    for offset in range(0, total, 3):
+        page = cli.json(
+            library, "search", word, "--json-object", "--limit", "3", "--offset", str(offset)
+        )
+        assert page["total"] == total and page["offset"] == offset
+        seen += [(h["post_id"], h["comment_id"]) for h in page["hits"]]
+    assert len(seen) == len(set(seen)) == total
+    grouped = cli.json(library, "search", word, "--group", "--json-object")
+    assert "hits" not in grouped and grouped["threads"] == len(grouped["groups"])
+    assert sum(g["hits"] for g in grouped["groups"]) == grouped["total"] == total

@@ -138,3 +138,17 @@ def test_a_damaged_biggest_file_is_rebuilt_before_the_answer(
     generations = sorted(p.name for p in folder.glob("_MAIN_*.toc"))
     assert found(cli, copy, "probation") == expected  # the run after: healthy, not rebuilt
     assert sorted(p.name for p in folder.glob("_MAIN_*.toc")) == generations
+
+
+def test_a_suggestion_never_carries_control_characters(cli, library: Path) -> None:
+    """The suggested query is the user's own text with a word replaced: whatever they typed
+    or pasted (escape sequences included) is cleaned before it reaches the terminal."""
+    typed = ("servce", "OR", "\x1b[2J\x1b]0;owned\x07\u202e")
+    plain = cli(library, "search", *typed, "--color", "never").stdout
+    assert "Did you mean: service OR" in plain
+    listed = cli(library, "search", *typed, "--json")
+    assert "Did you mean: service OR" in listed.stderr
+    for output in (plain, listed.stderr):
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", output)
+    whole = json.loads(cli(library, "search", *typed, "--json-object").stdout)
+    assert whole["suggestion"]["query"].startswith("service OR \x1b[2J")  # data unchanged

@@ -11,7 +11,7 @@ from reader.ui.about import AboutDialog
 
 def test_help_about_shows_versions_folders_and_licences(make_window, library_dir, qtbot) -> None:
     window = make_window(library_dir)
-    help_menu = window.actions.menu("Help")
+    help_menu = window.commands.menu("Help")
     about = next(a for a in help_menu.actions() if a.objectName() == "about")
     about.trigger()
     dialog = window.findChild(AboutDialog, "about-dialog")

@@ -100,13 +100,13 @@ def test_ctrl_h_highlights_the_selection_with_the_exact_quote(
     window.resize(1280, 800)
     gui.activate(window)
     post_id = post_titled(window, FOCUS)
-    window.open_post(post_id)
+    window.threads.open_post(post_id)
     start, end = select(window, RUB)
     press(qtbot, window, "H")
     gui.wait_idle(window)
     [a] = stored(window)
     assert (a.item_id, a.post_id, a.exact, a.colour) == (post_id, post_id, RUB, "yellow")
-    body = window.current_post.body
+    body = window.threads.current_post.body
     assert body[a.start : a.end] == RUB
     assert background_at(window, start) == LIGHT.highlights["yellow"]
     assert background_at(window, end - 2) == LIGHT.highlights["yellow"]
@@ -120,8 +120,8 @@ def test_non_bmp_characters_and_collapsed_spaces_map_back_to_raw_offsets(
 ):
     window = make_window(emoji_library)
     gui.activate(window)
-    window.open_post(post_titled(window, EMOJI_POST))
-    reply = next(c for c in window.current_post.walk_comments() if c.parent_id)
+    window.threads.open_post(post_titled(window, EMOJI_POST))
+    reply = next(c for c in window.threads.current_post.walk_comments() if c.parent_id)
     start, end = select(window, EMOJI_DOC)
     press(qtbot, window, "H")
     gui.wait_idle(window)
@@ -149,7 +149,7 @@ def test_a_note_through_ctrl_shift_n_then_undo_and_redo(
     monkeypatch.setattr(note_dialog, "ask_note", ask)
     window = make_window(seeded_library_dir)
     gui.activate(window)
-    window.open_post(post_titled(window, FOCUS))
+    window.threads.open_post(post_titled(window, FOCUS))
     start, _ = select(window, RUB)
     press(qtbot, window, "N")
     assert asked == [("Add Note", RUB, "")]
@@ -185,7 +185,7 @@ def test_hover_tooltip_and_menus_list_the_new_commands(
     monkeypatch.setattr(QToolTip, "showText", lambda pos, text, *a: shown.append(text))
     monkeypatch.setattr(note_dialog, "ask_note", lambda *a, **k: "a <b>bold</b> claim")
     window = make_window(seeded_library_dir)
-    window.open_post(post_titled(window, FOCUS))
+    window.threads.open_post(post_titled(window, FOCUS))
     start, _ = select(window, RUB)
     window.annotating.add_note()
     pane = window.reading
@@ -216,7 +216,7 @@ def test_context_menu_colours_edits_and_deletes(
     monkeypatch.setattr(note_dialog, "ask_note", lambda *a, **k: "edited note")
     window = make_window(seeded_library_dir)
     gui.activate(window)
-    window.open_post(post_titled(window, FOCUS))
+    window.threads.open_post(post_titled(window, FOCUS))
     start, _ = select(window, RUB)
     pane = window.reading
     point = pane.cursorRect(_cursor_at(window, start + 3)).center()
@@ -257,9 +257,9 @@ def test_ctrl_d_bookmarks_the_selected_comment_and_undo_removes_it(
     window = make_window(seeded_library_dir)
     gui.activate(window)
     post_id = post_titled(window, FOCUS)
-    window.open_post(post_id)
-    comment = list(window.current_post.walk_comments())[2]
-    window.select_item(comment.id)
+    window.threads.open_post(post_id)
+    comment = list(window.threads.current_post.walk_comments())[2]
+    window.threads.select_item(comment.id)
     press(qtbot, window, "D")
     gui.wait_idle(window)
     [b] = notes.list_bookmarks(window.library.conn)
@@ -287,20 +287,20 @@ def test_panels_list_filter_and_open_in_place(
     window.resize(1280, 800)
     gui.activate(window)
     other = gui.biggest_post(window)
-    window.open_post(other)
-    far = list(window.current_post.walk_comments())[-1]
+    window.threads.open_post(other)
+    far = list(window.threads.current_post.walk_comments())[-1]
     far_words = " ".join(far.text.split()[:8])  # words found nowhere earlier in the thread
     select(window, far_words)
     window.annotating.highlight("blue")
-    window.select_item(far.id)
+    window.threads.select_item(far.id)
     window.annotating.toggle_bookmark()
     post_id = post_titled(window, FOCUS)
-    window.open_post(post_id)
+    window.threads.open_post(post_id)
     select(window, RUB)
     window.annotating.highlight("pink")
     gui.wait_idle(window)
 
-    panel = window.annotating.annotations_panel
+    panel = window.annotations_panel
     panel.show()
     panel.refresh()
     assert panel.model.total == 1 and panel.model.annotation(0).exact == RUB
@@ -321,28 +321,28 @@ def test_panels_list_filter_and_open_in_place(
     # choosing the other thread's highlight opens it: thread, comment, passage
     row = panel.model.row_of(lambda a: a.colour == "blue")
     assert panel.open_row(row)
-    assert window.current_post.id == other
-    assert window.current_item() == far.id
+    assert window.threads.current_post.id == other
+    assert window.threads.current_item() == far.id
     cursor = window.reading.textCursor()
     assert cursor.selectedText() == far_words
     bar = window.reading.verticalScrollBar()
     assert bar.value() > 0  # scrolled down to it
     save(window, output_dir, "02-panel-annotations")
 
-    bookmarks = window.annotating.bookmarks_panel
+    bookmarks = window.bookmarks_panel
     bookmarks.show()
     bookmarks.raise_()
     assert window.tabifiedDockWidgets(bookmarks) == [panel]  # one tabbed area
     bookmarks.set_library_scope(True)
     bookmarks.refresh()
     assert bookmarks.model.total == 1
-    window.open_post(post_id)
+    window.threads.open_post(post_id)
     opened = []
-    window.thread_opened.connect(opened.append)
+    window.events.thread_opened.connect(opened.append)
     rect = bookmarks.view.visualRect(bookmarks.model.index(0, 0))
     for click in (qtbot.mouseClick, qtbot.mouseDClick):  # what a double click delivers
         click(bookmarks.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert window.current_post.id == other and window.current_item() == far.id
+    assert window.threads.current_post.id == other and window.threads.current_item() == far.id
     assert opened == [other]  # a double click opens once
     save(window, output_dir, "03-panel-bookmarks")
 
@@ -356,7 +356,7 @@ def test_orphaned_view_lists_lost_highlights_with_quote_and_note(
     orphan = Annotation("a-orphan", "c-gone", post_id, "a vanished passage", "", "", 0, 18,
                         "orange", "why it mattered", "orphan", stamp, stamp)  # fmt: skip
     notes.restore_annotation(window.library.conn, orphan)
-    panel = window.annotating.annotations_panel
+    panel = window.annotations_panel
     panel.set_library_scope(True)
     panel.set_orphans_only(True)
     panel.refresh()
@@ -368,8 +368,8 @@ def test_orphaned_view_lists_lost_highlights_with_quote_and_note(
     assert "orphaned annotation" in panel.count.text()
     # opens the thread it belonged to, selects nothing it cannot find, and says so
     assert panel.open_row(0)
-    assert window.current_post is not None and window.current_post.id == post_id
-    assert window.current_item() != orphan.item_id
+    assert window.threads.current_post is not None and window.threads.current_post.id == post_id
+    assert window.threads.current_item() != orphan.item_id
     message = window.statusBar().currentMessage()
     assert message == "The highlighted passage is no longer in this text"
 
@@ -378,25 +378,25 @@ def test_highlights_and_bookmarks_survive_a_restart(make_window, seeded_library_
     window = make_window(seeded_library_dir)
     gui.activate(window)
     post_id = post_titled(window, FOCUS)
-    window.open_post(post_id)
+    window.threads.open_post(post_id)
     start, _ = select(window, RUB)
     press(qtbot, window, "H")
-    comment = next(window.current_post.walk_comments())
-    window.select_item(comment.id)
+    comment = next(window.threads.current_post.walk_comments())
+    window.threads.select_item(comment.id)
     press(qtbot, window, "D")
-    window.annotating.bookmarks_panel.show()
+    window.bookmarks_panel.show()
     window.close()  # straight away: pending writes are flushed, not dropped
     qtbot.waitUntil(lambda: not window.isVisible())
 
     again = make_window(seeded_library_dir)
-    again.open_post(post_id)
+    again.threads.open_post(post_id)
     assert background_at(again, start) == LIGHT.highlights["yellow"]
     from reader.ui.models.threadtree import BOOKMARK_ROLE
 
     assert again.thread_model.index_for_item(comment.id).data(BOOKMARK_ROLE) is True
-    bookmarks = again.annotating.bookmarks_panel
+    bookmarks = again.bookmarks_panel
     assert bookmarks.isVisible() and bookmarks.sized  # the dock comes back where it was
-    assert not again.annotating.annotations_panel.isVisible()
+    assert not again.annotations_panel.isVisible()
     bookmarks.refresh()
     assert bookmarks.model.total == 1
 
@@ -413,7 +413,7 @@ def test_closing_while_the_writer_is_busy_keeps_the_highlight(
 
     window.runner.submit("import", busy, writes=True)
     assert started.wait(5)
-    window.open_post(post_titled(window, FOCUS))
+    window.threads.open_post(post_titled(window, FOCUS))
     select(window, RUB)
     window.annotating.highlight()
     assert background_at(window, window.reading.document().find(RUB).selectionStart()) != ""
@@ -427,21 +427,21 @@ def test_dark_theme_screenshot(make_window, seeded_library_dir, qtbot, gui, outp
     monkeypatch.setattr(note_dialog, "ask_note", lambda *a, **k: "Quote this in the letter")
     window = make_window(seeded_library_dir)
     window.resize(1280, 800)
-    window.set_theme("dark")
-    window.open_post(post_titled(window, FOCUS))
+    window.view.set_theme("dark")
+    window.threads.open_post(post_titled(window, FOCUS))
     start, _ = select(window, RUB)
     window.annotating.highlight("yellow")
     select(window, dumpgen.FOCUS_PHRASE_2)
     window.annotating.add_note()
-    window.annotating.annotations_panel.show()
-    window.annotating.annotations_panel.refresh()
+    window.annotations_panel.show()
+    window.annotations_panel.refresh()
     assert background_at(window, start) == DARK.highlights["yellow"]
     pane = window.reading
     pane.setTextCursor(_cursor_at(window, 0))
     top = pane.verticalScrollBar().value() + pane.cursorRect(_cursor_at(window, start)).top()
     pane.scroll_to_y(max(0, top - 160))
     save(window, output_dir, "04-dark")
-    window.set_theme("light")
+    window.view.set_theme("light")
 
 
 def test_models_pass_the_model_tester(qtmodeltester, qapp, seeded_library):
@@ -454,7 +454,9 @@ def test_models_pass_the_model_tester(qtmodeltester, qapp, seeded_library):
     )
     text = post.body
     assert len(text) > 460
-    rows = [notes.add_annotation(conn, post.id, i, i + 5, note=f"n{i}") for i in range(0, 450, 2)]
+    rows = [
+        notes.add_annotation(conn, post.id, i, i + 5, note=f"n{i}").value for i in range(0, 450, 2)
+    ]
     model = AnnotationsModel(lambda item: "where", swatch)
     qtmodeltester.check(model, force_py=True)
     model.set_rows(rows)
@@ -464,14 +466,14 @@ def test_models_pass_the_model_tester(qtmodeltester, qapp, seeded_library):
     assert model.index(0, 0).data() == f"“{' '.join(text[0:5].split())}”"  # white space folded
     marks = BookmarksModel(lambda item: "where", lambda item: "title")
     qtmodeltester.check(marks, force_py=True)
-    marks.set_rows([notes.add_bookmark(conn, post.id)])
+    marks.set_rows([notes.add_bookmark(conn, post.id).value])
     assert marks.index(0, 0).data() == "title"
 
 
 def test_redrawing_one_item_gives_the_document_a_full_render_would(qtbot, seeded_library):
     from PySide6.QtWidgets import QTextBrowser
 
-    from reader.render import Mark, render_thread
+    from reader.render import Highlight, render_thread
     from reader.ui.reading import ReadingPane
 
     def blocks(document) -> list[tuple]:
@@ -496,10 +498,12 @@ def test_redrawing_one_item_gives_the_document_a_full_render_would(qtbot, seeded
     pane.show_thread(render_thread(post))
     pane.complete()
     items = pane.items
-    marks: dict[str, list[Mark]] = {}
+    marks: dict[str, list[Highlight]] = {}
+    hits: dict[str, list[tuple[int, int]]] = {}
     for number in (0, 1, 7, len(items) - 1):
-        marks[items[number]] = [Mark(2, 9, "highlight", "green", "a"), Mark(5, 12)]
-        rendered = render_thread(post, marks=marks)
+        marks[items[number]] = [Highlight(2, 9, "green", "a")]
+        hits[items[number]] = [(5, 12)]
+        rendered = render_thread(post, marks=marks, hits=hits)
         pane.redraw_items(rendered, [items[number]])
         whole = QTextBrowser()
         qtbot.addWidget(whole)
@@ -519,7 +523,7 @@ def test_a_note_made_in_the_window_is_searchable_at_once(
         pass  # the start-up index build
     assert blocker.args[0].fresh
     gui.activate(window)
-    window.open_post(post_titled(window, FOCUS))
+    window.threads.open_post(post_titled(window, FOCUS))
     select(window, RUB)
     press(qtbot, window, "N")
     gui.wait_idle(window)

@@ -20,7 +20,7 @@ TITLE = dumpgen.FOCUS_TITLE
 
 def open_thread(window) -> str:
     post_id = next(s.id for s in window.posts_model.summaries if s.title == TITLE)
-    window.open_post(post_id)
+    window.threads.open_post(post_id)
     return post_id
 
 
@@ -45,7 +45,7 @@ def test_ctrl_e_exports_a_pdf_in_the_background_then_open(
     window = make_window(seeded_library_dir)
     window.resize(1100, 700)
     gui.activate(window)
-    ui = window.export_ui
+    ui = window.export
     assert not ui.action.isEnabled()  # nothing open yet
     open_thread(window)
     assert ui.action.isEnabled()
@@ -69,13 +69,13 @@ def test_ctrl_e_exports_a_pdf_in_the_background_then_open(
     assert opened == [target]
     # the folder and format are remembered for next time
     assert ui.prefs.folder == target.parent
-    assert ui.suggestion(window.current_post).path.parent == target.parent
+    assert ui.suggestion(window.threads.current_post).path.parent == target.parent
 
 
 def test_markdown_and_html_with_options(make_window, seeded_library_dir, qtbot, tmp_path):
     window = make_window(seeded_library_dir)
     post_id = open_thread(window)
-    ui = window.export_ui
+    ui = window.export
     for fmt, name in (("markdown", "t.md"), ("html", "t.html")):
         request = ExportRequest(tmp_path / name, fmt, ExportOptions(annotated_only=True))
         with qtbot.waitSignal(ui.finished, timeout=30000) as blocker:
@@ -90,12 +90,12 @@ def test_a_failure_is_one_clear_line(make_window, seeded_library_dir, qtbot, mon
     answer(monkeypatch, ExportRequest(target, "pdf", ExportOptions()))
     window = make_window(seeded_library_dir)
     open_thread(window)
-    with qtbot.waitSignal(window.export_ui.finished, timeout=30000) as blocker:
-        window.export_ui.export_current()
+    with qtbot.waitSignal(window.export.finished, timeout=30000) as blocker:
+        window.export.export_current()
     line = blocker.args[0]
     assert line.startswith("Export failed: cannot write") and "does not exist" in line
     assert "\n" not in line and "Error:" not in line
-    notice = window.export_ui.notice
+    notice = window.export.notice
     assert notice.isVisible() and not notice.open_button.isVisible()
     assert notice.text == line
     assert not target.exists()
@@ -120,14 +120,14 @@ def test_cancel_from_the_status_bar_writes_nothing(
     target.parent.mkdir()
     window = make_window(seeded_library_dir)
     post_id = open_thread(window)
-    with qtbot.waitSignal(window.export_ui.finished, timeout=30000) as blocker:
-        task = window.export_ui.start(post_id, TITLE, ExportRequest(target, "pdf", ExportOptions()))
+    with qtbot.waitSignal(window.export.finished, timeout=30000) as blocker:
+        task = window.export.start(post_id, TITLE, ExportRequest(target, "pdf", ExportOptions()))
         qtbot.waitUntil(lambda: held.is_set() and window.status.current is task)
         assert window.status.work.isVisible()
         qtbot.mouseClick(window.status.cancel_button, Qt.MouseButton.LeftButton)
         release.set()
     assert blocker.args[0] is None
-    assert "cancelled" in window.export_ui.notice.text
+    assert "cancelled" in window.export.notice.text
     assert list(target.parent.iterdir()) == []  # not even a temporary file
 
 

@@ -31,9 +31,9 @@ def test_dropping_the_dump_files_imports_them_and_posts_appear(
     window = make_window(library_dir)
     assert window.posts_model.total == 0
     arrived: list[object] = []
-    window.importer.file_done.connect(arrived.append)
+    window.imports.file_done.connect(arrived.append)
     mime = _mime(dump_files)
-    with qtbot.waitSignal(window.import_finished, timeout=60000) as blocker:
+    with qtbot.waitSignal(window.events.import_finished, timeout=60000) as blocker:
         assert gui.drop(window, mime)
     outcome = blocker.args[0]
     assert not outcome.problems and not outcome.cancelled
@@ -50,14 +50,14 @@ def test_dropping_the_dump_files_imports_them_and_posts_appear(
         ]
     assert window.activity.selected is None
     # the window stayed usable: a post opens while nothing runs any more
-    assert window.next_post()
-    assert window.current_post.title == dumps.library[0].title
+    assert window.navigation.next_post()
+    assert window.threads.current_post.title == dumps.library[0].title
 
 
 def test_drop_on_a_child_widget_also_imports(make_window, library_dir, dumps, qtbot, gui):
     window = make_window(library_dir)
     mime = _mime([dumps.files[0].path])
-    with qtbot.waitSignal(window.import_finished, timeout=60000):
+    with qtbot.waitSignal(window.events.import_finished, timeout=60000):
         # the reading pane does not take drops itself; the event reaches the window
         assert gui.drop(window, mime, target=window)
     assert [s.title for s in window.posts_model.summaries] == dumps.files[0].titles()
@@ -74,11 +74,11 @@ def test_dropped_folder_and_bad_file_are_reported(
     bad.write_text("Some text before any date line\nSunday, 7 March 2021\n\nTitle\n\nBody\n")
     window = make_window(library_dir)
     mime = _mime([folder, bad])
-    with qtbot.waitSignal(window.import_finished, timeout=60000) as blocker:
+    with qtbot.waitSignal(window.events.import_finished, timeout=60000) as blocker:
         assert gui.drop(window, mime)
     outcome = blocker.args[0]
     assert [r.path.name for r in outcome.problems] == ["broken.txt"]
-    report = window.report
+    report = window.imports.report
     assert report is not None and report.isVisible() and not report.isModal()
     ((name, line, message),) = report.rows()
     assert name == "broken.txt" and line == "1" and message
@@ -103,8 +103,8 @@ def test_file_import_dialog_goes_through_choose_files(
     chosen = dumps.file_of(dumpgen.FOCUS_TITLE).path
     monkeypatch.setattr(dialogs, "choose_files", lambda parent, title="": [str(chosen)])
     window = make_window(library_dir)
-    with qtbot.waitSignal(window.import_finished, timeout=60000):
-        window.actions["import_files"].trigger()
+    with qtbot.waitSignal(window.events.import_finished, timeout=60000):
+        window.commands["import_files"].trigger()
     assert [s.title for s in window.posts_model.summaries] == [dumpgen.FOCUS_TITLE]
     [summary] = window.posts_model.summaries
     assert summary.comment_count == dumps.post(dumpgen.FOCUS_TITLE).comment_count
@@ -150,7 +150,7 @@ def test_cancelled_import_leaves_the_library_unchanged(
 
     monkeypatch.setattr(tasks.TaskContext, "progress", progress)
     mime = _mime([big])
-    with qtbot.waitSignal(window.import_finished, timeout=60000) as blocker:
+    with qtbot.waitSignal(window.events.import_finished, timeout=60000) as blocker:
         assert gui.drop(window, mime)
         qtbot.waitUntil(lambda: held.is_set() and window.status.work.isVisible(), timeout=20000)
         assert window.status.cancel_button.isVisible()
@@ -168,15 +168,15 @@ def test_first_run_imports_the_sample_and_says_how_to_import(
     make_window, library_dir, qtbot, first_run
 ):
     window = make_window(library_dir)
-    with qtbot.waitSignal(window.import_finished, timeout=60000):
-        assert window.import_sample_if_empty() is not None
+    with qtbot.waitSignal(window.events.import_finished, timeout=60000):
+        assert window.imports.import_sample_if_empty() is not None
     assert window.posts_model.total == len(_sample_posts())
     banner = window.panes.banner
     assert banner.isVisible() and "Import" in banner.label.text()
-    qtbot.waitUntil(lambda: window.current_post is not None)
-    assert "Welcome" in window.current_post.title
+    qtbot.waitUntil(lambda: window.threads.current_post is not None)
+    assert "Welcome" in window.threads.current_post.title
     # a library with posts never gets the sample
-    assert window.import_sample_if_empty() is None
+    assert window.imports.import_sample_if_empty() is None
 
 
 def test_cli_commands_never_add_the_sample(library_dir, capsys):
@@ -190,7 +190,7 @@ def test_cli_commands_never_add_the_sample(library_dir, capsys):
 def test_drop_on_the_reading_pane_reaches_the_window(make_window, library_dir, dumps, qtbot, gui):
     window = make_window(library_dir)
     mime = _mime([dumps.files[0].path])
-    with qtbot.waitSignal(window.import_finished, timeout=60000):
+    with qtbot.waitSignal(window.events.import_finished, timeout=60000):
         # read-only, the pane's viewport ignores the drop and Qt hands it to the window
         assert gui.drop(window, mime, target=window.reading.viewport())
     assert [s.title for s in window.posts_model.summaries] == dumps.files[0].titles()
@@ -199,7 +199,7 @@ def test_drop_on_the_reading_pane_reaches_the_window(make_window, library_dir, d
 def _sample_posts() -> set[tuple[object, str]]:
     """(date, title) of every post in the shipped sample, read by the parser itself."""
     from reader.formats import ParseReport, blogtext
-    from reader.ui.importing import sample_paths
+    from reader.ui.controllers.imports import sample_paths
 
     return {
         (p.date, p.title) for path in sample_paths() for p in blogtext.parse(path, ParseReport())

@@ -11,22 +11,22 @@ def test_j_and_k_move_through_comments_in_display_order(
     window = make_window(seeded_library_dir)
     gui.activate(window)
     post_id = gui.biggest_post(window)
-    assert window.open_post(post_id)
-    order = [c.id for c in window.current_post.walk_comments()]
+    assert window.threads.open_post(post_id)
+    order = [c.id for c in window.threads.current_post.walk_comments()]
     window.thread_view.setFocus()
     qtbot.keyClick(window.thread_view, Qt.Key.Key_J)
-    assert window.current_item() == order[0]
+    assert window.threads.current_item() == order[0]
     qtbot.keyClick(window.thread_view, Qt.Key.Key_J)
     qtbot.keyClick(window.thread_view, Qt.Key.Key_J)
-    assert window.current_item() == order[2]
+    assert window.threads.current_item() == order[2]
     assert window.reading.marked_item == order[2]
     qtbot.keyClick(window.thread_view, Qt.Key.Key_K)
-    assert window.current_item() == order[1]
+    assert window.threads.current_item() == order[1]
     # the reading pane follows: the selected comment's first block is on screen
     bar = window.reading.verticalScrollBar()
     for _ in range(12):
         qtbot.keyClick(window.reading, Qt.Key.Key_J)
-    assert window.current_item() == order[13]
+    assert window.threads.current_item() == order[13]
     assert bar.value() > 0
     assert window.reading.item_on_top() in order[12:15]
 
@@ -36,12 +36,12 @@ def test_typing_j_in_the_filter_field_does_not_navigate(
 ):
     window = make_window(seeded_library_dir)
     gui.activate(window)
-    window.open_post(gui.biggest_post(window))
-    before = window.current_item()
+    window.threads.open_post(gui.biggest_post(window))
+    before = window.threads.current_item()
     window.panes.filter_edit.setFocus()
     qtbot.keyClicks(window.panes.filter_edit, "jk")
     assert window.panes.filter_edit.text() == "jk"
-    assert window.current_item() == before
+    assert window.threads.current_item() == before
 
 
 def test_n_and_p_move_through_posts_newest_first(make_window, seeded_library_dir, qtbot, gui):
@@ -50,16 +50,16 @@ def test_n_and_p_move_through_posts_newest_first(make_window, seeded_library_dir
     ids = [s.id for s in window.posts_model.summaries]
     window.posts_view.setFocus()
     qtbot.keyClick(window.posts_view, Qt.Key.Key_N)
-    assert window.current_post.id == ids[0]
+    assert window.threads.current_post.id == ids[0]
     qtbot.keyClick(window.posts_view, Qt.Key.Key_N)
     qtbot.keyClick(window.posts_view, Qt.Key.Key_N)
-    assert window.current_post.id == ids[2]
+    assert window.threads.current_post.id == ids[2]
     assert window.posts_model.post_id(window.posts_view.currentIndex()) == ids[2]
     qtbot.keyClick(window.posts_view, Qt.Key.Key_P)
-    assert window.current_post.id == ids[1]
+    assert window.threads.current_post.id == ids[1]
     # arrow keys in the posts list open the post under the cursor
     qtbot.keyClick(window.posts_view, Qt.Key.Key_Down)
-    assert window.current_post.id == ids[2]
+    assert window.threads.current_post.id == ids[2]
 
 
 def test_space_pages_down_then_moves_to_the_next_comment(
@@ -68,25 +68,25 @@ def test_space_pages_down_then_moves_to_the_next_comment(
     window = make_window(seeded_library_dir)
     window.resize(1000, 500)
     gui.activate(window)
-    window.open_post(gui.biggest_post(window))
-    order = [c.id for c in window.current_post.walk_comments()]
+    window.threads.open_post(gui.biggest_post(window))
+    order = [c.id for c in window.threads.current_post.walk_comments()]
     window.reading.setFocus()
     bar = window.reading.verticalScrollBar()
     # the post body is longer than the pane: space scrolls without changing the selection
     qtbot.keyClick(window.reading, Qt.Key.Key_Space)
     assert bar.value() > 0
-    assert window.current_item() == window.current_post.id
+    assert window.threads.current_item() == window.threads.current_post.id
     for _ in range(60):
         qtbot.keyClick(window.reading, Qt.Key.Key_Space)
-        if window.current_item() != window.current_post.id:
+        if window.threads.current_item() != window.threads.current_post.id:
             break
-    assert window.current_item() == order[0]
+    assert window.threads.current_item() == order[0]
     # a short comment: the next space moves on at once
-    short = [c.id for c in window.current_post.walk_comments() if len(c.text) < 200]
-    window.select_item(short[0])
+    short = [c.id for c in window.threads.current_post.walk_comments() if len(c.text) < 200]
+    window.threads.select_item(short[0])
     index = order.index(short[0])
     qtbot.keyClick(window.reading, Qt.Key.Key_Space)
-    assert window.current_item() == order[index + 1]
+    assert window.threads.current_item() == order[index + 1]
 
 
 def test_back_and_forward_return_to_where_the_reader_jumped_from(
@@ -95,25 +95,25 @@ def test_back_and_forward_return_to_where_the_reader_jumped_from(
     window = make_window(seeded_library_dir)
     gui.activate(window)
     ids = [s.id for s in window.posts_model.summaries]
-    window.open_post(ids[0])
-    comment = next(window.current_post.walk_comments(), None)
+    window.threads.open_post(ids[0])
+    comment = next(window.threads.current_post.walk_comments(), None)
     first_item = comment.id if comment else ids[0]
-    window.select_item(first_item)
-    window.open_post(ids[3])
-    assert window.actions["back"].isEnabled()
+    window.threads.select_item(first_item)
+    window.threads.open_post(ids[3])
+    assert window.commands["back"].isEnabled()
     qtbot.keyClick(window.thread_view, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
-    assert window.current_post.id == ids[0]
-    assert window.current_item() == first_item
+    assert window.threads.current_post.id == ids[0]
+    assert window.threads.current_item() == first_item
     qtbot.keyClick(window.thread_view, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
-    assert window.current_post.id == ids[3]
+    assert window.threads.current_post.id == ids[3]
 
 
 def test_clicking_in_the_pane_selects_the_tree_row(make_window, seeded_library_dir, qtbot, gui):
     window = make_window(seeded_library_dir)
     gui.activate(window)
-    window.open_post(gui.biggest_post(window))
-    order = [c.id for c in window.current_post.walk_comments()]
-    window.select_item(order[5])
+    window.threads.open_post(gui.biggest_post(window))
+    order = [c.id for c in window.threads.current_post.walk_comments()]
+    window.threads.select_item(order[5])
     reading = window.reading
     value = reading.verticalScrollBar().value()
     # click a little below the top of the viewport: inside comment 6's header or text
@@ -124,7 +124,7 @@ def test_clicking_in_the_pane_selects_the_tree_row(make_window, seeded_library_d
         Qt.MouseButton.LeftButton,
         pos=QPoint(40, y),
     )
-    assert window.current_item() == order[5]
+    assert window.threads.current_item() == order[5]
     # a comment further down
     rect = reading._item_rect(7)
     y = int(rect.top()) - value + 4
@@ -134,21 +134,21 @@ def test_clicking_in_the_pane_selects_the_tree_row(make_window, seeded_library_d
             Qt.MouseButton.LeftButton,
             pos=QPoint(40, y),
         )
-        assert window.current_item() == order[6]
+        assert window.threads.current_item() == order[6]
         assert reading.verticalScrollBar().value() == value  # clicking does not scroll
 
 
 def test_expand_and_collapse_all(make_window, seeded_library_dir, gui, qtbot):
     window = make_window(seeded_library_dir)
-    window.open_post(gui.biggest_post(window))
+    window.threads.open_post(gui.biggest_post(window))
     model, view = window.thread_model, window.thread_view
-    with_replies = next(c for c in window.current_post.walk_comments() if c.replies)
+    with_replies = next(c for c in window.threads.current_post.walk_comments() if c.replies)
     index = model.index_for_item(with_replies.id)
     qtbot.waitUntil(lambda: view.isExpanded(index))  # the whole tree, right after the first paint
-    window.collapse_all()
+    window.threads.collapse_all()
     assert not view.isExpanded(index)
     assert view.isExpanded(model.index(0, 0))
-    window.expand_all()
+    window.threads.expand_all()
     assert view.isExpanded(index)
 
 
@@ -156,23 +156,23 @@ def test_copy_takes_the_selected_comment_with_its_number(make_window, seeded_lib
     from PySide6.QtGui import QGuiApplication
 
     window = make_window(seeded_library_dir)
-    window.open_post(gui.biggest_post(window))
-    reply = next(c for c in window.current_post.walk_comments() if c.parent_id)
-    window.select_item(reply.id)
+    window.threads.open_post(gui.biggest_post(window))
+    reply = next(c for c in window.threads.current_post.walk_comments() if c.parent_id)
+    window.threads.select_item(reply.id)
     window.thread_view.setFocus()
-    window.actions["copy"].trigger()
+    window.commands["copy"].trigger()
     text = QGuiApplication.clipboard().text()
-    assert text.startswith(f"{window.current_post.title}, comment {reply.path}:")
+    assert text.startswith(f"{window.threads.current_post.title}, comment {reply.path}:")
     assert reply.text in text
 
 
 def test_zoom_changes_the_reading_font_within_bounds(make_window, seeded_library_dir):
     window = make_window(seeded_library_dir)
     size = window.reading.font().pointSizeF()
-    window.zoom_in()
+    window.view.zoom_in()
     assert window.reading.font().pointSizeF() > size
     for _ in range(40):
-        window.zoom_out()
+        window.view.zoom_out()
     assert window.reading.font().pointSizeF() >= 5
-    window.zoom_reset()
+    window.view.zoom_reset()
     assert window.reading.font().pointSizeF() == size

@@ -67,13 +67,13 @@ def test_files_given_are_imported_and_problems_reported(
     seen = {}
 
     def during(window) -> int:
-        with qtbot.waitSignal(window.import_finished, timeout=60000) as blocker:
+        with qtbot.waitSignal(window.events.import_finished, timeout=60000) as blocker:
             pass
         outcome = blocker.args[0]
         seen["ok"] = [r.path.name for r in outcome.results if r.ok]
         seen["problems"] = sorted(r.path.name for r in outcome.problems)
-        seen["report"] = window.report is not None and window.report.isVisible()
-        table = window.report.table if window.report else None
+        seen["report"] = window.imports.report is not None and window.imports.report.isVisible()
+        table = window.imports.report.table if window.imports.report else None
         seen["report_rows"] = [
             " ".join(table.item(row, col).text() for col in (0, 2) if table.item(row, col))
             for row in range(table.rowCount() if table else 0)
@@ -104,7 +104,7 @@ def test_a_second_launch_hands_its_files_to_the_open_window(
         before = window.posts_model.total
         started = time.monotonic()
         process = launch("--library", str(library_dir), str(SAMPLE / "greenway-garden-2024.txt"))
-        with qtbot.waitSignal(window.import_finished, timeout=60000):
+        with qtbot.waitSignal(window.events.import_finished, timeout=60000):
             out, err = wait_process(qtbot, process)
         seen.update(code=process.returncode, out=out, err=err, took=time.monotonic() - started)
         qtbot.waitUntil(lambda: window.posts_model.total > before)
@@ -152,7 +152,7 @@ def test_a_stale_socket_from_a_crashed_window_is_replaced(
 
     def during(window) -> int:
         process = launch("--library", str(library_dir), str(SAMPLE / "welcome.txt"))
-        with qtbot.waitSignal(window.import_finished, timeout=60000):
+        with qtbot.waitSignal(window.events.import_finished, timeout=60000):
             _out, err = wait_process(qtbot, process)
         seen.update(code=process.returncode, err=err)
         return 0

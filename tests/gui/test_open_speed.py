@@ -14,7 +14,7 @@ from reader.ui.rowview import BOLD, REGULAR
 
 def test_thread_rows_paint_what_the_model_says(make_window, seeded_library_dir, gui, qtbot):
     window = make_window(seeded_library_dir)
-    window.open_post(gui.biggest_post(window))
+    window.threads.open_post(gui.biggest_post(window))
     model, view = window.thread_model, window.thread_view
     view.viewport().repaint()  # painted by rows, without errors
     for number in range(min(len(model), 30)):
@@ -39,7 +39,7 @@ def test_long_first_lines_are_cut_to_the_column(make_window, seeded_library_dir,
     from reader.ui.rowview import _Frame
 
     window = make_window(seeded_library_dir)
-    window.open_post(gui.biggest_post(window))
+    window.threads.open_post(gui.biggest_post(window))
     view = window.thread_view
     view.viewport().repaint()
     metrics = QFontMetricsF(view.font())
@@ -59,23 +59,34 @@ def test_annotations_are_installed_after_the_first_paint(make_window, seeded_lib
     window = make_window(seeded_library_dir)
     # nobody asked for them: they come shortly after the window is on screen
     qtbot.waitUntil(lambda: window.is_set_up, timeout=5000)
-    ctl = window.annotating
-    panels = (ctl.annotations_panel, ctl.bookmarks_panel)
+    panels = (window.annotations_panel, window.bookmarks_panel)
     for dock in panels:  # both docks, below the panes, hidden until asked for
         assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea
         assert not dock.isVisible()
-    view = {a.text(): a.shortcut().toString() for a in window.actions.menu("View").actions()}
+    view = {a.text(): a.shortcut().toString() for a in window.commands.menu("View").actions()}
     assert view["&Annotations Panel"] == "Ctrl+Shift+A"
     assert view["&Bookmarks Panel"] == "Ctrl+Shift+B"
-    assert ctl.marks_for in window.mark_providers  # highlights are drawn from now on
+    edit = {a.shortcut().toString() for a in window.commands.menu("Edit").actions()}
+    assert "Ctrl+H" in edit  # the highlight command is in place from now on
 
 
 def test_a_thread_opened_first_thing_has_its_annotations(make_window, seeded_library_dir, gui):
+    """A thread opened first thing draws its highlights from the start (the thread
+    controller reads them from the store) and has the annotation commands installed."""
+    from reader.annotate import add_annotation_by_quote
+    from reader.render import LIGHT
+    from reader.store import Library
+
+    with Library.open(seeded_library_dir) as library:
+        post_id = max(library.post_summaries(), key=lambda s: s.comment_count).id
+        body = library.thread(post_id).body
+        saved = add_annotation_by_quote(library.conn, post_id, body.split()[0], colour="green")
     window = make_window(seeded_library_dir, show=False)
     assert not window.is_set_up
-    window.open_post(gui.biggest_post(window))
-    assert window.is_set_up  # installed before the thread was shown, so it draws highlights
-    assert window.annotating.marks_for in window.mark_providers
+    window.threads.open_post(post_id)
+    assert window.is_set_up  # Ctrl+H and the context menu work on it at once
+    assert [h.ref for h in window.threads.document.body.highlights] == [saved.value.id]
+    assert LIGHT.highlights["green"] in window.reading.toHtml()
 
 
 def test_the_collector_runs_again_after_a_thread_is_painted(
@@ -83,6 +94,6 @@ def test_the_collector_runs_again_after_a_thread_is_painted(
 ):
     window = make_window(seeded_library_dir)
     assert gc.isenabled()
-    window.open_post(gui.biggest_post(window))
+    window.threads.open_post(gui.biggest_post(window))
     assert not gc.isenabled()  # paused while the thread loads and paints
     qtbot.waitUntil(gc.isenabled, timeout=2000)

@@ -73,7 +73,7 @@ def test_new_comments_are_marked_until_the_thread_is_read(
     window = make_window(seeded_library_dir)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(later))])
-    with qtbot.waitSignal(window.import_finished, timeout=60000):
+    with qtbot.waitSignal(window.events.import_finished, timeout=60000):
         assert gui.drop(window, mime)
     summary = next(s for s in window.posts_model.summaries if s.title == dumpgen.FOCUS_TITLE)
     assert summary.new_count == 1
@@ -87,8 +87,8 @@ def test_new_comments_are_marked_until_the_thread_is_read(
         f" · {dumps.new_count + 1} new"
     )
 
-    window.open_post(summary.id)
-    new = [c for c in window.current_post.walk_comments() if c.is_new]
+    window.threads.open_post(summary.id)
+    new = [c for c in window.threads.current_post.walk_comments() if c.is_new]
     assert [(c.path, c.text) for c in new] == [
         (str(number), "A comment that only the later dump has.")
     ]
@@ -103,8 +103,8 @@ def test_new_comments_are_marked_until_the_thread_is_read(
     gui.wait_idle(window)
     with Library.open(seeded_library_dir) as library:
         assert library.thread(summary.id).new_count == 0
-    window.next_post()
-    window.open_post(summary.id)
-    assert not any(c.is_new for c in window.current_post.walk_comments())
+    window.navigation.next_post()
+    window.threads.open_post(summary.id)
+    assert not any(c.is_new for c in window.threads.current_post.walk_comments())
     assert _head_of(window, new[0].id)[0] == str(number)
     assert window.posts_model.index_for_post(summary.id).data(ID_ROLE) == summary.id

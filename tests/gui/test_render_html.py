@@ -1,4 +1,4 @@
-"""``reader.render.thread_html``: the reading pane's document, checked without a display.
+"""``reader.render.pane_html``: the reading pane's writer, checked without a display.
 
 (Pure functions; they sit with the GUI tests because the pane is their first user.)
 """
@@ -9,8 +9,9 @@ import datetime as dt
 import re
 
 from reader.model import Comment, Post
-from reader.render import Mark, render_text, render_thread, term_marks
-from reader.render.thread_html import count_line, paragraph_spans
+from reader.render import Highlight, render_thread, term_marks
+from reader.render.document import count_line, paragraph_spans
+from reader.render.pane_html import render_text
 
 
 def _post() -> Post:
@@ -54,11 +55,11 @@ def test_links_and_image_placeholders():
 def test_marks_split_text_and_links_correctly():
     text = "Probation officers at https://probation.example/x"
     marks = term_marks(text, ["probat"])
-    assert [(m.start, m.end) for m in marks] == [(0, 9), (30, 39)]
-    out = render_text(text, marks)
+    assert marks == [(0, 9), (30, 39)]
+    out = render_text(text, hits=marks)
     assert out.count("background-color") == 2
     assert out.startswith('<span style="background-color')
-    highlight = render_text("abcdef", [Mark(1, 3, kind="highlight", colour="green")])
+    highlight = render_text("abcdef", [Highlight(1, 3, "green")])
     assert highlight == 'a<span style="background-color:#c8f0c0;">bc</span>def'
 
 

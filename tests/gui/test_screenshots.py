@@ -29,7 +29,7 @@ def _save(widget, output_dir, name: str) -> Picture:
 def _window(make_window, library_dir, theme="light"):
     window = make_window(library_dir)
     window.resize(*SIZE)
-    window.set_theme(theme)
+    window.view.set_theme(theme)
     QApplication.processEvents()  # the new palette reaches every widget, as between two clicks
     return window
 
@@ -45,9 +45,9 @@ def _panes_not_blank(picture: Picture, window) -> None:
 
 def test_first_run_with_the_sample(make_window, library_dir, qtbot, output_dir):
     window = _window(make_window, library_dir)
-    with qtbot.waitSignal(window.import_finished, timeout=60000):
-        window.import_sample_if_empty()
-    qtbot.waitUntil(lambda: window.current_post is not None)
+    with qtbot.waitSignal(window.events.import_finished, timeout=60000):
+        window.imports.import_sample_if_empty()
+    qtbot.waitUntil(lambda: window.threads.current_post is not None)
     window.reading.complete()
     assert window.panes.banner.isVisible()
     picture = _save(window, output_dir, "01-first-run")
@@ -59,10 +59,10 @@ def test_first_run_with_the_sample(make_window, library_dir, qtbot, output_dir):
 
 def test_thread_with_a_selected_reply(make_window, seeded_library_dir, qtbot, gui, output_dir):
     window = _window(make_window, seeded_library_dir)
-    window.open_post(gui.biggest_post(window))
-    assert window.current_post.title == dumpgen.BIG_TITLE
-    reply = next(c for c in window.current_post.walk_comments() if c.parent_id)
-    window.select_item(reply.id)
+    window.threads.open_post(gui.biggest_post(window))
+    assert window.threads.current_post.title == dumpgen.BIG_TITLE
+    reply = next(c for c in window.threads.current_post.walk_comments() if c.parent_id)
+    window.threads.select_item(reply.id)
     assert window.reading.marked_item == reply.id
     assert window.thread_model.item_id(window.thread_view.currentIndex().internalId()) == (reply.id)
     picture = _save(window, output_dir, "02-thread")
@@ -92,28 +92,28 @@ def test_search_results(make_window, seeded_library_dir, qtbot, output_dir, dump
         window.search.run_search()
     assert window.search.model.rowCount() == len(dumps.items_with(*dumpgen.SEARCH_PAIR.split()))
     window.search.view.setCurrentIndex(window.search.model.index(1, 0))
-    assert window.hit_items
+    assert window.threads.hit_items
     picture = _save(window, output_dir, "03-search")
     results = picture.part(window.search.view.viewport(), window)
     reading = picture.part(window.reading.viewport(), window)
     assert not results.is_blank() and not reading.is_blank()
     assert reading.share(LIGHT.hit_bg) > 0.0005, "no search hit marked in the pane"
-    window.set_theme("dark")
+    window.view.set_theme("dark")
     dark = _save(window, output_dir, "05-dark-search")
     reading = dark.part(window.reading.viewport(), window)
     assert reading.is_dark() and not reading.is_blank()
     assert reading.share(DARK.hit_bg) > 0.0005, "no search hit marked in the dark pane"
     assert reading.share(LIGHT.hit_bg) == 0
-    window.set_theme("light")
+    window.view.set_theme("light")
 
 
 def test_dark_theme(make_window, seeded_library_dir, qtbot, gui, output_dir):
     window = _window(make_window, seeded_library_dir, theme="dark")
-    window.open_post(gui.biggest_post(window))
-    window.next_comment(4)
-    assert window.dark
-    order = [c.id for c in window.current_post.walk_comments()]
-    assert window.current_item() == order[3]
+    window.threads.open_post(gui.biggest_post(window))
+    window.navigation.next_comment(4)
+    assert window.view.dark
+    order = [c.id for c in window.threads.current_post.walk_comments()]
+    assert window.threads.current_item() == order[3]
     picture = _save(window, output_dir, "04-dark")
     _panes_not_blank(picture, window)
     for pane in (window.posts_view, window.thread_view, window.reading):
@@ -121,7 +121,7 @@ def test_dark_theme(make_window, seeded_library_dir, qtbot, gui, output_dir):
         assert part.is_dark(), f"{pane.objectName() or type(pane).__name__} is not dark"
     reading = picture.part(window.reading.viewport(), window)
     assert reading.main_colour() == window.reading.palette().color(QPalette.ColorRole.Base).name()
-    window.set_theme("light")
+    window.view.set_theme("light")
 
 
 def test_import_report_and_progress(make_window, library_dir, dumps, tmp_path, qtbot,
@@ -143,14 +143,14 @@ def test_import_report_and_progress(make_window, library_dir, dumps, tmp_path, q
     monkeypatch.setattr(tasks.TaskContext, "progress", progress)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in [*dumps.paths[:2], bad]])
-    with qtbot.waitSignal(window.import_finished, timeout=60000):
+    with qtbot.waitSignal(window.events.import_finished, timeout=60000):
         assert gui.drop(window, mime)
         qtbot.waitUntil(lambda: held.is_set() and window.status.work.isVisible())
         assert window.status.label.text().startswith("Importing")
         picture = _save(window, output_dir, "09-importing")
         assert not picture.part(window.status.work, window).is_blank(floor=5)
         release.set()
-    report = window.report
+    report = window.imports.report
     assert report is not None and report.isVisible()
     assert [row[0] for row in report.rows()] == [bad.name]
     assert [s.title for s in window.posts_model.summaries] == [
@@ -175,11 +175,11 @@ def test_month_filter_and_shortcuts(make_window, seeded_library_dir, qtbot, outp
         p.title for p in dumps.library if (p.date.year, p.date.month) == target
     ]
     assert window.panes.month_row.isVisible()
-    window.next_post()
+    window.navigation.next_post()
     picture = _save(window, output_dir, "07-month-filter")
     _panes_not_blank(picture, window)
     assert not picture.part(strip, window).is_blank(floor=5)
-    window.show_shortcuts()
-    dialog = window._shortcuts_dialog
+    window.view.show_shortcuts()
+    dialog = window.view._shortcuts_dialog
     assert "Next Comment" in dialog.view.toPlainText()
     assert not _save(dialog, output_dir, "08-shortcuts").is_blank()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QColor, QImage
 
-from reader.render.thread_html import DARK, LIGHT
+from reader.render.pane_html import DARK, LIGHT
 
 REPO = Path(__file__).resolve().parents[2]
 

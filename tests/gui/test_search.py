@@ -65,10 +65,10 @@ def test_search_as_you_type_opens_the_right_comment(indexed_window, qtbot, gui):
     rows = [window.search.model.hit(r) for r in range(window.search.model.rowCount())]
     assert [(hit.post_id, hit.item_id) for hit in rows] == [(post_id, comment_id)]
     window.search.view.setCurrentIndex(window.search.model.index(0, 0))
-    assert window.current_post.id == post_id
-    assert window.current_item() == comment_id
+    assert window.threads.current_post.id == post_id
+    assert window.threads.current_item() == comment_id
     assert window.reading.marked_item == comment_id
-    assert window.hit_items == [comment_id]
+    assert window.threads.hit_items == [comment_id]
     # the matched word is drawn marked in the pane, in the hit colour
     assert _background_under(window, word) == LIGHT.hit_bg
     # Escape in the field returns to the posts list
@@ -140,19 +140,19 @@ def test_f3_moves_between_hits_in_the_thread(indexed_window, qtbot, gui, dumps):
     row = next(r for r in range(search.model.rowCount()) if search.model.hit(r).item_id == post_id)
     search.view.setCurrentIndex(search.model.index(row, 0))
     expected = [ids[path] for title, path in dumps.items_with(word) if title == dumpgen.BIG_TITLE]
-    hits = window.hit_items
+    hits = window.threads.hit_items
     assert sorted(hits) == sorted(expected) and len(hits) == 8
     window.reading.setFocus()
     order = sorted(hits, key=window.thread_model.number_of)  # display order
-    assert window.current_item() == order[0] == post_id
+    assert window.threads.current_item() == order[0] == post_id
     visited = []
     for _ in range(len(hits)):
         qtbot.keyClick(window.reading, Qt.Key.Key_F3)
-        visited.append(window.current_item())
+        visited.append(window.threads.current_item())
         assert window.reading.textCursor().selectedText().lower() == word
     assert visited == [*order[1:], order[0]]  # every hit once in order, then back round
     qtbot.keyClick(window.reading, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
-    assert window.current_item() == order[-1]
+    assert window.threads.current_item() == order[-1]
 
 
 def test_index_rebuild_shows_progress_and_never_blocks_reading(
@@ -177,9 +177,9 @@ def test_index_rebuild_shows_progress_and_never_blocks_reading(
     window = make_window(seeded_library_dir)
     qtbot.waitUntil(lambda: held.is_set() and window.status.work.isVisible(), timeout=20000)
     assert window.status.label.text().startswith("Indexing")
-    assert window.open_post(gui.biggest_post(window))  # reading goes on meanwhile
-    assert window.current_post.title == dumpgen.BIG_TITLE
-    assert window.next_comment()
+    assert window.threads.open_post(gui.biggest_post(window))  # reading goes on meanwhile
+    assert window.threads.current_post.title == dumpgen.BIG_TITLE
+    assert window.navigation.next_comment()
     with qtbot.waitSignal(window.search.index_checked, timeout=120000) as blocker:
         release.set()
     assert blocker.args[0].fresh

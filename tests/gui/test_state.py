@@ -11,15 +11,15 @@ def test_state_is_restored_after_a_restart(make_window, seeded_library_dir, qtbo
     window = make_window(seeded_library_dir)
     window.resize(780, 560)  # inside the offscreen platform's 800x600 screen
     post_id = gui.biggest_post(window)
-    window.open_post(post_id)
-    order = [c.id for c in window.current_post.walk_comments()]
-    window.select_item(order[10])
-    window.zoom_in()
-    window.zoom_in()
-    window.set_theme("dark")
+    window.threads.open_post(post_id)
+    order = [c.id for c in window.threads.current_post.walk_comments()]
+    window.threads.select_item(order[10])
+    window.view.zoom_in()
+    window.view.zoom_in()
+    window.view.set_theme("dark")
     window.panes.splitter.setSizes([250, 200, 330])
     sizes = window.panes.splitter.sizes()
-    window.actions["show_activity"].setChecked(False)
+    window.commands["show_activity"].setChecked(False)
     window.reading.scroll_to_item(order[10], 37)
     position = window.reading.position()
     scroll = window.reading.verticalScrollBar().value()
@@ -32,20 +32,20 @@ def test_state_is_restored_after_a_restart(make_window, seeded_library_dir, qtbo
     assert (again.size().width(), again.size().height()) == (780, 560)
     assert again.panes.splitter.sizes() == sizes
     assert again.reading.zoom == 2
-    assert again.settings.theme == "dark" and again.dark
+    assert again.settings.theme == "dark" and again.view.dark
     assert palette_is_dark(QApplication.palette())
     assert not again.activity.isVisible()
-    assert not again.actions["show_activity"].isChecked()
-    assert again.current_post.id == post_id
-    assert again.current_item() == order[10]
+    assert not again.commands["show_activity"].isChecked()
+    assert again.threads.current_post.id == post_id
+    assert again.threads.current_item() == order[10]
     assert again.reading.marked_item == order[10]
     assert again.reading.position() == position
     assert again.reading.verticalScrollBar().value() == scroll
-    again.set_theme("light")
+    again.view.set_theme("light")
 
 
 def test_missing_last_post_is_harmless(make_window, seeded_library_dir, qtbot):
     window = make_window(seeded_library_dir)
     window.settings.set_position("p-gone", "c-gone", "c-gone", 100)
     assert window.restore_position() is False
-    assert window.current_post is None
+    assert window.threads.current_post is None

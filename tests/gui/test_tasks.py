@@ -30,14 +30,34 @@ def test_result_and_progress_arrive_on_the_gui_thread(qtbot, make_runner):
 
 def test_failure_is_reported_as_one_line(qtbot, make_runner):
     runner = make_runner()
-    errors: list[str] = []
+    errors: list = []
 
     def job(ctx):
-        raise ValueError("bad input")
+        raise ValueError("bad input\nsecond line")
 
     with qtbot.waitSignal(runner.ended, timeout=5000):
         runner.submit("t", job, on_error=errors.append)
-    assert errors == ["ValueError: bad input"]
+    [error] = errors
+    assert str(error) == "ValueError: bad input" == error.text  # a bug says what kind it was
+    assert (error.kind, error.message, error.user_error) == ("ValueError", "bad input", False)
+    assert error.file.endswith("test_tasks.py") and error.line  # where it was raised
+
+
+def test_bad_input_crosses_as_a_task_error_naming_the_file_and_line(qtbot, make_runner, tmp_path):
+    from reader.errors import DumpError
+
+    runner = make_runner()
+    errors: list = []
+    dump = tmp_path / "dump.txt"
+
+    def job(ctx):
+        raise DumpError(dump, "expected a date line", 3)
+
+    with qtbot.waitSignal(runner.ended, timeout=5000):
+        runner.submit("t", job, on_error=errors.append)
+    [error] = errors
+    assert (error.kind, error.file, error.line) == ("DumpError", str(dump), 3)
+    assert error.user_error and error.text == f"{dump}:3: expected a date line"
 
 
 def test_cancel_and_supersede_drop_stale_results(qtbot, make_runner, gates):

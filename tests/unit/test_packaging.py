@@ -166,7 +166,7 @@ def test_an_installed_copy_finds_the_sample(wheel: Path, tmp_path: Path) -> None
         zf.extractall(site)
     code = (
         "import reader, reader.paths\n"
-        "from reader.ui.importing import sample_paths\n"
+        "from reader.ui.controllers.imports import sample_paths\n"
         "print(reader.__file__)\n"
         "print(reader.paths.resources_dir())\n"
         "for p in sample_paths(): print(p, p.is_file())\n"

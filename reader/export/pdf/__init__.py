@@ -36,17 +36,17 @@ from PySide6.QtGui import (
 from reader import __version__
 from reader.errors import ReaderError
 from reader.export.html import RULE_COLOUR, render_html
-from reader.export.layout import ThreadLayout
-from reader.export.options import CancelFlag, Paper, ProgressFn, check_cancel
+from reader.export.options import CancelFlag, ExportOptions, Paper, ProgressFn, check_cancel
 from reader.export.pdf.fonts import (
     BODY_FAMILIES,
     UI_FAMILIES,
+    document_texts,
     ensure_gui_application,
-    layout_texts,
     missing_characters,
     plain_font,
 )
 from reader.export.pdf.paginate import EPSILON, lay_out_pages, rules
+from reader.render.document import ThreadDocument
 
 __all__ = ["PdfResult", "ensure_gui_application", "html_to_pdf", "render_pdf"]
 
@@ -188,21 +188,22 @@ def _footer(
 
 
 def render_pdf(
-    layout: ThreadLayout,
+    document: ThreadDocument,
+    options: ExportOptions,
     *,
     progress: ProgressFn | None = None,
     cancel: CancelFlag | None = None,
 ) -> PdfResult:
-    """A thread layout as PDF bytes."""
+    """A thread's document as PDF bytes: its export HTML (Qt flavour), paginated."""
     ensure_gui_application()
-    missing = missing_characters(layout_texts(layout))
-    html = render_html(layout, flavour="qt", missing=missing)
+    missing = missing_characters(document_texts(document))
+    html = render_html(document, options, flavour="qt", missing=missing)
     check_cancel(cancel)
     return html_to_pdf(
         html,
-        title=layout.title,
-        paper=layout.options.resolved_paper(),
-        font_size_pt=layout.options.font_size_pt,
+        title=document.title,
+        paper=options.resolved_paper(),
+        font_size_pt=options.font_size_pt,
         progress=progress,
         cancel=cancel,
     )

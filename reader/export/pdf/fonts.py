@@ -18,7 +18,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QRawFont
 
 from reader.errors import ReaderError
-from reader.export.layout import ThreadLayout
+from reader.render.document import ThreadDocument
 
 BODY_FAMILIES = ["DejaVu Serif", "Georgia", "Times New Roman", "serif"]
 UI_FAMILIES = ["DejaVu Sans", "Arial", "Helvetica", "sans-serif"]
@@ -99,17 +99,17 @@ def missing_characters(texts: Iterable[str]) -> set[str]:
     }
 
 
-def layout_texts(layout: ThreadLayout) -> Iterable[str]:
+def document_texts(document: ThreadDocument) -> Iterable[str]:
     """Every piece of dump or user text the document will print."""
-    yield layout.title
-    yield layout.post.source or ""
-    for item in (layout.body, *layout.comments):
+    yield document.title
+    yield document.post.source or ""
+    for item in (document.body, *document.comments):
         yield item.author or ""
-        for segments in item.paragraphs:
-            for seg in segments:
-                yield seg.text
+        for paragraph in item.paragraphs:
+            for span in paragraph.spans:
+                yield span.text
         for bookmark in item.bookmarks:
             yield bookmark.label
-    for note in layout.notes:
+    for note in document.notes:
         yield note.quote
         yield note.text

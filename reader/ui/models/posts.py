@@ -166,8 +166,8 @@ class PostListModel(QAbstractItemModel):
         if self._text:
             rows = [s for s in rows if self._text in s.title.casefold()]
         if self._month:
-            year, month = self._month
-            rows = [s for s in rows if s.date.year == year and s.date.month == month]
+            in_year, in_month = self._month
+            rows = [s for s in rows if s.date.year == in_year and s.date.month == in_month]
         self._rows = rows
         self._years, self._months, self._month_starts = [], [], []
         self._position = {s.id: i for i, s in enumerate(rows)}

@@ -1,7 +1,7 @@
 """The thread tree: the post as the single root, its comments and replies below.
 
 A thin map over the core's own ``Post``/``Comment`` objects (nothing is copied): nodes are
-numbered in display order (pre-order), which is exactly the order ``render_thread`` gives the
+numbered in display order (pre-order), which is exactly the order ``build_document`` gives the
 reading pane's blocks, so node ``n`` here is block state ``n`` there and ``j``/``k`` are
 ``n ± 1``.  An index's ``internalId`` is its node number; three flat lists (parent, row,
 children) answer ``parent()``/``index()`` in O(1).  Text is read from the nodes only when Qt
@@ -102,7 +102,8 @@ class ThreadModel(QAbstractItemModel):
         self._cells = {}
         if post is not None:
             nodes: list[Post | Comment] = [post]
-            parents, rows, children, depths = [-1], [0], [[]], [0]
+            parents, rows, depths = [-1], [0], [0]
+            children: list[list[int]] = [[]]
             add_node, add_parent, add_row, add_children, add_depth = (
                 nodes.append,
                 parents.append,

@@ -6,6 +6,7 @@ import random
 
 from reader.annotate import reanchor_after_import, store
 from reader.annotate.reanchor import reanchor_all
+from reader.derived import bring_up_to_date
 from reader.store import Library
 from reader.store.importer import import_file
 
@@ -27,14 +28,21 @@ def import_all(lib: Library, *paths) -> list[str]:
     return changed
 
 
-def test_library_import_reanchors_by_itself(library: Library, dump, make_post) -> None:
+def test_post_commit_step_reanchors_after_a_library_import(
+    library: Library, dump, make_post
+) -> None:
     list(library.import_paths([dump("listing", make_post(LISTING))]))
     post_id = library.post_summaries()[0].id
-    a = store.add_annotation_by_quote(library.conn, post_id, "Nobody has been held accountable")
+    saved = store.add_annotation_by_quote(library.conn, post_id, "Nobody has been held accountable")
+    a = saved.value
     [result] = library.import_paths([dump("page", make_post("Intro.\n" + LISTING, ["c"]))])
     assert result.ok and result.changed_post_ids == [post_id]
+    assert result.changes.posts_changed == {post_id} and not result.changes.posts_added
+    assert store.get_annotation(library.conn, a.id) == a  # the store alone does not re-anchor
+    report = bring_up_to_date(library, result.changes)
     stored = store.get_annotation(library.conn, a.id)
     assert stored.start == a.start + len("Intro.\n") and stored.state == "exact"
+    assert report.changes.annotations == {a.id} and report.changes.marked_posts == {post_id}
     assert reanchor_after_import(library.conn, []).checked == 0  # nothing left to catch up
 
 
@@ -50,7 +58,7 @@ def test_identical_reimport_of_the_archive_keeps_every_annotation_in_place(
         for _ in range(3 if len(text) > 2 else 0):
             start = rng.randrange(len(text) - 1)
             end = rng.randrange(start + 1, min(len(text), start + 400) + 1)
-            made.append(store.add_annotation(conn, item_id, start, end, note=f"n{start}"))
+            made.append(store.add_annotation(conn, item_id, start, end, note=f"n{start}").value)
     assert len(made) > 250
     changed = import_all(seeded_library, *dump_files)
     assert changed == []  # identical: the importer wrote nothing
@@ -73,7 +81,7 @@ def test_identical_reimport_of_the_archive_keeps_every_annotation_in_place(
 def test_whitespace_changes_reanchor_exactly(library: Library, dump, make_post) -> None:
     import_all(library, dump("listing", make_post(LISTING)))
     post_id = library.post_summaries()[0].id
-    a = store.add_annotation_by_quote(library.conn, post_id, "in writing and did nothing")
+    a = store.add_annotation_by_quote(library.conn, post_id, "in writing and did nothing").value
     rewrapped = LISTING.replace("in writing and", "in  writing\nand").replace(
         "The review", "Update: see below.\nThe review"
     )
@@ -95,10 +103,10 @@ def test_edited_passage_is_moved_and_deleted_passage_is_an_orphan(
     post_id = library.post_summaries()[0].id
     edited = store.add_annotation_by_quote(
         library.conn, post_id, "caseloads at 150 per cent of the agreed level", note="figure"
-    )
+    ).value
     cut = store.add_annotation_by_quote(
         library.conn, post_id, "about the missing files", note="this matters", colour="pink"
-    )
+    ).value
     full = LISTING.replace("150 per cent of the agreed", "150% of the agreed").replace(
         "The passage that the editor later cut is this one, about the missing files.\n", ""
     )
@@ -124,7 +132,7 @@ def test_vanished_comment_keeps_its_annotation(library: Library, dump, make_post
     import_all(library, dump("one", make_post("Body.", ["Keep me.", "I will vanish soon."])))
     post_id = library.post_summaries()[0].id
     vanishing = library.thread(post_id).comments[1].id
-    a = store.add_annotation_by_quote(library.conn, vanishing, "vanish soon")
+    a = store.add_annotation_by_quote(library.conn, vanishing, "vanish soon").value
     changed = import_all(library, dump("two", make_post("Body.", ["Keep me.", "New one."])))
     assert library.thread(post_id).comments[1].vanished
     report = reanchor_after_import(library.conn, changed)
@@ -138,6 +146,7 @@ def test_a_missed_reanchor_is_caught_up_from_import_stamps(
     post_id = library.post_summaries()[0].id
     reanchor_after_import(library.conn, [])  # records the stamp
     a = store.add_annotation_by_quote(library.conn, post_id, "Nobody has been held accountable")
+    a = a.value
     import_all(library, dump("page", make_post("Intro.\n" + LISTING, ["c"])))
     # (a crash here: reanchor_after_import never ran for that import)
     report = reanchor_after_import(library.conn, [])

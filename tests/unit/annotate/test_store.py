@@ -9,6 +9,7 @@ import re
 import pytest
 
 from reader.annotate import store
+from reader.changes import Changes
 from reader.errors import NotFound, ReaderError
 from reader.store import Library
 from reader.store.migrations import MIGRATIONS
@@ -40,7 +41,9 @@ def test_migration_is_appended_after_the_initial_one(library: Library) -> None:
 
 def test_add_then_reopen_from_another_connection(lib: Library) -> None:
     post_id, first, _ = ids(lib)
-    a = store.add_annotation(lib.conn, first, 0, 13, note=" why\r\n\r\nbecause ", colour="Green")
+    a = store.add_annotation(
+        lib.conn, first, 0, 13, note=" why\r\n\r\nbecause ", colour="Green"
+    ).value
     assert re.fullmatch(r"a[0-9a-f]{16}", a.id)
     assert (a.exact, a.prefix, a.suffix) == ("First comment", "", ", about risk.")
     assert (a.post_id, a.colour, a.note, a.state) == (post_id, "green", "why\n\nbecause", "exact")
@@ -62,20 +65,20 @@ def test_add_by_quote_errors_are_one_clear_line(lib: Library) -> None:
         store.add_annotation_by_quote(lib.conn, first, "risk", colour="purple")
     with pytest.raises(ReaderError, match="bad range"):
         store.add_annotation(lib.conn, first, 5, 500)
-    second = store.add_annotation_by_quote(lib.conn, post_id, "Agreed.", occurrence=2)
+    second = store.add_annotation_by_quote(lib.conn, post_id, "Agreed.", occurrence=2).value
     assert second.start == lib.item(post_id).text.rindex("Agreed.")
     assert store.list_annotations(lib.conn) == [second]
 
 
 def test_update_delete_restore_support_undo(lib: Library) -> None:
     _, first, _ = ids(lib)
-    original = store.add_annotation_by_quote(lib.conn, first, "about risk", note="one")
+    original = store.add_annotation_by_quote(lib.conn, first, "about risk", note="one").value
     before = store.get_annotation(lib.conn, original.id)
-    edited = store.update_annotation(lib.conn, original.id, note="two", colour="blue")
+    edited = store.update_annotation(lib.conn, original.id, note="two", colour="blue").value
     assert (edited.note, edited.colour, edited.id) == ("two", "blue", original.id)
     store.restore_annotation(lib.conn, before)  # undo the edit
     assert store.get_annotation(lib.conn, original.id) == before
-    removed = store.delete_annotation(lib.conn, original.id)
+    removed = store.delete_annotation(lib.conn, original.id).value
     assert removed == before
     with pytest.raises(NotFound):
         store.get_annotation(lib.conn, original.id)
@@ -87,45 +90,51 @@ def test_update_delete_restore_support_undo(lib: Library) -> None:
 
 def test_update_span_requotes_and_confirms(lib: Library) -> None:
     _, first, _ = ids(lib)
-    a = store.add_annotation_by_quote(lib.conn, first, "risk")
+    a = store.add_annotation_by_quote(lib.conn, first, "risk").value
     moved = dataclasses.replace(a, state="moved")
     store.restore_annotation(lib.conn, moved)
-    confirmed = store.update_annotation(lib.conn, a.id, span=(0, 5))
+    confirmed = store.update_annotation(lib.conn, a.id, span=(0, 5)).value
     assert (confirmed.exact, confirmed.state) == ("First", "exact")
 
 
-def test_listeners_hear_changed_items_and_cannot_break_writes(lib: Library) -> None:
+def test_every_write_returns_what_it_changed(lib: Library) -> None:
     post_id, first, _ = ids(lib)
-    heard: list[list[str]] = []
-
-    def broken(_: list[str]) -> None:
-        raise RuntimeError("listener bug")
-
-    store.on_change.extend([broken, heard.append])
-    try:
-        a = store.add_annotation_by_quote(lib.conn, first, "risk")
-        store.update_annotation(lib.conn, a.id, note="n")
-        store.delete_annotation(lib.conn, a.id)
-        store.add_bookmark(lib.conn, post_id)
-        store.remove_bookmark(lib.conn, post_id)
-        store.remove_bookmark(lib.conn, post_id)  # nothing to remove: no event
-    finally:
-        store.on_change.remove(broken)
-        store.on_change.remove(heard.append)
-    assert heard == [[first], [first], [first], [post_id], [post_id]]
+    added = store.add_annotation_by_quote(lib.conn, first, "risk")
+    a = added.value
+    mark = Changes(
+        annotations=frozenset({a.id}),
+        marked_items=frozenset({first}),
+        marked_posts=frozenset({post_id}),
+    )
+    assert added.changes == mark
+    assert store.update_annotation(lib.conn, a.id, note="n").changes == mark
+    assert store.restore_annotation(lib.conn, a).changes == mark
+    assert store.delete_annotation(lib.conn, a.id).changes == mark
+    bookmark = Changes(
+        bookmarks=frozenset({post_id}),
+        marked_items=frozenset({post_id}),
+        marked_posts=frozenset({post_id}),
+    )
+    assert store.add_bookmark(lib.conn, post_id).changes == bookmark
+    assert store.remove_bookmark(lib.conn, post_id).changes == bookmark
+    nothing = store.remove_bookmark(lib.conn, post_id)  # nothing to remove: no change
+    assert nothing.value is None and not nothing.changes
+    assert store.toggle_bookmark(lib.conn, post_id).changes == bookmark
+    assert store.toggle_bookmark(lib.conn, post_id).changes == bookmark
 
 
 def test_bookmarks_one_per_item_toggle_and_restore(lib: Library) -> None:
     post_id, first, second = ids(lib)
-    b = store.add_bookmark(lib.conn, first, " label ")
+    b = store.add_bookmark(lib.conn, first, " label ").value
     assert re.fullmatch(r"b[0-9a-f]{16}", b.id) and b.label == "label"
-    again = store.add_bookmark(lib.conn, first, "relabelled")
+    again = store.add_bookmark(lib.conn, first, "relabelled").value
     assert (again.id, again.label, again.created) == (b.id, "relabelled", b.created)
-    assert store.toggle_bookmark(lib.conn, second) is not None
-    assert store.toggle_bookmark(lib.conn, second) is None
+    assert store.toggle_bookmark(lib.conn, second).value is not None
+    assert store.toggle_bookmark(lib.conn, second).value is None
     assert [x.item_id for x in store.bookmarks_for_post(lib.conn, post_id)] == [first]
-    removed = store.remove_bookmark(lib.conn, first)
+    removed = store.remove_bookmark(lib.conn, first).value
     assert removed == again and store.get_bookmark(lib.conn, first) is None
+    assert removed is not None
     store.restore_bookmark(lib.conn, removed)
     assert store.list_bookmarks(lib.conn) == [removed]
     with pytest.raises(NotFound):
@@ -134,10 +143,10 @@ def test_bookmarks_one_per_item_toggle_and_restore(lib: Library) -> None:
 
 def test_annotations_for_post_in_document_order(lib: Library) -> None:
     post_id, first, second = ids(lib)
-    c2 = store.add_annotation_by_quote(lib.conn, second, "Second")
-    c1 = store.add_annotation_by_quote(lib.conn, first, "risk")
-    p2 = store.add_annotation_by_quote(lib.conn, post_id, "warnings")
-    p1 = store.add_annotation_by_quote(lib.conn, post_id, "Opening")
+    c2 = store.add_annotation_by_quote(lib.conn, second, "Second").value
+    c1 = store.add_annotation_by_quote(lib.conn, first, "risk").value
+    p2 = store.add_annotation_by_quote(lib.conn, post_id, "warnings").value
+    p1 = store.add_annotation_by_quote(lib.conn, post_id, "Opening").value
     got = store.annotations_for_post(lib.conn, post_id)
     assert [a.id for a in got] == [p1.id, p2.id, c1.id, c2.id]
     assert store.annotations_for_post(lib.conn, "pother") == []
@@ -146,7 +155,7 @@ def test_annotations_for_post_in_document_order(lib: Library) -> None:
 
 def test_annotations_for_post_reanchors_without_writing(lib: Library) -> None:
     post_id, _, _ = ids(lib)
-    a = store.add_annotation_by_quote(lib.conn, post_id, "ignored the warnings")
+    a = store.add_annotation_by_quote(lib.conn, post_id, "ignored the warnings").value
     lib.conn.execute("UPDATE posts SET body = 'Preface. ' || body WHERE id = ?", [post_id])
     (shown,) = store.annotations_for_post(lib.conn, post_id)
     assert (shown.start, shown.end, shown.state) == (a.start + 9, a.end + 9, "exact")

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from reader.annotate import markdown, reanchor_after_import, store, w3c
+from reader.derived import bring_up_to_date
 from reader.errors import ReaderError
 from reader.store import Library
 
@@ -89,10 +90,13 @@ def test_round_trip_to_another_machine_and_back(source: Library, other: Library,
     report = w3c.import_w3c(other.conn, data)
     assert (report.added, report.orphaned, report.bookmarks_added) == (2, 2, 1)
     assert len(store.orphaned_annotations(other.conn)) == 2
+    assert report.changes.annotations == {a.id for a in originals}
+    assert len(report.changes.bookmarks) == 1 and report.changes.marks
 
-    # It imports the same dump: the import re-anchors, finding every passage where it was.
+    # It imports the same dump: the post-commit step re-anchors, finding every passage.
     for result in other.import_paths([dump_path]):
         assert result.ok
+        bring_up_to_date(other, result.changes)
     assert not store.orphaned_annotations(other.conn)
     assert reanchor_after_import(other.conn, []).checked == 0  # nothing left to catch up
     assert store.list_annotations(other.conn) == originals
@@ -158,6 +162,7 @@ def test_bad_files_are_one_clear_error(source: Library) -> None:
 def test_markdown_digest_lists_threads_quotes_notes_and_orphans(source: Library) -> None:
     post_id, comment = annotate(source)
     gone = store.add_annotation_by_quote(source.conn, comment, "I was there", note="orphan me")
+    gone_id = gone.value.id
     source.conn.execute("UPDATE comments SET text = 'rewritten entirely' WHERE id = ?", [comment])
     reanchor_after_import(source.conn, [post_id])
     text = markdown.digest(source.conn)
@@ -165,5 +170,5 @@ def test_markdown_digest_lists_threads_quotes_notes_and_orphans(source: Library)
     assert "### Post\n\n> Staffing fell by a third\n\nPara one.\n\nPara two.\n" in text
     assert "- Comment 1 — witness" in text
     orphans = text.split("## Orphaned annotations", 1)[1]
-    assert "> I was there" in orphans and "orphan me" in orphans and gone.id in orphans
+    assert "> I was there" in orphans and "orphan me" in orphans and gone_id in orphans
     assert markdown.digest(source.conn, post_id="pnone").startswith("# Annotations\n\n0 annotation")

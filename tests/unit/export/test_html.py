@@ -7,8 +7,8 @@ import re
 from html.parser import HTMLParser
 
 from reader.export.html import HIGHLIGHT_RGB, colour_rgb, render_html
-from reader.export.layout import build_layout
 from reader.model import COLOURS
+from reader.render.document import build_document
 
 VOID = {"meta", "br", "hr", "img", "link", "input"}
 EXTERNAL_TAGS = {"script", "link", "img", "iframe", "object", "embed", "video", "audio", "source"}
@@ -91,18 +91,22 @@ def _sample(kit, **opts):
         kit.annotate("p1", post.body, "£ sign", colour="pink"),
     ]
     bookmarks = [kit.bookmark("c3", "for the hearing")]
-    return build_layout(post, annotations, bookmarks, kit.options(**opts))
+    options = kit.options(**opts)
+    document = build_document(
+        post, annotations=annotations, bookmarks=bookmarks, annotated_only=options.annotated_only
+    )
+    return document, options
 
 
 def test_html_is_well_formed_and_self_contained(kit) -> None:
     for flavour in ("browser", "qt"):
-        document = render_html(_sample(kit), flavour=flavour)
+        document = render_html(*_sample(kit), flavour=flavour)
         check(document)
         assert "http" not in re.sub(r"https://example\.org/\?a=1&amp;b=2", "", document)
 
 
 def test_dump_text_is_escaped_never_interpreted(kit) -> None:
-    document = render_html(_sample(kit))
+    document = render_html(*_sample(kit))
     assert "&lt;b&gt;markup&lt;/b&gt;" in document
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in document
     assert "<script" not in document
@@ -113,7 +117,7 @@ def test_dump_text_is_escaped_never_interpreted(kit) -> None:
 
 
 def test_structure_numbers_paragraphs_and_nesting(kit) -> None:
-    document = render_html(_sample(kit))
+    document = render_html(*_sample(kit))
     for path in ("1", "1.1", "1.1.1", "2", "3"):
         assert f'<span class="num">{path}</span>' in document
     assert '<p dir="auto">Top' in document
@@ -128,7 +132,7 @@ def test_structure_numbers_paragraphs_and_nesting(kit) -> None:
 
 
 def test_highlights_use_the_palette_and_notes_follow_their_comment(kit) -> None:
-    document = render_html(_sample(kit))
+    document = render_html(*_sample(kit))
     blue = HIGHLIGHT_RGB["blue"]
     assert f'<span style="background-color:{blue}">highlighted</span>' in document
     assert f'<span style="background-color:{HIGHLIGHT_RGB["pink"]}">£ sign</span>' in document
@@ -140,7 +144,7 @@ def test_highlights_use_the_palette_and_notes_follow_their_comment(kit) -> None:
 
 
 def test_endnotes_move_notes_to_the_end_with_their_place(kit) -> None:
-    document = render_html(_sample(kit, endnotes=True))
+    document = render_html(*_sample(kit, endnotes=True))
     check(document)
     notes_heading = document.index("<h2>Notes</h2>")
     assert document.index('id="note-1"') > notes_heading
@@ -156,19 +160,19 @@ def test_every_colour_has_a_distinct_background() -> None:
 
 def test_characters_no_font_has_print_as_code_points(kit) -> None:
     post = kit.make_post("CJK 中文 and an emoji 🙂 here.")
-    document = render_html(build_layout(post, [], [], kit.options()), missing={"中", "🙂"})
+    document = render_html(build_document(post), kit.options(), missing={"中", "🙂"})
     assert "[U+4E2D]" in document and "[U+1F642]" in document and "文" in document
 
 
 def test_control_characters_do_not_break_the_document(kit) -> None:
     post = kit.make_post("nul \x00 and form feed \x0c inside")
-    check(render_html(build_layout(post, [], [], kit.options())))
+    check(render_html(build_document(post), kit.options()))
 
 
 def test_header_block_holds_the_facts(kit) -> None:
-    document = render_html(_sample(kit, annotated_only=True))
+    document = render_html(*_sample(kit, annotated_only=True))
     text = " ".join(" ".join(check(document).text).split())
-    assert "Posted Sunday 7 March 2021" in text
+    assert "Posted Sunday, 7 March 2021" in text  # the pane's date, the dumps' own style
     assert "Source /archive/dump-2021.txt" in text
     assert "Exported 2024-05-01 09:30 +0000" in text
     assert "Comments 5 (this export shows 3" in text

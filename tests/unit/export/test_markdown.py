@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from reader.export.layout import build_layout
 from reader.export.markdown import escape, render_markdown
+from reader.render.document import build_document
 
 
 @pytest.mark.parametrize(
@@ -37,7 +37,8 @@ def test_thread_renders_as_nested_quotes_with_notes(kit) -> None:
     )
     reply = post.comments[0].replies[0]
     annotations = [kit.annotate(reply.id, reply.text, "a passage", "green", "Look here")]
-    md = render_markdown(build_layout(post, annotations, [kit.bookmark("c2")], kit.options()))
+    document = build_document(post, annotations=annotations, bookmarks=[kit.bookmark("c2")])
+    md = render_markdown(document, kit.options())
     assert md.startswith("# A thread\n")
     assert "- Exported: 2024-05-01 09:30 +0000" in md
     assert "Post \\*body\\*." in md
@@ -54,7 +55,7 @@ def test_endnotes_collect_notes_with_their_place(kit) -> None:
         kit.annotate("p1", post.body, "text", note="n1"),
         kit.annotate("c1", "Comment text.", "Comment", note="n2"),
     ]
-    md = render_markdown(build_layout(post, annotations, [], kit.options(endnotes=True)))
+    md = render_markdown(build_document(post, annotations=annotations), kit.options(endnotes=True))
     notes = md[md.index("## Notes") :]
     assert "**\\[1\\]** (yellow) post: “text” — n1" in notes
     assert "**\\[2\\]** (yellow) comment 1: “Comment” — n2" in notes

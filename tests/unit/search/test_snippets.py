@@ -89,3 +89,19 @@ def test_marks_are_always_inside_the_text_and_ordered(text: str, query: str) -> 
     for start, end in s.marks:
         assert last <= start < end <= len(s.text)
         last = end
+
+
+def test_the_whoosh_analyzer_gives_the_index_positions_and_offsets() -> None:
+    """``FastAnalyzer`` (what whoosh's own writer and highlighters call) tokenises like the
+    index: the same positions (a CJK character and its bigram share one) and offsets."""
+    from reader.search.analysis import word_spans
+    from reader.search.schema import FastAnalyzer
+
+    text = "Lighthouse keepers 灯台守 kept watch"
+    tokens = [
+        (t.text, t.pos, t.startchar, t.endchar)
+        for t in FastAnalyzer()(text, positions=True, chars=True, start_pos=3, start_char=10)
+    ]
+    spans = word_spans(text)
+    assert tokens == [(term, 3 + pos, 10 + start, 10 + end) for pos, start, end, term, _ in spans]
+    assert [t[0] for t in tokens][:2] == ["lighthous", "keeper"]

@@ -131,7 +131,8 @@ def test_later_dump_adds_exactly_the_new_comments(library: Library, tmp_path: Pa
     assert new_texts == ["c", "reply to a"]
     thread = library.thread(snapshot(library)[0]["id"])
     assert [c.path for c in thread.walk_comments()] == ["1", "1.1", "2", "3"]
-    assert library.mark_thread_read(thread.id) == 2
+    read = library.mark_thread_read(thread.id)
+    assert read.value == 2 and read.changes.read == {thread.id}
     assert library.stats()["new"] == 0
 
 

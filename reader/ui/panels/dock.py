@@ -1,10 +1,11 @@
 """What the Annotations and Bookmarks panels share: a dock with a scope switch ("This thread" /
 "Whole library"), a filter field, a flat list and a count line.
 
-Refreshing is cheap but not free (a query, and re-anchoring for a thread), so a panel reloads
-only when it is visible: changes while it is hidden just mark it stale, and it reloads when
-shown.  Reloads are coalesced with a zero-delay timer, because one undo can report the same
-change twice (when made, and when the write lands).  The selected row survives a reload.
+A panel follows ``Events``: any change of marks (``library_changed``) and, for the thread
+scope, the thread that opens.  Refreshing is cheap but not free (a query, and re-anchoring for
+a thread), so a panel reloads only when it is visible: changes while it is hidden just mark it
+stale, and it reloads when shown.  Reloads are coalesced with a zero-delay timer, because one
+burst of changes can come in several signals.  The selected row survives a reload.
 """
 
 from __future__ import annotations
@@ -23,18 +24,22 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QMenu,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
+from reader.changes import Changes
 from reader.errors import NotFound, ReaderError
 from reader.store import queries
 from reader.ui.models.marks import OBJECT_ROLE, _LazyTable
 
 if TYPE_CHECKING:
-    from reader.ui.annotating import Annotating
+    from reader.ui.context import AppContext
+    from reader.ui.controllers.annotating import AnnotatingController
+    from reader.ui.controllers.thread import ThreadController
 
 THREAD, LIBRARY = "thread", "library"
 HEIGHT = 260
@@ -57,17 +62,27 @@ class ListDock(QDockWidget):
     model: _LazyTable[Any]
     noun = "item"
 
-    def __init__(self, title: str, name: str, ctl: Annotating) -> None:
-        super().__init__(title, ctl.window)
+    def __init__(
+        self,
+        title: str,
+        name: str,
+        ctx: AppContext,
+        ctl: AnnotatingController,
+        threads: ThreadController,
+        parent: QWidget,
+    ) -> None:
+        super().__init__(title, parent)
         self.setObjectName(name)
+        self.ctx = ctx
         self.ctl = ctl
-        self.window_ = ctl.window
+        self.threads = threads
         self.setAllowedAreas(
             Qt.DockWidgetArea.LeftDockWidgetArea
             | Qt.DockWidgetArea.RightDockWidgetArea
             | Qt.DockWidgetArea.BottomDockWidgetArea
         )
         self._stale = True
+        self._closed = False
         self._just_clicked = -1
         self.sized = False  # True once it has a size (``install`` sets it for a restored dock)
         self._post_id: str | None = None
@@ -119,8 +134,9 @@ class ListDock(QDockWidget):
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.view)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self._delete_current)
-        self.ctl.changed.connect(lambda _ids: self.schedule())
-        self.window_.thread_opened.connect(self._on_thread_opened)
+        self.ctx.events.library_changed.connect(self._on_library_changed)
+        self.ctx.events.thread_opened.connect(self._on_thread_opened)
+        self.ctx.events.closing.connect(self._close)
         self.visibilityChanged.connect(self._on_visibility)
 
     # -- state -------------------------------------------------------------------------------
@@ -134,7 +150,7 @@ class ListDock(QDockWidget):
 
     def where(self, item_id: str) -> str:
         """The "Where" column: the comment number, plus the post's title for the library."""
-        return item_label(self.ctl.conn, item_id, with_title=self.library_scope)
+        return item_label(self.ctx.library.conn, item_id, with_title=self.library_scope)
 
     def size_columns(self, widths: dict[int, str], stretch: tuple[int, ...] = (0,)) -> None:
         """``stretch`` columns share the width; the others start as wide as a sample text."""
@@ -147,8 +163,12 @@ class ListDock(QDockWidget):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
 
     def current_post_id(self) -> str | None:
-        post = self.window_.current_post
+        post = self.threads.current_post
         return post.id if post is not None else None
+
+    def _on_library_changed(self, changes: Changes) -> None:
+        if changes.marks or changes.text:
+            self.schedule()
 
     def _on_thread_opened(self, post_id: str) -> None:
         if post_id != self._post_id and not self.library_scope:
@@ -164,13 +184,20 @@ class ListDock(QDockWidget):
             self.schedule()
 
     def _set_height(self) -> None:
-        self.window_.resizeDocks([self], [HEIGHT], Qt.Orientation.Vertical)
+        main = self.parentWidget()
+        if isinstance(main, QMainWindow):
+            main.resizeDocks([self], [HEIGHT], Qt.Orientation.Vertical)
 
     def schedule(self) -> None:
         """Reload soon if visible, else when next shown."""
         self._stale = True
-        if self.isVisible():
+        if self.isVisible() and not self._closed:
             self._timer.start()
+
+    def _close(self) -> None:
+        """The window is closing: nothing is read any more."""
+        self._closed = True
+        self._timer.stop()
 
     def refresh(self) -> None:
         """Reload now (also when hidden: tests and callers that need the rows)."""

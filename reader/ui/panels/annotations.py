@@ -18,12 +18,16 @@ from PySide6.QtWidgets import QComboBox, QMenu
 
 from reader.annotate import anchoring
 from reader.model import COLOURS, Annotation
-from reader.ui.dockpanel import ListDock
 from reader.ui.models.marks import AnnotationsModel, one_line
+from reader.ui.panels.dock import ListDock
 from reader.ui.reading_menu import swatch
 
 if TYPE_CHECKING:
-    from reader.ui.annotating import Annotating
+    from PySide6.QtWidgets import QWidget
+
+    from reader.ui.context import AppContext
+    from reader.ui.controllers.annotating import AnnotatingController
+    from reader.ui.controllers.thread import ThreadController
 
 ALL, ORPHANS = "all", "orphans"
 
@@ -42,8 +46,14 @@ class AnnotationsPanel(ListDock):
 
     noun = "annotation"
 
-    def __init__(self, ctl: Annotating) -> None:
-        super().__init__("Annotations", "annotations-dock", ctl)
+    def __init__(
+        self,
+        ctx: AppContext,
+        ctl: AnnotatingController,
+        threads: ThreadController,
+        parent: QWidget,
+    ) -> None:
+        super().__init__("Annotations", "annotations-dock", ctx, ctl, threads, parent)
         self.model = AnnotationsModel(self.where, swatch, self)
         self.show_combo = QComboBox()
         self.show_combo.addItem("All", ALL)
@@ -73,11 +83,12 @@ class AnnotationsPanel(ListDock):
 
     def load(self) -> list[Annotation]:
         orphans = self.orphans_only
+        marks = self.ctx.marks
         if self.library_scope:
-            rows = self.ctl.library_annotations(orphans=orphans)
+            rows = marks.library_annotations(orphans=orphans)
         else:
             post_id = self.current_post_id()
-            rows = self.ctl.post_annotations(post_id) if post_id else []
+            rows = marks.post_annotations(post_id) if post_id else []
             if orphans:
                 rows = [a for a in rows if a.state == anchoring.ORPHAN]
         needle = self.filter.text().strip().casefold()

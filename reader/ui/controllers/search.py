@@ -18,7 +18,7 @@ searchers are worth reusing between keystrokes.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -28,16 +28,22 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QStackedWidget,
+    QToolBar,
     QToolButton,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from reader.paths import LibraryPaths
+from reader.ui.context import AppContext
+from reader.ui.controllers.thread import ThreadController
 from reader.ui.tasks import TaskContext
 
 if TYPE_CHECKING:
-    from reader.ui.mainwindow import MainWindow
+    from reader.search import Hit, IndexStatus, SearchIndex, SearchResults
+    from reader.store import Library
     from reader.ui.models.results import ResultDelegate, ResultsModel
 
 DEBOUNCE_MS = 180
@@ -52,10 +58,10 @@ class _Sessions:
         self.paths = paths
         self.read_only = read_only  # as the window's library: never written, even if it could
         self._local = threading.local()
-        self._all: list[tuple[Any, Any]] = []
+        self._all: list[tuple[Library, SearchIndex]] = []
         self._lock = threading.Lock()
 
-    def index(self) -> Any:
+    def index(self) -> SearchIndex:
         session = getattr(self._local, "session", None)
         if session is None:
             from reader.search import open_index
@@ -79,16 +85,28 @@ class _Sessions:
             self._all.clear()
 
 
-class SearchUi(QObject):
-    """Owns the search field, the results page and the index maintenance of one window."""
+class SearchController(QObject):
+    """Owns the search field (in ``toolbar``), the results page (in ``left_stack``, over the
+    posts list) and the index maintenance of one window."""
 
     results_shown = Signal(object)  # SearchResults, once on screen
     index_checked = Signal(object)  # IndexStatus after a background check/update
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.sessions = _Sessions(window.library.paths, read_only=window.library.read_only)
+    def __init__(
+        self,
+        ctx: AppContext,
+        threads: ThreadController,
+        toolbar: QToolBar,
+        left_stack: QStackedWidget,
+        posts_view: QTreeView,
+    ) -> None:
+        super().__init__(ctx.events)
+        self.ctx = ctx
+        self.threads = threads
+        self.toolbar = toolbar
+        self.left_stack = left_stack
+        self.posts_view = posts_view
+        self.sessions = _Sessions(ctx.library.paths, read_only=ctx.library.read_only)
         self.sort = "relevance"
         self._build()
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
@@ -98,8 +116,7 @@ class SearchUi(QObject):
     # -- widgets -----------------------------------------------------------------------------
 
     def _build(self) -> None:
-        window = self.window
-        self.field = QLineEdit(window)
+        self.field = QLineEdit(self.toolbar)
         self.field.setObjectName("search-field")
         self.field.setPlaceholderText("Search posts and comments (Ctrl+K)")
         self.field.setClearButtonEnabled(True)
@@ -108,7 +125,7 @@ class SearchUi(QObject):
         self.field.setMaximumWidth(420)
         self.field.textChanged.connect(self._on_text)
         self.field.returnPressed.connect(self._on_return)
-        window.toolbar.addWidget(self.field)
+        self.toolbar.addWidget(self.field)
         for key, slot in (("Esc", self.clear), ("Down", self.focus_results)):
             shortcut = QShortcut(QKeySequence(key), self.field)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -144,7 +161,6 @@ class SearchUi(QObject):
         return self._page
 
     def _build_page(self) -> None:
-        window = self.window
         self._page = QWidget()
         self._page.setObjectName("search-results")
         layout = QVBoxLayout(self._page)
@@ -177,7 +193,7 @@ class SearchUi(QObject):
         self.view.selectionModel().currentChanged.connect(self._on_current)
         self.view.activated.connect(lambda index: self.open_hit(index.row()))
         layout.addWidget(self.view, 1)
-        window.panes.left_stack.addWidget(self._page)
+        self.left_stack.addWidget(self._page)
 
     # -- typing and searching ----------------------------------------------------------------
 
@@ -194,10 +210,10 @@ class SearchUi(QObject):
     def clear(self) -> None:
         """Escape: empty the field and show the posts list again."""
         self._timer.stop()
-        self.window.runner.cancel_all("search")
+        self.ctx.runner.cancel_all("search")
         self.field.clear()
-        self.window.panes.left_stack.setCurrentIndex(0)
-        self.window.posts_view.setFocus()
+        self.left_stack.setCurrentIndex(0)
+        self.posts_view.setFocus()
 
     def toggle_sort(self) -> None:
         self.sort = "date" if self.sort == "relevance" else "relevance"
@@ -207,10 +223,10 @@ class SearchUi(QObject):
     def _on_text(self, text: str) -> None:
         if not text.strip():
             self._timer.stop()
-            self.window.runner.cancel_all("search")
+            self.ctx.runner.cancel_all("search")
             if self._model is not None:
                 self._model.set_results(None)
-            self.window.panes.left_stack.setCurrentIndex(0)
+            self.left_stack.setCurrentIndex(0)
             return
         self._timer.start()
 
@@ -228,22 +244,22 @@ class SearchUi(QObject):
         sort = self.sort
         sessions = self.sessions
 
-        def job(ctx: TaskContext) -> Any:
+        def job(ctx: TaskContext) -> SearchResults:
             ctx.check()
             return sessions.index().search(text, limit=LIMIT, sort=sort)
 
         page = self.page
         self.summary.setText("Searching…")
-        self.window.panes.left_stack.setCurrentWidget(page)
-        self.window.runner.submit(
+        self.left_stack.setCurrentWidget(page)
+        self.ctx.runner.submit(
             "search",
             job,
             supersede=True,
             on_done=lambda results: self._show(results, text, open_first),
-            on_error=lambda message: self.summary.setText(f"Search failed: {message}"),
+            on_error=lambda error: self.summary.setText(f"Search failed: {error.text}"),
         )
 
-    def _show(self, results: Any, text: str, open_first: bool) -> None:
+    def _show(self, results: SearchResults, text: str, open_first: bool) -> None:
         if text != self.field.text().strip():
             return  # the field changed while this ran: a newer search follows
         self.delegate.reset()
@@ -258,10 +274,10 @@ class SearchUi(QObject):
             line = f"{total:,} match{'es' if total != 1 else ''}"
         notices = " ".join(results.notices)
         self.summary.setText(f"{line}. {notices}".strip() if notices else line)
-        if getattr(results, "damaged", False):
+        if results.damaged:
             # Rebuilt in the background with progress; the search runs again when it is done.
             self.refresh_index()
-        self.window.panes.left_stack.setCurrentWidget(self.page)
+        self.left_stack.setCurrentWidget(self.page)
         if open_first and shown:
             self.view.setCurrentIndex(self.model.index(0, 0))
         self.results_shown.emit(results)
@@ -284,9 +300,9 @@ class SearchUi(QObject):
 
             return highlight_ranges(text, match) if match else []
 
-        return self.window.open_post(hit.post_id, hit.comment_id, highlight=highlight)
+        return self.threads.open_post(hit.post_id, hit.comment_id, highlight=highlight)
 
-    def current_hit(self) -> Any:
+    def current_hit(self) -> Hit | None:
         if self._page is None:
             return None
         from reader.ui.models.results import HIT_ROLE
@@ -299,7 +315,7 @@ class SearchUi(QObject):
     def refresh_index(self) -> None:
         """Check the index in the background and update or rebuild it if needed."""
 
-        def job(ctx: TaskContext) -> Any:
+        def job(ctx: TaskContext) -> IndexStatus:
             from reader.search import IndexBusy, IndexCancelled, open_index
 
             index = open_index(ctx.library)
@@ -321,33 +337,22 @@ class SearchUi(QObject):
             finally:
                 index.close()
 
-        self.window.runner.submit(
+        self.ctx.runner.submit(
             "index",
             job,
             label="Indexing the library for search",
             writes=True,
             on_done=self._index_done,
-            on_error=lambda message: self.window.status.message(f"Search index: {message}"),
+            on_error=lambda error: self.ctx.say(f"Search index: {error.text}"),
         )
 
-    def _index_done(self, status: Any) -> None:
+    def _index_done(self, status: IndexStatus) -> None:
         if not status.fresh and status.reason:
-            self.window.status.message(f"Search index: {status.reason}")
+            self.ctx.say(f"Search index: {status.reason}")
         self.index_checked.emit(status)
-        showing = (
-            self._page is not None and self.window.panes.left_stack.currentWidget() is self._page
-        )
+        showing = self._page is not None and self.left_stack.currentWidget() is self._page
         if self.field.text().strip() and showing:
             self.run_search()
-
-    def after_import(self, library: Any, results: list, ctx: TaskContext) -> str | None:
-        """Run in the import worker once its files committed: catch the index up."""
-        from reader.search import update_after_import
-
-        status = update_after_import(library, progress=ctx.progress, cancel=ctx.cancel)
-        if status.state in ("corrupt", "stale", "missing"):
-            return status.reason or status.state
-        return None
 
     def close(self) -> None:
         self._timer.stop()

@@ -15,11 +15,15 @@ from PySide6.QtWidgets import QMenu
 from reader.errors import NotFound
 from reader.model import Bookmark
 from reader.store import queries
-from reader.ui.dockpanel import ListDock
 from reader.ui.models.marks import BookmarksModel, one_line
+from reader.ui.panels.dock import ListDock
 
 if TYPE_CHECKING:
-    from reader.ui.annotating import Annotating
+    from PySide6.QtWidgets import QWidget
+
+    from reader.ui.context import AppContext
+    from reader.ui.controllers.annotating import AnnotatingController
+    from reader.ui.controllers.thread import ThreadController
 
 
 def item_title(conn: sqlite3.Connection, item_id: str) -> str:
@@ -37,20 +41,28 @@ class BookmarksPanel(ListDock):
     """Dock listing bookmarks; see the module docstring."""
 
     noun = "bookmark"
+    model: BookmarksModel
 
-    def __init__(self, ctl: Annotating) -> None:
-        super().__init__("Bookmarks", "bookmarks-dock", ctl)
-        self.model = BookmarksModel(self.where, lambda item: item_title(ctl.conn, item), self)
+    def __init__(
+        self,
+        ctx: AppContext,
+        ctl: AnnotatingController,
+        threads: ThreadController,
+        parent: QWidget,
+    ) -> None:
+        super().__init__("Bookmarks", "bookmarks-dock", ctx, ctl, threads, parent)
+        conn = ctx.library.conn
+        self.model = BookmarksModel(self.where, lambda item: item_title(conn, item), self)
         self._build([])
         self.filter.setPlaceholderText("Filter bookmarks")
         self.size_columns({1: "A post title of some length · comment 12.3", 2: "2024-12-31"})
 
     def load(self) -> list[Bookmark]:
         if self.library_scope:
-            rows = self.ctl.library_bookmarks()
+            rows = self.ctx.marks.library_bookmarks()
         else:
             post_id = self.current_post_id()
-            rows = self._thread_order(self.ctl.post_bookmarks(post_id)) if post_id else []
+            rows = self._thread_order(self.ctx.marks.post_bookmarks(post_id)) if post_id else []
         needle = self.filter.text().strip().casefold()
         if not needle:
             return rows
@@ -64,7 +76,7 @@ class BookmarksPanel(ListDock):
         ]
 
     def _thread_order(self, bookmarks: list[Bookmark]) -> list[Bookmark]:
-        order = self.window_.thread_model.number_of
+        order = self.threads.model.number_of
         return sorted(bookmarks, key=lambda b: order(b.item_id))
 
     def key(self, obj: Bookmark) -> str:
