@@ -75,7 +75,7 @@ def start(
     return Started(app, window, lib)
 
 
-def _open_or_repair(library: str | None) -> object:
+def _open_or_repair(library: str | None) -> Library:
     """The library, after offering a repair (with a dialog) if it is damaged."""
     from reader.errors import LibraryDamaged
     from reader.store import Library

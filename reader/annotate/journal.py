@@ -52,7 +52,7 @@ def _entry(op: str, kind: str, **fields: Any) -> dict[str, Any]:
 
 
 def annotation_record(a: Annotation, revision: int = 1) -> dict[str, Any]:
-    record = _w3c().annotation_json(a)
+    record: dict[str, Any] = _w3c().annotation_json(a)
     record["ar:post"] = a.post_id
     record["ar:revision"] = revision
     return record

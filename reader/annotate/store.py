@@ -220,7 +220,7 @@ def _write_annotation(conn: sqlite3.Connection, a: Annotation, revision: int | N
     )
 
 
-def _save_annotation(conn: sqlite3.Connection, entries: list, a: Annotation) -> None:
+def _save_annotation(conn: sqlite3.Connection, entries: list[Any], a: Annotation) -> None:
     """Write ``a`` and journal it (inside a ``user_transaction``)."""
     _write_annotation(conn, a)
     entries.append(journal.put_annotation(a, a.revision))

@@ -10,14 +10,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from reader.commands.progress import TerminalProgress
 from reader.paths import LibraryPaths
 from reader.store import backup, health
 from reader.store.repair import repair
 
+if TYPE_CHECKING:
+    from reader.commands import Subparsers
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+
+def register(subparsers: Subparsers) -> None:
     p = subparsers.add_parser(
         "repair",
         help="recover a damaged library (nothing is deleted)",

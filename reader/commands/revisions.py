@@ -11,12 +11,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
+from reader.commands.post_commit import after_writes
 from reader.errors import ReaderError
 from reader.store import Library, revisions
 
+if TYPE_CHECKING:
+    from reader.commands import Subparsers
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+
+def register(subparsers: Subparsers) -> None:
     group = subparsers.add_parser(
         "revisions",
         help="see earlier texts of edited posts and comments, and choose which is shown",
@@ -149,16 +154,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def cmd_use(args: argparse.Namespace) -> int:
     with Library.open(args.library) as library:
         library.item(args.item_id)
-        library.use_revision(args.item_id, args.number)
-        _update_search(library)
-    print(f"{args.item_id}: revision {args.number} is shown")
+        saved = library.use_revision(args.item_id, args.number)
+        print(f"{args.item_id}: revision {args.number} is shown")
+        after_writes(library, saved.changes)  # annotations placed anew, the index follows
     return 0
-
-
-def _update_search(library: Library) -> None:
-    try:
-        from reader.search import update_after_import
-    except ImportError:
-        return
-    if library.paths.search_index.exists():
-        update_after_import(library)

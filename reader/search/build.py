@@ -140,7 +140,7 @@ def _worker_main(argv: list[str]) -> int:
         segments = build_segments(
             folder,
             Path(args["database"]),
-            tasks,  # type: ignore[arg-type]
+            tasks,
             report,
             int(args.get("max_postings", MAX_SEGMENT_POSTINGS)),
         )

@@ -583,10 +583,10 @@ class LibraryIndex:
         (where nothing can be rebuilt) the store is searched instead whenever the index is not
         fresh or fails (``reader.search.scan``).
         """
-        options = {"limit": limit, "offset": offset, "sort": sort, "group": group}
+        options: dict[str, Any] = {"limit": limit, "offset": offset, "sort": sort, "group": group}
         if self.read_only and not self.check().fresh:
             return self._scan(text, options)
-        results = self._search_index(text, **options)
+        results = self._search_index(text, limit=limit, offset=offset, sort=sort, group=group)
         if self.read_only and (results.damaged or results.stale):
             return self._scan(text, options)
         return results

@@ -141,9 +141,8 @@ def _matches(node: q.Node | None, doc: _Doc) -> bool:
         return doc.kind == node.kind or (node.kind == "comment" and doc.kind == "reply")
     if isinstance(node, q.Flag):
         return node.name in doc.flags()
-    if isinstance(node, q.Colour):
-        return doc.info is not None and node.name in doc.info.colors
-    return False
+    assert isinstance(node, q.Colour), node  # the last kind of node
+    return doc.info is not None and node.name in doc.info.colors
 
 
 def _infos(conn: sqlite3.Connection, provider: ItemInfoProvider | None) -> dict[str, ItemInfo]:

@@ -483,7 +483,7 @@ class _Importer:
             self._refresh_count(pid)
         return changed
 
-    def _comment_text(self, pid: str, old: tuple, comment: ParsedComment) -> bool:
+    def _comment_text(self, pid: str, old: tuple[Any, ...], comment: ParsedComment) -> bool:
         """A stored comment met again: keep a different text as a revision (see
         ``reader.store.revisions``); True if anything was stored."""
         cid, stored, count = old[0], old[6], old[7]
@@ -501,7 +501,9 @@ class _Importer:
         self.note_revision(cid, pid, number, shown, decision.reason)
         return True
 
-    def _damaged_copy_of(self, text: str, candidate: str, old_by_id: dict[str, tuple]) -> bool:
+    def _damaged_copy_of(
+        self, text: str, candidate: str, old_by_id: dict[str, tuple[Any, ...]]
+    ) -> bool:
         """Whether an incoming comment's ``text`` (whose id matched nothing, because its text
         differs) is a damaged copy of stored comment ``candidate`` — or a text already stored
         for it — so it is kept as a revision of that comment rather than as a new comment

@@ -264,7 +264,7 @@ class Library:
         name = ctypes.util.find_library("c")
         with contextlib.suppress(OSError, AttributeError, TypeError):
             # glibc keeps freed memory in its heap unless asked to return it
-            ctypes.CDLL(name).malloc_trim(0)  # type: ignore[arg-type]
+            ctypes.CDLL(name).malloc_trim(0)
 
     def mark_thread_read(self, post_id: str, last_comment_id: str | None = None) -> Saved[int]:
         """Clear the thread's *new* marks and remember the position; writes only the user-data

@@ -28,7 +28,7 @@ class Cell:
 
     page: int
     rowid: int | None
-    values: tuple
+    values: tuple[object, ...]
 
 
 def _varint(data: bytes, at: int) -> tuple[int, int]:
@@ -47,7 +47,7 @@ def _signed(raw: bytes) -> int:
     return int.from_bytes(raw, "big", signed=True)
 
 
-def decode_record(payload: bytes) -> tuple | None:
+def decode_record(payload: bytes) -> tuple[object, ...] | None:
     """The values of one record, or None if it does not parse."""
     try:
         header_size, at = _varint(payload, 0)
@@ -58,7 +58,7 @@ def decode_record(payload: bytes) -> tuple | None:
             serial, at = _varint(payload, at)
             types.append(serial)
         body = header_size
-        values: list = []
+        values: list[object] = []
         for serial in types:
             if serial == 0:
                 values.append(None)

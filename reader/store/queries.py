@@ -180,9 +180,10 @@ def stats(conn: sqlite3.Connection) -> dict[str, int]:
 
 def new_comment_count(conn: sqlite3.Connection, post_id: str) -> int:
     """How many of the post's comments are new since the reader last opened it."""
-    return conn.execute(
+    count: int = conn.execute(
         f"SELECT count(*) FROM comments c WHERE c.post_id = ? AND {_NEW_SINCE_READ}", [post_id]
     ).fetchone()[0]
+    return count
 
 
 def _comment_json(comment: Comment) -> dict[str, Any]:

@@ -33,6 +33,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reader.errors import LibraryTooNew, ReaderError
 from reader.paths import LibraryPaths
@@ -284,7 +285,7 @@ def salvage_table(
         key_sql, key_len = "item_id, number", 2
         select = f"SELECT {key_sql}, {names} FROM {table} WHERE (item_id, number) > (?, ?)"
         select += f" ORDER BY {key_sql}"
-        last: tuple = ("", -1)
+        last: tuple[Any, ...] = ("", -1)
     else:
         key_len = 1
         select = f"SELECT rowid, {names} FROM {table} WHERE rowid > ? ORDER BY rowid"
@@ -537,7 +538,7 @@ def scan_salvage(conn: sqlite3.Connection, damaged: Path, schema: str) -> dict[s
     return added
 
 
-def _hold_orphan_comments(conn: sqlite3.Connection) -> list[tuple]:
+def _hold_orphan_comments(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
     """Take out salvaged comments whose post was not recovered (a re-import that brings the
     post back inserts its comments afresh); ``_restore_orphan_comments`` puts back those whose
     post is back and that the import did not bring again.  References to rows that were lost
@@ -561,7 +562,7 @@ def _hold_orphan_comments(conn: sqlite3.Connection) -> list[tuple]:
     return [(columns, row) for row in rows]
 
 
-def _restore_orphan_comments(conn: sqlite3.Connection, held: list[tuple]) -> int:
+def _restore_orphan_comments(conn: sqlite3.Connection, held: list[tuple[Any, ...]]) -> int:
     left_out = 0
     for columns, row in held:
         values = dict(zip(columns, row, strict=True))

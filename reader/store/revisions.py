@@ -31,6 +31,7 @@ import re
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from reader import ids
 from reader.errors import NotFound, ReaderError
@@ -165,7 +166,7 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     opcodes = matcher.get_opcodes()
     # A change, a lone space, a change: one change ("is damning" -> "was withdrawn"), which is
     # how a reader sees it, rather than word, space, word.
-    merged: list[list] = []
+    merged: list[list[Any]] = []
     for tag, i1, i2, j1, j2 in opcodes:
         gap = merged[-1] if merged else None
         if (
@@ -211,7 +212,7 @@ def kind_of(item_id: str) -> str:
     return "comment" if item_id.startswith("c") else "post"
 
 
-def _item_row(conn: sqlite3.Connection, item_id: str) -> tuple[str, tuple]:
+def _item_row(conn: sqlite3.Connection, item_id: str) -> tuple[str, tuple[Any, ...]]:
     kind = kind_of(item_id)
     table, column = _TABLES[kind]
     row = conn.execute(
@@ -266,7 +267,7 @@ def add(
         )
     else:
         conn.execute(f"UPDATE {table} SET revisions = ? WHERE id = ?", [number, item_id])
-    return number
+    return int(number)
 
 
 def history(conn: sqlite3.Connection, item_id: str) -> list[Revision]:
@@ -297,7 +298,7 @@ def text_of(conn: sqlite3.Connection, item_id: str, number: int) -> str | None:
         "SELECT text FROM revisions WHERE item_id = ? AND number = ?", [item_id, number]
     ).fetchone()
     if row is not None:
-        return row[0]
+        return str(row[0])
     if number == 1:
         try:
             _kind, item = _item_row(conn, item_id)

@@ -62,6 +62,10 @@ MENUS: dict[str, list[Command]] = {
                 "Search every post and comment; results appear as you type"),
         Command("filter", "Filter &Posts", ("Ctrl+Shift+L",), "navigation.focus_filter",
                 "Show only posts whose title contains some text"),
+        SEP,
+        Command("earlier_texts", "Earlier &Texts…", ("Ctrl+Shift+R",),
+                "revisions.open_current",
+                "Other texts dumps gave this post or comment, and which one is shown"),
     ],
     "&View": [
         Command("zoom_in", "Zoom &In", (QKeySequence.StandardKey.ZoomIn, "Ctrl+="),

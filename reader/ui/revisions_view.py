@@ -1,25 +1,19 @@
 """Earlier texts of a post or comment: the list of revisions, a word-level diff, and choosing.
 
-The reading pane marks an item that has more than one text (*edited*, or *another text kept
-aside* when a later dump's text looked damaged; see ``reader.store.revisions``) with a link;
-clicking it, or **Edit › Earlier Texts…** on the current item, opens ``RevisionsDialog``: the
-revisions, oldest first, with where and when each was first seen and why one was kept aside;
-the selected one's text, or its word-level difference from the text shown now (deleted words
-struck through in red, inserted ones underlined in green); and **Show This Text**, which makes
-the selected revision the one the library shows (annotations are re-anchored at once).
-
-``install(window)`` is the whole hook.  The dialog reads on the GUI thread's connection (a
-handful of rows) and writes through the window's task runner, like every library write.
+``RevisionsDialog`` (non-modal) shows an item's revisions, oldest first, with where and when
+each was first seen and why one was kept aside; the selected one's text, or its word-level
+difference from the text shown now (deleted words struck through in red, inserted ones
+underlined in green); and **Show This Text**, which asks for the selected revision to be the
+one the library shows (``chosen``).  It only reads (a handful of rows, on the connection it is
+given); ``reader.ui.controllers.revisions`` opens it and makes the write.
 """
 
 from __future__ import annotations
 
-import contextlib
 import html
-from typing import TYPE_CHECKING
+import sqlite3
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -35,12 +29,6 @@ from PySide6.QtWidgets import (
 )
 
 from reader.store import revisions
-
-if TYPE_CHECKING:
-    from reader.ui.mainwindow import MainWindow
-
-SCHEME = "revisions"
-"""Links ``revisions:ITEM_ID`` in the reading pane open this view."""
 
 
 def diff_html(old: str, new: str) -> str:
@@ -73,10 +61,13 @@ class RevisionsDialog(QDialog):
 
     chosen = Signal(str, int)
 
-    def __init__(self, conn, item_id: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, item_id: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("revisions-dialog")
         self.setWindowTitle("Earlier texts")
+        self.setModal(False)
         self.item_id = item_id
         self.history = revisions.history(conn, item_id)
         self.list = QListWidget(self)
@@ -137,71 +128,3 @@ class RevisionsDialog(QDialog):
         if 0 <= row < len(self.history) and not self.history[row].current:
             self.chosen.emit(self.item_id, self.history[row].number)
             self.accept()
-
-
-class RevisionsView:
-    """The window's side: links in the pane, the Edit menu action, running the choice."""
-
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
-        self.dialog: RevisionsDialog | None = None
-        self.action = QAction("Earlier &Texts…", window)
-        self.action.setObjectName("earlier_texts")
-        self.action.setShortcut(QKeySequence("Ctrl+Shift+R"))
-        self.action.setStatusTip("Other texts dumps gave this post or comment")
-        self.action.triggered.connect(lambda _checked=False: self.open_current())
-        window.addAction(self.action)
-        with contextlib.suppress(AttributeError, KeyError):
-            window.actions.menu("Edit").addAction(self.action)
-        window.reading.anchorClicked.connect(self._on_anchor)
-
-    def _on_anchor(self, url: QUrl) -> None:
-        if url.scheme() == SCHEME:
-            self.open(url.path())
-
-    def open_current(self) -> RevisionsDialog | None:
-        item = self.window.current_item()
-        post = self.window.current_post
-        target = item or (post.id if post is not None else None)
-        return self.open(target) if target else None
-
-    def open(self, item_id: str) -> RevisionsDialog | None:
-        """Show the revisions of ``item_id`` (non-modal); None if it has only one text."""
-        try:
-            dialog = RevisionsDialog(self.window.library.conn, item_id, self.window)
-        except Exception as exc:  # an id no longer in the library
-            self.window.status.message(f"No earlier texts: {exc}")
-            return None
-        if len(dialog.history) < 2:
-            self.window.status.message("This item has only ever had one text")
-            dialog.deleteLater()
-            return None
-        if self.window.library.read_only:
-            dialog.use.hide()
-        dialog.chosen.connect(self.use)
-        self.dialog = dialog
-        dialog.show()
-        return dialog
-
-    def use(self, item_id: str, number: int) -> None:
-        """Show revision ``number`` from now on (a library write, on the writer thread)."""
-
-        def job(ctx) -> str:
-            return ctx.library.use_revision(item_id, number)
-
-        self.window.runner.submit(
-            "revision",
-            job,
-            label="Changing the text shown",
-            writes=True,
-            on_done=lambda _post: self.window.refresh_thread(),
-            on_error=lambda message: self.window.status.message(
-                f"Could not change the text: {message}"
-            ),
-        )
-
-
-def install(window: MainWindow) -> RevisionsView:
-    view = RevisionsView(window)
-    window.revisions = view  # type: ignore[attr-defined]
-    return view

@@ -57,16 +57,23 @@ def test_a_read_only_library_shows_a_banner_and_no_writing(
     banner = window.read_only_banner
     assert banner.isVisible() and "read-only" in banner.label.text()
     assert str(library_dir) in banner.label.text()
-    assert not window.actions["import_files"].isEnabled()
-    assert not window.acceptDrops()
+    assert not window.commands["import_files"].isEnabled()
+    assert not window.commands["import_folder"].isEnabled()
     ctl = window.annotating  # built after the banner: its writing actions are caught too
     assert not ctl.menu.highlight.isEnabled() and not ctl.menu.bookmark.isEnabled()
     failures: list[str] = []
-    ctl.writes.failed.connect(lambda _write, message: failures.append(message))
+    window.ctx.writes.failed.connect(lambda _write, message: failures.append(message))
     post_id = window.posts_model.summaries[0].id
-    ctl.writes.submit("bookmark", lambda conn: notes.add_bookmark(conn, post_id), None)
+    window.ctx.writes.submit(
+        "bookmark", lambda conn: notes.add_bookmark(conn, post_id).changes, None
+    )
     assert failures == ["the library is read-only"]
-    assert window.import_sample_if_empty() is None
+    # every other way in says so and writes nothing: imports, the sample, a read mark
+    assert window.imports.import_paths([tmp_path / "a.txt"]) is None
+    assert window.imports.import_sample_if_empty() is None
+    assert window.ctx.write("mark-read", lambda lib: lib.mark_thread_read(post_id)) is None
+    assert "read-only" in window.statusBar().currentMessage()
+    assert not window.runner.busy
 
 
 def test_the_damage_dialog_repairs_and_opens(qtbot, library_dir: Path, tmp_path: Path) -> None:
@@ -108,18 +115,24 @@ def test_an_edited_post_is_marked_and_its_earlier_text_can_be_chosen(
         lib.import_file(write_post(tmp_path / "b.txt", body=BODY.replace("knew", "denied")))
     window = make_window(library_dir)
     post_id = window.posts_model.summaries[0].id
-    window.open_post(post_id)
-    qtbot.waitUntil(lambda: window.current_post is not None)
-    assert f'href="revisions:{post_id}"' in window.reading.toHtml()
-    assert ">edited<" in window.reading.toHtml()
-    dialog = window.revisions.open(post_id)
+    window.threads.open_post(post_id)
+    qtbot.waitUntil(lambda: window.threads.current_post is not None)
+    html = window.reading.toHtml()
+    assert f'href="revisions:{post_id}"' in html and ">edited<" in html
+    assert window.revisions.open_current() is not None  # Edit › Earlier Texts…: the post
+    from PySide6.QtCore import QUrl
+
+    window.reading.anchorClicked.emit(QUrl(f"revisions:{post_id}"))  # the pane's link
+    dialog = window.revisions.dialog
     assert dialog is not None and dialog.list.count() == 2
     dialog.list.setCurrentRow(0)  # the first text
     shown = dialog.text.toHtml()
     assert "line-through" in shown and "underline" in shown  # a word diff: denied -> knew
     assert "denied" in dialog.text.toPlainText() and "knew" in dialog.text.toPlainText()
     qtbot.mouseClick(dialog.use, qtbot_button())
-    qtbot.waitUntil(lambda: window.current_post.body == BODY, timeout=10000)
+    qtbot.waitUntil(lambda: window.threads.current_post.body == BODY, timeout=10000)
+    with Library.open(library_dir) as lib:  # the choice is stored, not only shown
+        assert lib.thread(post_id).body == BODY
 
 
 def test_a_bookmark_lands_at_once_while_a_long_import_runs(
@@ -136,9 +149,9 @@ def test_a_bookmark_lands_at_once_while_a_long_import_runs(
     ]  # fmt: skip
     big.write_text("".join(render_post(p) for p in posts), encoding="utf-8")
     window = make_window(library_dir)
-    ctl = window.annotating
+    writes = window.ctx.writes
     post_id = window.posts_model.summaries[0].id
-    window.importer.import_paths([big])
+    window.imports.import_paths([big])
     probe = sqlite3.connect(library_dir / "library.sqlite", timeout=0, isolation_level=None)
 
     def importing() -> bool:  # the import's transaction holds the library database
@@ -151,8 +164,8 @@ def test_a_bookmark_lands_at_once_while_a_long_import_runs(
 
     qtbot.waitUntil(importing, timeout=20000)
     started = time.perf_counter()
-    write = ctl.writes.submit(
-        "bookmark", lambda conn: notes.add_bookmark(conn, post_id, "during"), None
+    write = writes.submit(
+        "bookmark", lambda conn: notes.add_bookmark(conn, post_id, "during").changes, None
     )
     assert write.finished.wait(5) and not write.error
     took = time.perf_counter() - started
@@ -161,7 +174,7 @@ def test_a_bookmark_lands_at_once_while_a_long_import_runs(
     probe.close()
     with Library.open(library_dir) as lib:
         assert [b.label for b in notes.list_bookmarks(lib.conn)] == ["during"]
-    window.importer.cancel()
+    window.imports.cancel()
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=60000)
 
 
@@ -175,9 +188,10 @@ def test_the_import_report_names_items_whose_text_changed(
     damaged.write_text(
         (tmp_path / "a.txt").read_text(encoding="utf-8").replace("knew it.", "knew it.\x01")
     )
-    with qtbot.waitSignal(window.import_finished, timeout=30000):
-        window.import_paths([damaged])
-    rows = window.report.rows()
+    with qtbot.waitSignal(window.events.import_finished, timeout=30000):
+        window.imports.import_paths([damaged])
+    assert window.imports.report is not None and window.imports.report.isVisible()
+    rows = window.imports.report.rows()
     assert len(rows) == 1 and "kept aside, not shown" in rows[0][2] and "control" in rows[0][2]
 
 

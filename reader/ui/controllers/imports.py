@@ -10,7 +10,9 @@ time).  Each file is its own transaction in the store, so:
 * cancelling rolls back only the file being imported; files already committed stay, which is
   exactly "the library as it was before the file being imported".
 
-Drops are taken with an event filter on the window, so no widget has to forward them.
+Drops are taken with an event filter on the window, so no widget has to forward them.  A
+read-only library imports nothing: each way in says so instead.  Another program importing into
+the same library makes this one wait its turn, with a line in the status bar saying so.
 """
 
 from __future__ import annotations
@@ -119,12 +121,19 @@ class ImportsController(QObject):
 
     # -- importing ---------------------------------------------------------------------------
 
-    def import_paths(self, paths: Sequence[Path | str], *, label: str = "Importing") -> Task:
-        """Import files and folders (recursively) in the background."""
-        self.ctx.say(f"{label} {len(paths)} item{'s' if len(paths) != 1 else ''}…")
-        return self._start([Path(p) for p in paths], label)
+    def import_paths(self, paths: Sequence[Path | str], *, label: str = "Importing") -> Task | None:
+        """Import files and folders (recursively) in the background (``None``: refused, the
+        library is read-only)."""
+        task = self._start([Path(p) for p in paths], label)
+        if task is not None:
+            self.ctx.say(f"{label} {len(paths)} item{'s' if len(paths) != 1 else ''}…")
+        return task
 
-    def _start(self, targets: list[Path], label: str) -> Task:
+    def _start(self, targets: list[Path], label: str) -> Task | None:
+        if self.ctx.read_only:
+            self.ctx.say(self.ctx.read_only_line(), 10000)
+            return None
+
         def job(ctx: TaskContext) -> ImportOutcome:
             outcome = ImportOutcome(targets)
             done = 0
@@ -134,7 +143,10 @@ class ImportsController(QObject):
                 after_done = f" · {done} file{'s' if done != 1 else ''} done" if done else ""
                 ctx.progress(fraction, f"{label} {name}{after_done}")
 
-            for result in ctx.library.import_paths(targets, progress=progress, cancel=ctx.cancel):
+            library = ctx.library
+            # another process importing into this library: say so while waiting for it
+            library.on_wait = lambda message: ctx.progress(None, message[:1].upper() + message[1:])
+            for result in library.import_paths(targets, progress=progress, cancel=ctx.cancel):
                 done += 1
                 outcome.results.append(result)
                 ctx.partial(result)
@@ -184,9 +196,11 @@ class ImportsController(QObject):
 
     def import_sample_if_empty(self) -> Task | None:
         """First run: import the shipped sample into an empty library, to show the reader."""
-        if not self.ctx.library.is_empty() or not sample_paths():
+        if self.ctx.read_only or not self.ctx.library.is_empty() or not sample_paths():
             return None
         task = self.import_paths(sample_paths(), label="Importing the sample archive")
+        if task is None:
+            return None
         self._sample_task = task
         self.ctx.settings.sample_imported = True
         self.banner.show_text(SAMPLE_HINT)
@@ -199,7 +213,8 @@ class ImportsController(QObject):
 
     def _on_finished(self, outcome: ImportOutcome) -> None:
         self.ctx.say(outcome.summary(), 10000)
-        if outcome.problems or outcome.error:
+        revised = any(r.revised for r in outcome.results)  # items whose text changed (issue 14)
+        if outcome.problems or outcome.error or revised:
             if self._report is None:
                 from reader.ui.report import ImportReport  # the table, only when needed
 
@@ -220,7 +235,10 @@ class ImportsController(QObject):
         kind = event.type()
         if kind == QEvent.Type.DragEnter and isinstance(event, QDragEnterEvent):
             paths = local_paths(event.mimeData())
-            if paths:
+            if paths and self.ctx.read_only:
+                event.ignore()
+                self.ctx.say(self.ctx.read_only_line())
+            elif paths:
                 event.acceptProposedAction()
                 many = "s" if len(paths) > 1 else ""
                 self.ctx.say(f"Drop to import {len(paths)} item{many}")

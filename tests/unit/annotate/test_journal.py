@@ -58,7 +58,7 @@ def test_every_change_is_one_line_before_the_call_returns(template: Path, tmp_pa
     with Library.open(folder) as lib:
         item = lib.post_summaries()[0].id
         before = path.read_text().count("\n")
-        a = store.add_annotation_by_quote(lib.conn, item, "several words", note="x")
+        a = store.add_annotation_by_quote(lib.conn, item, "several words", note="x").value
         store.update_annotation(lib.conn, a.id, note="y")
         store.add_bookmark(lib.conn, item, "b")
         store.remove_bookmark(lib.conn, item)
@@ -127,7 +127,7 @@ def test_replay_over_nothing_gives_the_last_state(template: Path, tmp_path_facto
         for op, n in ops:
             item = items[n]
             if op == "annotate":
-                made.append(store.add_annotation_by_quote(lib.conn, item, "words", note=str(n)).id)
+                made.append(store.add_annotation_by_quote(lib.conn, item, "words", note=str(n)).value.id)
             elif op == "edit" and made:
                 store.update_annotation(lib.conn, made[n % len(made)], colour="blue", note="e")
             elif op == "delete" and made:

@@ -9,9 +9,8 @@ from hypothesis import strategies as st
 
 from reader import bidi
 from reader.export.html import render_html
-from reader.export.layout import build_layout
 from reader.export.markdown import render_markdown
-from reader.render import render_thread
+from reader.render import build_document, render_thread
 
 RLO_TEXT = "Ordinary start \u202eevil reversed tail"  # an override never closed
 
@@ -26,7 +25,7 @@ def _layout(kit):
     )
     texts = {x.id: x.text for x in post.walk_comments()}
     notes = [kit.annotate("c1", texts["c1"], "evil", note="note \u202ewith override")]
-    return build_layout(post, notes, [kit.bookmark("c2", "\u2067label")], kit.options())
+    return build_document(post, annotations=notes, bookmarks=[kit.bookmark("c2", "\u2067label")])
 
 
 @given(st.text(alphabet="ab" + "".join(bidi.NAMES), max_size=30))
@@ -53,7 +52,7 @@ def _balanced_pieces(document: str, start: str, end: str) -> list[str]:
 
 def test_html_export_isolates_every_override_and_marks_it(kit) -> None:
     for flavour in ("browser", "qt"):
-        document = render_html(_layout(kit), flavour=flavour)
+        document = render_html(_layout(kit), kit.options(), flavour=flavour)
         pieces = _balanced_pieces(document, "<bdi>", "</bdi>")
         # every control in the document sits in an isolated piece, with a visible marker
         outside = re.sub(r"<bdi>.*?</bdi>", "", document, flags=re.S)
@@ -65,7 +64,7 @@ def test_html_export_isolates_every_override_and_marks_it(kit) -> None:
 
 
 def test_markdown_export_closes_what_each_piece_opened(kit) -> None:
-    text = render_markdown(_layout(kit))
+    text = render_markdown(_layout(kit), kit.options())
     for line in text.splitlines():
         assert bidi.closers(line) == "", line
     assert "\\[RLO\\]\u202e==evil==" in text

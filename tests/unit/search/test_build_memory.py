@@ -41,20 +41,17 @@ def test_the_import_gives_its_page_cache_back_before_indexing(library, tmp_path)
     assert library.conn.execute("PRAGMA cache_size").fetchone()[0] == -65536
 
 
-def test_the_window_import_gives_its_page_cache_back_before_indexing(library, tmp_path) -> None:
-    """The window's import worker runs ``SearchUi.after_import`` with its library:
-    the same release as the CLI's (``update_after_import``)."""
-    from reader.ui.searchbar import SearchUi
+def test_the_post_commit_step_gives_the_page_cache_back_before_indexing(library, tmp_path) -> None:
+    """The window runs ``bring_up_to_date`` on its writer thread, with the library its imports
+    used (``reader.ui.post_commit``), as the CLI does after a command: the same release."""
+    from reader.derived import bring_up_to_date
 
     dump = tmp_path / "dump.txt"
     dump.write_text("Sunday, 7 March 2021\nA title\nA body.\n0 comments:\n", encoding="utf-8")
-    assert library.import_file(dump).ok
-
-    class Ctx:
-        progress = staticmethod(lambda *_a: None)
-        cancel = None
-
-    assert SearchUi.after_import(None, library, [], Ctx()) is None  # type: ignore[arg-type]
+    result = library.import_file(dump)
+    assert result.ok
+    assert library.conn.execute("PRAGMA cache_size").fetchone()[0] == -65536
+    assert bring_up_to_date(library, result.changes).index is not None
     assert library.conn.execute("PRAGMA cache_size").fetchone()[0] == -2000
 
 

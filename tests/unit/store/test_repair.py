@@ -45,15 +45,15 @@ def library_with_notes(folder: Path, dumps: list[Path]) -> dict:
             notes.append(
                 store.add_annotation_by_quote(
                     lib.conn, thread.id, "the service", note=f"on {thread.id}"
-                )
+                ).value
             )
             notes.append(
                 store.add_annotation_by_quote(
                     lib.conn, thread.comments[5].id, "more text", colour="green"
-                )
+                ).value
             )
         store.add_bookmark(lib.conn, posts[1].id, "keep")
-        deleted = store.add_annotation_by_quote(lib.conn, posts[2].id, "body")
+        deleted = store.add_annotation_by_quote(lib.conn, posts[2].id, "body").value
         store.delete_annotation(lib.conn, deleted.id)
         lib.mark_thread_read(posts[0].id)
         dump = list(lib.dump())

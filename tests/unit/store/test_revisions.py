@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reader.annotate import store
+from reader.derived import bring_up_to_date
 from reader.formats.blogtext_write import render_post
 from reader.model import ParsedComment, ParsedPost
 from reader.store import Library, revisions
@@ -110,7 +111,7 @@ def test_a_damaged_later_dump_never_replaces_stored_text(
     first = dump(tmp_path / "first.txt")
     library.import_file(first)
     post_id = library.post_summaries()[0].id
-    note = store.add_annotation_by_quote(library.conn, post_id, "is damning", note="key")
+    note = store.add_annotation_by_quote(library.conn, post_id, "is damning", note="key").value
     damaged = tmp_path / "damaged.txt"
     damaged.write_text(damage(first.read_text(encoding="utf-8")), encoding="utf-8")
 
@@ -181,19 +182,20 @@ def test_an_edit_upstream_is_shown_and_annotations_follow_it(
     post_id = library.post_summaries()[0].id
     # "the report" occurs twice; the annotation is on the second one
     second = BODY.index("the report", BODY.index("the report") + 1)
-    note = store.add_annotation(library.conn, post_id, second, second + len("the report"))
+    note = store.add_annotation(library.conn, post_id, second, second + len("the report")).value
     edited = "A new opening line, with the report named early.\n\n" + BODY.replace(
         "is damning", "was withdrawn"
     )
     result = library.import_file(dump(tmp_path / "edited.txt", body=edited))
     assert result.revised_item_ids == [post_id] and "edited upstream" in result.summary()
     assert body_of(library) == edited
+    bring_up_to_date(library, result.changes)  # the one post-commit step re-anchors
     (placed,) = store.list_annotations(library.conn, post_id=post_id)
     expected = edited.index("the report", edited.index("at length"))
     assert placed.state == "exact" and placed.revision == note.revision == 1
     assert (placed.start, placed.end) == (expected, expected + len("the report"))
     # and back: the user chooses the first text again
-    library.use_revision(post_id, 1)
+    bring_up_to_date(library, library.use_revision(post_id, 1).changes)
     assert body_of(library) == BODY
     (placed,) = store.list_annotations(library.conn, post_id=post_id)
     assert (placed.start, placed.state) == (second, "exact")
