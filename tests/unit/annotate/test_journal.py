@@ -127,7 +127,9 @@ def test_replay_over_nothing_gives_the_last_state(template: Path, tmp_path_facto
         for op, n in ops:
             item = items[n]
             if op == "annotate":
-                made.append(store.add_annotation_by_quote(lib.conn, item, "words", note=str(n)).value.id)
+                made.append(
+                    store.add_annotation_by_quote(lib.conn, item, "words", note=str(n)).value.id
+                )
             elif op == "edit" and made:
                 store.update_annotation(lib.conn, made[n % len(made)], colour="blue", note="e")
             elif op == "delete" and made:
