@@ -43,6 +43,8 @@ MENUS: dict[str, list[Command]] = {
             "import_folder", "Import F&older…", ("Ctrl+Shift+O",), "imports.choose_folder",
             "Import every dump in a folder and its subfolders",
         ),
+        Command("check_library", "&Check Library…", (), "repair.check",
+                "Check the library's files for damage, and repair them if need be"),
         SEP,
         Command("export_thread", "&Export Thread…", ("Ctrl+E",), "export.export_current",
                 "Export this thread with its highlights and notes"),

@@ -6,7 +6,7 @@ drives, none knowing the window:
 * controllers (``reader.ui.controllers``): ``thread`` (the open thread: tree and reading pane),
   ``navigation`` (Go menu, find, copy), ``imports`` (drops, File › Import…, the sample),
   ``search``, ``annotating`` and ``export`` (made when first needed), ``view`` (theme, zoom,
-  Help), ``revisions`` (earlier texts of an *edited* item);
+  Help), ``revisions`` (earlier texts of an *edited* item), ``repair`` (File › Check Library…);
 * panels (``reader.ui.panels``): the posts list, the Annotations and Bookmarks docks, and the
   read-only banner (a library that cannot be written: writing actions off).
 
@@ -32,6 +32,7 @@ from reader.ui.actions import WindowActions
 from reader.ui.context import AppContext
 from reader.ui.controllers.imports import SAMPLE_HINT, ImportsController
 from reader.ui.controllers.navigation import NavigationController
+from reader.ui.controllers.repair import RepairController
 from reader.ui.controllers.revisions import RevisionsController
 from reader.ui.controllers.search import SearchController
 from reader.ui.controllers.thread import ThreadController
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         )
         self.watcher = LibraryWatcher(ctx, self)
         self.revisions = RevisionsController(ctx, self.threads, self.reading, self)
+        self.repair = RepairController(ctx, self)
         self.read_only_banner = ReadOnlyPanel.install(ctx, panes.central, self)
         self._connect()
         self.commands.connect(self._slot)

@@ -261,3 +261,69 @@ def test_a_read_only_window_searches_the_store_and_never_writes_the_index(
     qtbot.wait(300)  # nothing rebuilt afterwards either
     assert not window.runner.active("index")
     assert index_files() == listing
+
+
+def test_check_library_says_a_sound_library_is_sound(
+    qtbot, make_window, library_dir: Path, tmp_path: Path
+) -> None:
+    with Library.open(library_dir) as lib:
+        lib.import_file(write_post(tmp_path / "a.txt"))
+    window = make_window(library_dir)
+    with qtbot.waitSignal(window.repair.checked, timeout=30000) as checked:
+        window.commands["check_library"].trigger()  # File › Check Library…
+    assert checked.args[0].ok and window.repair.dialog is None
+    message = window.statusBar().currentMessage()
+    assert "sound" in message and "library.sqlite" in message and "userdata.sqlite" in message
+
+
+def test_damage_found_in_a_running_window_closes_it_for_the_repair(
+    qtbot, monkeypatch, library_dir: Path, tmp_path: Path
+) -> None:
+    """File › Check Library… finds a damaged file under an open window; Quit and Repair closes
+    the window (which lets go of the library), and the application repairs and reopens it."""
+    import random
+
+    from reader import app
+    from reader.ui import damage_dialog
+
+    with Library.open(library_dir) as lib:
+        lib.import_file(write_post(tmp_path / "a.txt", comments=200))
+        lib.conn.execute("PRAGMA main.wal_checkpoint(TRUNCATE)")
+    started = app.start(str(library_dir), first_run=False)
+    window = started.window
+    qtbot.addWidget(window)
+    db = library_dir / "library.sqlite"
+    data = bytearray(db.read_bytes())  # garbled in the middle, under the open window
+    quarter = len(data) // 4
+    data[quarter : 3 * quarter] = random.Random(7).randbytes(2 * quarter)
+    db.write_bytes(bytes(data))
+    with qtbot.waitSignal(window.repair.checked, timeout=30000) as checked:
+        window.repair.check()
+    assert not checked.args[0].ok
+    dialog = window.repair.dialog
+    assert dialog is not None and dialog.isVisible() and str(db) in dialog.message.text()
+    assert dialog.repair_button.text() == "Quit and &Repair"
+    qtbot.mouseClick(dialog.repair_button, qtbot_button())
+    assert window.repair.repair_on_exit and not window.isVisible()
+    started.library.close()
+
+    offered: list[str] = []
+
+    def offer(message: str, library: Path, parent=None) -> bool:  # the dialog, answered
+        from reader.store.repair import repair
+
+        offered.append(message)
+        repair(library)
+        return True
+
+    monkeypatch.setattr(damage_dialog, "offer_repair", offer)
+    again = app.start(str(library_dir), first_run=False, damage=window.repair.damage)
+    qtbot.addWidget(again.window)
+    try:
+        assert offered == [window.repair.damage]
+        assert again.window.posts_model.summaries[0].title == "The Report"
+        assert list((library_dir / "damaged").iterdir())  # the damaged file, kept aside
+    finally:
+        again.window.close()
+        again.window.runner.shutdown()
+        again.library.close()
