@@ -53,9 +53,16 @@ def closers(text: str) -> str:
 def isolate(text: str) -> str:
     """``text`` as an isolated run for plain text or Qt rich text (unchanged if it holds no
     controls: most text never needs it)."""
-    if not has_controls(text):
-        return text
-    return FSI + text + closers(text) + PDI
+    return isolate_written(text, text)
+
+
+def isolate_written(written: str, raw: str) -> str:
+    """``written`` (``raw`` as a writer wrote it: escaped, marked, highlighted) isolated, with
+    whatever ``raw`` leaves open closed; unchanged when ``raw`` holds no controls.  The one
+    rule every writer applies to a paragraph, heading, note or label."""
+    if not has_controls(raw):
+        return written
+    return FSI + written + closers(raw) + PDI
 
 
 def marked(text: str, marker: str = "[{name}]") -> str:

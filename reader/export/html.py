@@ -124,7 +124,7 @@ _BIDI_MARK = '<span class="bidi">[{name}]</span>'
 
 def isolate_html(escaped: str, raw: str) -> str:
     """``<bdi>`` for browsers, Unicode isolates for Qt, and what ``raw`` left open closed."""
-    return f"<bdi>{bidi.FSI}{escaped}{bidi.closers(raw)}{bidi.PDI}</bdi>"
+    return f"<bdi>{bidi.isolate_written(escaped, raw)}</bdi>"
 
 
 def _mark(number: int) -> str:

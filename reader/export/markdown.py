@@ -58,9 +58,7 @@ def _spans(spans: Sequence[Span]) -> str:
     # A single newline inside a paragraph is a hard line break: two spaces before it.
     text = "".join(parts)
     whole = "".join(span.text for span in spans)
-    if bidi.has_controls(whole):
-        text = bidi.FSI + text + bidi.closers(whole) + bidi.PDI
-    return text.replace("\n", "  \n")
+    return bidi.isolate_written(text, whole).replace("\n", "  \n")
 
 
 def _quote(text: str) -> str:

@@ -218,9 +218,7 @@ def _paragraph(style: str, inner: str, raw: str) -> str:
     """One paragraph; isolated when its text carries bidi controls.  Each paragraph is its own
     block, so its own bidi paragraph in Qt; isolating it and closing what it leaves open
     keeps its controls out of any line after them (a highlight inside does not cut it up)."""
-    if bidi.has_controls(raw):
-        inner = f"{bidi.FSI}{inner}{bidi.closers(raw)}{bidi.PDI}"
-    return f'<p dir="auto" style="{style}">{inner}</p>'
+    return f'<p dir="auto" style="{style}">{bidi.isolate_written(inner, raw)}</p>'
 
 
 def _paragraphs(block: Block, palette: ThreadPalette, style: str) -> list[str]:
@@ -291,7 +289,7 @@ def _esc(text: str) -> str:
     """A title or heading: escaped, and isolated if it carries bidi controls."""
     escaped = html.escape(text, quote=False)
     if bidi.has_controls(text):
-        escaped = bidi.FSI + bidi.marked(escaped, _BIDI_MARK) + bidi.closers(text) + bidi.PDI
+        escaped = bidi.isolate_written(bidi.marked(escaped, _BIDI_MARK), text)
     return escaped
 
 
