@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from reader import __version__
+from reader.export.cover import cover_rows
 from reader.export.options import ExportOptions
 from reader.render.document import Block, Note, Span, ThreadDocument
 
@@ -39,6 +40,14 @@ INDENT_PX = 22
 RULE_COLOUR = "#b0b0b0"
 KEEP_WITH_NEXT = "keep-with-next"
 """Anchor name on headings (Qt flavour) that must not end a page."""
+ITEM_ANCHOR = "item-"
+"""``item-<n>``: the heading of block ``n`` (0 the post), where the PDF outline points."""
+MARK_ANCHOR = "m-"
+"""``m-<n>``: note ``n``'s marker after its passage (its note, when the passage is gone)."""
+PAGEREF_ANCHOR = "pageref-"
+"""``pageref-<n>``: the summary's page cell for note ``n``, filled in by the PDF writer."""
+PAGEREF_PLACEHOLDER = "page ?"
+SUMMARY_ANCHOR = "summary"
 QUOTE_LIMIT = 280
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -52,6 +61,10 @@ p { margin: 0 0 6px 0; }
 table.meta { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 8.5pt; color: #333;
              margin-bottom: 10px; }
 table.meta th { text-align: left; font-weight: bold; padding-right: 12px; }
+table.summary { font-size: 9pt; margin-bottom: 8px; }
+table.summary td { vertical-align: top; padding: 1px 6px 3px 0; }
+.where { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 8.5pt; color: #444; }
+.pageref { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 8.5pt; color: #444; }
 .head { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 8.5pt; color: #555;
         margin: 0 0 3px 0; }
 .num { font-weight: bold; color: #000; font-size: 9.5pt; }
@@ -72,6 +85,8 @@ _BROWSER_CSS = """
 body { max-width: 46em; margin: 2em auto; padding: 0 1em; line-height: 1.4; }
 .replies { margin-left: 10px; padding-left: 11px; border-left: 1px solid %(rule)s; }
 .mark { font-size: 65%%; line-height: 0; }
+.top + .top { border-top: 1px solid %(rule)s; padding-top: 10px; }
+table.meta { background: #f6f6f6; padding: 6px 10px; }
 @media print { body { margin: 0; max-width: none; } }
 """
 
@@ -90,7 +105,8 @@ class _Writer:
 
     def __init__(self, missing: Iterable[str] = (), flavour: Flavour = "browser") -> None:
         # For Qt an empty named anchor flags headings the PDF writer keeps with what follows.
-        self.keep = f'<a name="{KEEP_WITH_NEXT}"></a>' if flavour == "qt" else ""
+        self.qt = flavour == "qt"
+        self.keep = f'<a name="{KEEP_WITH_NEXT}"></a>' if self.qt else ""
         chars = sorted(set(missing))
         self._missing = re.compile("|".join(re.escape(c) for c in chars)) if chars else None
 
@@ -105,9 +121,15 @@ class _Writer:
     def attr(self, value: str) -> str:
         return html.escape(_CONTROL.sub("\ufffd", value), quote=True)
 
+    def anchor(self, name: str) -> str:
+        """A place the PDF writer finds after layout (Qt flavour; QTextDocument keeps no ids)."""
+        return f'<a name="{name}"></a>' if self.qt else ""
 
-def _mark(number: int) -> str:
-    return f'<sup class="mark">[{number}]</sup>'
+    def mark(self, number: int) -> str:
+        """A note number after its passage; the summary links to it."""
+        if self.qt:
+            return f'{self.anchor(f"{MARK_ANCHOR}{number}")}<sup class="mark">[{number}]</sup>'
+        return f'<sup class="mark" id="{MARK_ANCHOR}{number}">[{number}]</sup>'
 
 
 def _spans(w: _Writer, spans: Sequence[Span]) -> str:
@@ -118,7 +140,7 @@ def _spans(w: _Writer, spans: Sequence[Span]) -> str:
         body = w.text(span.text)
         if span.colour is not None and span.text:
             body = f'<span style="background-color:{colour_rgb(span.colour)}">{body}</span>'
-        parts.append(body + "".join(_mark(n) for n in span.notes))
+        parts.append(body + "".join(w.mark(n) for n in span.notes))
     return "".join(parts)
 
 
@@ -129,11 +151,13 @@ def _quote(text: str) -> str:
     return f"“{text}”"
 
 
-def note_html(w: _Writer, note: Note, *, with_place: bool) -> str:
-    """One note: number, (where), the quoted passage in its colour, the user's text."""
-    place = ""
-    if with_place:
-        place = "post: " if note.where == "post" else f"comment {w.text(note.where)}: "
+def place_text(note: Note) -> str:
+    """Where a note's passage is: ``post`` or ``comment 2.1``."""
+    return "post" if note.where == "post" else f"comment {note.where}"
+
+
+def _note_body(w: _Writer, note: Note) -> str:
+    """The quoted passage in its colour (or why it is not marked), then the user's text."""
     quote = w.text(_quote(note.quote)) if note.quote else ""
     if quote:
         if note.anchored:
@@ -143,8 +167,42 @@ def note_html(w: _Writer, note: Note, *, with_place: bool) -> str:
         else:
             quote += ' <span class="flag">(passage no longer found in the text)</span>'
     text = f" — {w.text(note.text.strip())}" if note.text.strip() else ""
+    return quote + text
+
+
+def note_html(w: _Writer, note: Note, *, with_place: bool) -> str:
+    """One note: number, (where), the quoted passage in its colour, the user's text."""
+    place = f"{w.text(place_text(note))}: " if with_place else ""
+    anchor = "" if note.anchored else w.anchor(f"{MARK_ANCHOR}{note.number}")
+    ident = f' id="note-{note.number}"' if not w.qt else ""
+    return f'<p class="note"{ident}>{anchor}<b>[{note.number}]</b> {place}{_note_body(w, note)}</p>'
+
+
+def summary_html(w: _Writer, notes: Sequence[Note]) -> str:
+    """The annotation summary at the front: one row per note with its quote, note and where it
+    is — a link to the passage in a browser; in a PDF a page cell the PDF writer fills in after
+    layout (and makes a link)."""
+    rows = []
+    for note in notes:
+        target = f"{MARK_ANCHOR}{note.number}" if note.anchored else f"note-{note.number}"
+        where = w.text(place_text(note))
+        if w.qt:
+            page = (
+                f'<td class="pageref" width="64" align="right">'
+                f"{w.anchor(f'{PAGEREF_ANCHOR}{note.number}')}{PAGEREF_PLACEHOLDER}</td>"
+            )
+        else:
+            where = f'<a href="#{w.attr(target)}">{where}</a>'
+            page = ""
+        rows.append(
+            f"<tr><td><b>[{note.number}]</b> "
+            f'<span class="where">{where}</span> {_note_body(w, note)}</td>{page}</tr>'
+        )
     return (
-        f'<p class="note" id="note-{note.number}"><b>[{note.number}]</b> {place}{quote}{text}</p>'
+        f'<h2 id="{SUMMARY_ANCHOR}">{w.keep}{w.anchor(SUMMARY_ANCHOR)}Annotations</h2>\n'
+        '<table class="summary" width="100%" cellspacing="0" cellpadding="1">\n'
+        + "\n".join(rows)
+        + "\n</table>"
     )
 
 
@@ -156,7 +214,7 @@ def _notes_block(w: _Writer, notes: Sequence[Note], *, with_place: bool) -> str:
 
 
 def _item_head(w: _Writer, item: Block) -> str:
-    bits: list[str] = []
+    bits: list[str] = [w.anchor(f"{ITEM_ANCHOR}{item.index}")]
     if item.kind == "post":
         bits.append('<span class="num">Post</span>')
     else:
@@ -172,7 +230,7 @@ def _item_head(w: _Writer, item: Block) -> str:
         bits.append(f'<span class="bookmark">★ bookmarked{label}</span>')
     if item.context:
         bits.append('<span class="context">(context)</span>')
-    return f'<p class="head">{w.keep}{" · ".join(bits)}</p>'
+    return f'<p class="head">{w.keep}{bits[0]}{" · ".join(bits[1:])}</p>'
 
 
 def _item_body(w: _Writer, item: Block, *, endnotes: bool) -> str:
@@ -189,23 +247,9 @@ def _item_body(w: _Writer, item: Block, *, endnotes: bool) -> str:
 
 
 def _meta_rows(w: _Writer, document: ThreadDocument, options: ExportOptions) -> str:
-    post = document.post
-    shown = f"{document.comments_total}"
-    if document.annotated_only:
-        shown += (
-            f" (this export shows {document.comments_shown}: the annotated and bookmarked ones"
-            " with their parents)"
-        )
-    rows = [
-        ("Posted", document.date_text),
-        ("Source", post.source or "unknown"),
-        ("Exported", options.export_time().strftime("%Y-%m-%d %H:%M %z").strip()),
-        ("Comments", shown),
-        ("Annotations", str(document.annotations_total)),
-        ("Bookmarks", str(document.bookmarks_total)),
-        ("Post id", post.id),
-    ]
-    return "\n".join(f"<tr><th>{k}</th><td>{w.text(v)}</td></tr>" for k, v in rows)
+    return "\n".join(
+        f"<tr><th>{k}</th><td>{w.text(v)}</td></tr>" for k, v in cover_rows(document, options)
+    )
 
 
 def render_html(
@@ -238,8 +282,10 @@ def render_html(
         "<body>",
         f"<h1>{w.text(document.title)}</h1>",
         f'<table class="meta">\n{_meta_rows(w, document, options)}\n</table>',
-        f'<div class="post" id="post">\n{body}\n</div>',
     ]
+    if options.wants_summary(len(document.notes)):
+        out.append(summary_html(w, document.notes))
+    out.append(f'<div class="post" id="post">\n{body}\n</div>')
     comments = document.comments
     if comments:
         out.append(f"<h2>{w.keep}Comments</h2>")
