@@ -38,15 +38,20 @@ INDENT_PX = 22
 """How far each reply level is indented; the PDF writer derives reply depth from it."""
 
 RULE_COLOUR = "#b0b0b0"
-KEEP_WITH_NEXT = "keep-with-next"
-"""Anchor name on headings (Qt flavour) that must not end a page."""
+KEEP_STATE = 1
+"""Block user state (Qt flavour, ``-qt-user-state``) of headings that must not end a page."""
+PLACE_STATE = 2
+"""Block user state of paragraphs holding a named place (a note marker, a summary page cell):
+the PDF writer looks for anchors only in blocks with one of these states, because reading a
+QTextFragment costs microseconds and a long thread has thousands of paragraphs."""
 ITEM_ANCHOR = "item-"
 """``item-<n>``: the heading of block ``n`` (0 the post), where the PDF outline points."""
 MARK_ANCHOR = "m-"
 """``m-<n>``: note ``n``'s marker after its passage (its note, when the passage is gone)."""
 PAGEREF_ANCHOR = "pageref-"
-"""``pageref-<n>``: the summary's page cell for note ``n``, filled in by the PDF writer."""
-PAGEREF_PLACEHOLDER = "page ?"
+"""``pageref-<n>``: note ``n``'s summary paragraph; the PDF writer prints its page beside it."""
+PAGEREF_WIDTH_PX = 64
+"""The right margin of a summary paragraph (Qt flavour), where "page 12" is printed."""
 SUMMARY_ANCHOR = "summary"
 QUOTE_LIMIT = 280
 
@@ -61,10 +66,9 @@ p { margin: 0 0 6px 0; }
 table.meta { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 8.5pt; color: #333;
              margin-bottom: 10px; }
 table.meta th { text-align: left; font-weight: bold; padding-right: 12px; }
-table.summary { font-size: 9pt; margin-bottom: 8px; }
-table.summary td { vertical-align: top; padding: 1px 6px 3px 0; }
+p.summary { font-size: 9pt; margin: 0 0 3px 0; }
+div.summary { margin-bottom: 8px; }
 .where { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 8.5pt; color: #444; }
-.pageref { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 8.5pt; color: #444; }
 .head { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 8.5pt; color: #555;
         margin: 0 0 3px 0; }
 .num { font-weight: bold; color: #000; font-size: 9.5pt; }
@@ -92,6 +96,7 @@ table.meta { background: #f6f6f6; padding: 6px 10px; }
 
 _QT_CSS = """
 .replies { margin-left: %(indent)spx; }
+p.summary { margin-right: %(pageref)spx; }
 """
 
 
@@ -106,7 +111,8 @@ class _Writer:
     def __init__(self, missing: Iterable[str] = (), flavour: Flavour = "browser") -> None:
         # For Qt an empty named anchor flags headings the PDF writer keeps with what follows.
         self.qt = flavour == "qt"
-        self.keep = f'<a name="{KEEP_WITH_NEXT}"></a>' if self.qt else ""
+        self.keep = f' style="-qt-user-state:{KEEP_STATE}"' if self.qt else ""
+        self.place = f' style="-qt-user-state:{PLACE_STATE}"' if self.qt else ""
         chars = sorted(set(missing))
         self._missing = re.compile("|".join(re.escape(c) for c in chars)) if chars else None
 
@@ -174,35 +180,30 @@ def note_html(w: _Writer, note: Note, *, with_place: bool) -> str:
     """One note: number, (where), the quoted passage in its colour, the user's text."""
     place = f"{w.text(place_text(note))}: " if with_place else ""
     anchor = "" if note.anchored else w.anchor(f"{MARK_ANCHOR}{note.number}")
-    ident = f' id="note-{note.number}"' if not w.qt else ""
+    ident = f' id="note-{note.number}"' if not w.qt else (w.place if anchor else "")
     return f'<p class="note"{ident}>{anchor}<b>[{note.number}]</b> {place}{_note_body(w, note)}</p>'
 
 
 def summary_html(w: _Writer, notes: Sequence[Note]) -> str:
-    """The annotation summary at the front: one row per note with its quote, note and where it
-    is — a link to the passage in a browser; in a PDF a page cell the PDF writer fills in after
-    layout (and makes a link)."""
+    """The annotation summary at the front: one paragraph per note with its quote, note and
+    where it is — a link to the passage in a browser.  In a PDF each paragraph keeps a right
+    margin where the PDF writer prints the passage's page after layout (and adds a link).
+
+    Why paragraphs, not a table with a page column: QTextDocument lays tables out several times
+    slower than paragraphs, and the page numbers are only known after layout anyway."""
     rows = []
     for note in notes:
         target = f"{MARK_ANCHOR}{note.number}" if note.anchored else f"note-{note.number}"
         where = w.text(place_text(note))
-        if w.qt:
-            page = (
-                f'<td class="pageref" width="64" align="right">'
-                f"{w.anchor(f'{PAGEREF_ANCHOR}{note.number}')}{PAGEREF_PLACEHOLDER}</td>"
-            )
-        else:
+        if not w.qt:
             where = f'<a href="#{w.attr(target)}">{where}</a>'
-            page = ""
         rows.append(
-            f"<tr><td><b>[{note.number}]</b> "
-            f'<span class="where">{where}</span> {_note_body(w, note)}</td>{page}</tr>'
+            f'<p class="summary"{w.place}>{w.anchor(f"{PAGEREF_ANCHOR}{note.number}")}'
+            f'<b>[{note.number}]</b> <span class="where">{where}</span> {_note_body(w, note)}</p>'
         )
     return (
-        f'<h2 id="{SUMMARY_ANCHOR}">{w.keep}{w.anchor(SUMMARY_ANCHOR)}Annotations</h2>\n'
-        '<table class="summary" width="100%" cellspacing="0" cellpadding="1">\n'
-        + "\n".join(rows)
-        + "\n</table>"
+        f'<h2 id="{SUMMARY_ANCHOR}"{w.keep}>{w.anchor(SUMMARY_ANCHOR)}Annotations</h2>\n'
+        f'<div class="summary">\n{chr(10).join(rows)}\n</div>'
     )
 
 
@@ -230,12 +231,16 @@ def _item_head(w: _Writer, item: Block) -> str:
         bits.append(f'<span class="bookmark">★ bookmarked{label}</span>')
     if item.context:
         bits.append('<span class="context">(context)</span>')
-    return f'<p class="head">{w.keep}{bits[0]}{" · ".join(bits[1:])}</p>'
+    return f'<p class="head"{w.keep}>{bits[0]}{" · ".join(bits[1:])}</p>'
 
 
 def _item_body(w: _Writer, item: Block, *, endnotes: bool) -> str:
     css = ' class="removed"' if item.removed else ""
-    paragraphs = [f"<p{css}>{_spans(w, p.spans)}</p>" for p in item.paragraphs if p.spans]
+    paragraphs = [
+        f"<p{css}{w.place if any(span.notes for span in p.spans) else ''}>{_spans(w, p.spans)}</p>"
+        for p in item.paragraphs
+        if p.spans
+    ]
     out = [_item_head(w, item), *paragraphs]
     if not endnotes:
         out.append(_notes_block(w, item.notes, with_place=False))
@@ -269,7 +274,7 @@ def render_html(
     if flavour == "browser":
         css += _BROWSER_CSS % {"rule": RULE_COLOUR}
     else:
-        css += _QT_CSS % {"indent": INDENT_PX}
+        css += _QT_CSS % {"indent": INDENT_PX, "pageref": PAGEREF_WIDTH_PX}
     out = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -288,10 +293,10 @@ def render_html(
     out.append(f'<div class="post" id="post">\n{body}\n</div>')
     comments = document.comments
     if comments:
-        out.append(f"<h2>{w.keep}Comments</h2>")
+        out.append(f"<h2{w.keep}>Comments</h2>")
     out.extend(_comment_tree(w, comments, endnotes=endnotes))
     if endnotes and document.notes:
-        out.append(f"<h2>{w.keep}Notes</h2>")
+        out.append(f"<h2{w.keep}>Notes</h2>")
         out.append(_notes_block(w, document.notes, with_place=True))
     out += ["</body>", "</html>", ""]
     return "\n".join(out)

@@ -18,6 +18,7 @@ gets one from ``ensure_gui_application`` (offscreen on Linux without a display).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QLineF, QMarginsF, QPointF, QRectF, Qt
@@ -55,7 +56,7 @@ from reader.export.pdf.fonts import (
     missing_characters,
     plain_font,
 )
-from reader.export.pdf.layout_marks import Place, fill_page_refs, find_places, page_of, row_rect
+from reader.export.pdf.layout_marks import PageRef, Place, find_places, page_of, page_refs
 from reader.export.pdf.navigation import Link, OutlineEntry, add_navigation
 from reader.export.pdf.paginate import EPSILON, lay_out_pages, rules
 from reader.render.document import ThreadDocument
@@ -67,6 +68,7 @@ MARGINS_MM = QMarginsF(20, 14, 20, 16)  # left, top, right, bottom
 HEADER_GAP_PX = 14
 TOP_RULE_ABOVE_PX = 9  # the rule between top-level comments: this far above the heading line
 OUTLINE_TITLE_CHARS = 72
+PAGEREF_COLOUR = "#444444"
 POINTS_PER_PX = 72 / DPI
 _PAPER = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
 
@@ -178,9 +180,11 @@ def html_to_pdf(
     doc = build_document(html, width, font_size_pt, writer)
     pages = lay_out_pages(doc, height)
     lines = rules(doc)
-    places = find_places(doc)
+    places = find_places(doc, _wanted(document))
     tops = [top for top, _bottom in pages]
-    fill_page_refs(doc, places, tops)
+    refs = page_refs(doc, places, pages)
+    ref_font = plain_font(UI_FAMILIES, 8.5)
+    ref_metrics = QFontMetricsF(ref_font, writer)
     top_rules = _top_level_rules(document, places) if document is not None else []
     check_cancel(cancel)
 
@@ -209,6 +213,8 @@ def html_to_pdf(
             for y in top_rules:
                 if top + EPSILON < y < bottom:
                     painter.drawLine(QLineF(0, y, width, y))
+            _page_numbers(painter, ref_font, ref_metrics, [r for r in refs if r.page == index],
+                          width)  # fmt: skip
             painter.restore()
             report(0.3 + 0.65 * (index + 1) / len(pages), f"Page {index + 1} of {len(pages)}")
     finally:
@@ -217,7 +223,7 @@ def html_to_pdf(
     data = bytes(buffer.data().data())
     if document is not None:
         outline = _outline(document, places, tops, frame)
-        links = _summary_links(doc, document, places, pages, frame)
+        links = _summary_links(refs, tops, frame)
         data = add_navigation(data, outline, links)
     return PdfResult(data, len(pages))
 
@@ -245,6 +251,20 @@ def _header(
     y = metrics.height() + HEADER_GAP_PX / 2
     painter.drawLine(QLineF(0, y, width, y))
     painter.restore()
+
+
+def _wanted(document: ThreadDocument | None) -> Callable[[str], bool]:
+    """Which named places the PDF needs: the post's and top-level comments' headings, note
+    markers, the summary and its page cells (not every reply's heading)."""
+    items = {f"{ITEM_ANCHOR}0"}
+    if document is not None:
+        items.update(f"{ITEM_ANCHOR}{item.index}" for item in document.comments if not item.depth)
+    prefixes = (MARK_ANCHOR, PAGEREF_ANCHOR, SUMMARY_ANCHOR)
+
+    def wanted(name: str) -> bool:
+        return name in items or name.startswith(prefixes)
+
+    return wanted
 
 
 def _top_level_rules(document: ThreadDocument, places: dict[str, Place]) -> list[float]:
@@ -319,40 +339,40 @@ def _outline(
     return outline
 
 
-def _summary_links(
-    doc: QTextDocument,
-    document: ThreadDocument,
-    places: dict[str, Place],
-    pages: list[tuple[float, float]],
-    frame: _Frame,
-) -> list[Link]:
-    """A link over each summary row to the page of its passage."""
-    tops = [top for top, _bottom in pages]
-    links = []
-    for note in document.notes:
-        ref = places.get(f"{PAGEREF_ANCHOR}{note.number}")
-        target = places.get(f"{MARK_ANCHOR}{note.number}")
-        if ref is None or target is None:
-            continue
-        page = page_of(tops, ref.y)
-        top, bottom = pages[page]
-        y0, y1 = row_rect(doc, ref.position)
-        y0, y1 = max(y0, top), min(y1, bottom)
-        target_page = page_of(tops, target.y)
-        links.append(
-            Link(
-                page,
-                (
-                    frame.pdf_x(0),
-                    frame.pdf_y(y1, top),
-                    frame.pdf_x(frame.width),
-                    frame.pdf_y(y0, top),
-                ),
-                target_page,
-                frame.pdf_y(target.y, tops[target_page]) + 4,
-            )
+def _page_numbers(
+    painter: QPainter, font: QFont, metrics: QFontMetricsF, refs: list[PageRef], width: float
+) -> None:
+    """The page of each summary paragraph's passage, a word space after its last word (in the
+    right margin those paragraphs keep when the line is full): text extraction then reads it
+    as the paragraph's last words, where a right-aligned column comes out as a block apart."""
+    if not refs:
+        return
+    painter.save()
+    painter.setFont(font)
+    painter.setPen(QColor(PAGEREF_COLOUR))
+    gap = metrics.horizontalAdvance(" ") * 1.5
+    for ref in refs:
+        x = min(ref.end + gap, width - metrics.horizontalAdvance(ref.label))
+        painter.drawText(QPointF(x, ref.baseline), ref.label)
+    painter.restore()
+
+
+def _summary_links(refs: list[PageRef], tops: list[float], frame: _Frame) -> list[Link]:
+    """A link over each summary paragraph to its passage."""
+    return [
+        Link(
+            ref.page,
+            (
+                frame.pdf_x(0),
+                frame.pdf_y(ref.bottom, tops[ref.page]),
+                frame.pdf_x(frame.width),
+                frame.pdf_y(ref.top, tops[ref.page]),
+            ),
+            ref.target_page,
+            frame.pdf_y(ref.target_y, tops[ref.target_page]) + 4,
         )
-    return links
+        for ref in refs
+    ]
 
 
 def render_pdf(

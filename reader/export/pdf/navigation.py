@@ -128,6 +128,29 @@ def _copy(source: object) -> DictionaryObject:
     return DictionaryObject({key: source.raw_get(key) for key in source})
 
 
+def _page_refs(reader: PdfReader, catalog: DictionaryObject) -> list[IndirectObject]:
+    """References to every page, in order.  Qt writes one flat page tree: its /Kids are the
+    pages, read without opening each page (``reader.pages`` parses every page dictionary, a
+    third of this step's time).  Any other shape goes through pypdf's full walk."""
+    tree = catalog.get("/Pages")
+    kids = tree.get("/Kids") if isinstance(tree, DictionaryObject) else None
+    if (
+        isinstance(tree, DictionaryObject)
+        and isinstance(kids, ArrayObject)
+        and tree.get("/Count") == len(kids)
+        and all(isinstance(kid, IndirectObject) for kid in kids)
+    ):
+        refs = list(kids)
+    else:
+        refs = [page.indirect_reference for page in reader.pages]
+    out = []
+    for ref in refs:
+        if not isinstance(ref, IndirectObject):
+            raise ValueError("a page of the PDF is not an indirect object")
+        out.append(IndirectObject(ref.idnum, ref.generation, None))
+    return out
+
+
 def _size(trailer: DictionaryObject) -> int:
     """The number of objects the file declares (new ones are numbered from here)."""
     size = trailer.get("/Size")
@@ -157,12 +180,9 @@ def add_navigation(
     root = trailer.raw_get("/Root")
     if not isinstance(root, IndirectObject):
         raise ValueError("the PDF's catalog is not an indirect object")
-    pages = [page.indirect_reference for page in reader.pages]
-    if any(ref is None for ref in pages):
-        raise ValueError("a page of the PDF is not an indirect object")
-    page_refs: list[IndirectObject] = [IndirectObject(r.idnum, r.generation, None) for r in pages]  # type: ignore[union-attr]
-    update = _Update(_size(trailer))
     catalog = _copy(reader.get_object(root))
+    page_refs = _page_refs(reader, catalog)
+    update = _Update(_size(trailer))
 
     if outline:
         outlines = update.reserve()
@@ -196,7 +216,7 @@ def add_navigation(
         )
         by_page.setdefault(link.page, []).append(update.add(annotation))
     for index, added in by_page.items():
-        page = _copy(reader.pages[index])
+        page = _copy(reader.get_object(page_refs[index].idnum))
         existing = page.get("/Annots")  # resolves an indirect array
         page[NameObject("/Annots")] = ArrayObject([*(existing or ()), *added])
         update.put(page_refs[index], page)
