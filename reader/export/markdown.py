@@ -17,12 +17,14 @@ import re
 from collections.abc import Sequence
 
 from reader import bidi
+from reader.export.cover import cover_rows
 from reader.export.options import ExportOptions
 from reader.render.document import Block, Note, Span, ThreadDocument
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~])|(==)|(&(?=#?[A-Za-z0-9]+;))")
 _LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])", re.MULTILINE)
 QUOTE_LIMIT = 280
+CODE_FACTS = frozenset({"Source", "Source path", "Post id"})
 
 
 def escape(text: str, *, isolated: bool = True) -> str:
@@ -42,6 +44,11 @@ def escape(text: str, *, isolated: bool = True) -> str:
 def _code(text: str) -> str:
     """A file name or id as a code span (no escapes to read), if it holds no backtick."""
     return f"`{text}`" if "`" not in text and "\n" not in text else escape(text)
+
+
+def _fact(label: str, value: str) -> str:
+    """A cover value: file names and ids as code (nothing to unescape), the rest as text."""
+    return _code(value) if label in CODE_FACTS else escape(value)
 
 
 def _spans(spans: Sequence[Span]) -> str:
@@ -125,27 +132,16 @@ def _quoted(blocks: list[str], depth: int) -> str:
 def render_markdown(document: ThreadDocument, options: ExportOptions | None = None) -> str:
     """The whole document, ending with a newline."""
     options = options or ExportOptions()
-    post = document.post
     endnotes = options.endnotes
-    shown = str(document.comments_total)
-    if document.annotated_only:
-        shown += f" (showing {document.comments_shown}: annotated and bookmarked, with parents)"
-    exported = options.export_time().strftime("%Y-%m-%d %H:%M %z").strip()
+    rows = cover_rows(document, options)
     out = [
         f"# {escape(document.title)}",
-        "\n".join(
-            [
-                f"- Posted: {document.date_text}",
-                f"- Source: {_code(post.source or 'unknown')}",
-                f"- Exported: {exported}",
-                f"- Comments: {shown}",
-                f"- Annotations: {document.annotations_total},"
-                f" bookmarks: {document.bookmarks_total}",
-                f"- Post id: {_code(post.id)}",
-            ]
-        ),
-        _quoted(_item(document.body, endnotes=endnotes), 0),
+        "\n".join(f"- {label}: {_fact(label, value)}" for label, value in rows),
     ]
+    if options.wants_summary(len(document.notes)):
+        out.append("## Annotations")
+        out.append("\n".join(note_line(note, with_place=True) for note in document.notes))
+    out.append(_quoted(_item(document.body, endnotes=endnotes), 0))
     comments = document.comments
     if comments:
         out.append("## Comments")

@@ -126,6 +126,35 @@ def term_marks(text: str, terms: Iterable[str]) -> list[Range]:
     return [(m.start(), m.end()) for m in pattern.finditer(text)]
 
 
+_APOSTROPHES = "'\u2019"
+
+
+def word_end(text: str, offset: int) -> int:
+    """``offset``, or the end of the word it falls inside: where a note number goes, so a
+    highlight that ends mid-word ("motivates and d") is numbered after the whole word
+    ("drives[2]", never "d[2]rives").  Letters and digits make words, with apostrophes
+    between them ("don't"); a hyphen ends one.  (Highlights made from now on snap to whole
+    words when made; this keeps older ones readable.)"""
+    if offset <= 0 or offset >= len(text) or not text[offset - 1].isalnum():
+        return offset
+    end = offset
+    while end < len(text):
+        ch = text[end]
+        if ch.isalnum() or (ch in _APOSTROPHES and end + 1 < len(text) and text[end + 1].isalnum()):
+            end += 1
+        else:
+            break
+    return end
+
+
+def marker_offset(text: str, start: int, end: int) -> int:
+    """Where the note number of a highlight over ``text[start:end]`` goes: after its last
+    word, whole ("drives[2]"), and before any white space the selection took in at its end."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return word_end(text, end)
+
+
 def locate_highlight(text: str, annotation: Annotation) -> Range | None:
     """Where ``annotation`` is drawn in ``text`` now, or ``None`` if its passage is gone.
 
@@ -277,7 +306,8 @@ def split(
     text: str, highlights: Sequence[Highlight] = (), hits: Sequence[Range] = ()
 ) -> list[Paragraph]:
     """``text`` as paragraphs of spans carrying ``highlights`` (later ones on top), search
-    ``hits`` and links.  A highlight's note number goes right after its passage; a passage
+    ``hits`` and links.  A highlight's note number goes right after its passage
+    (after the whole word when it ends inside one, ``word_end``); a passage
     that ends in the blank lines between paragraphs gets it at the end of the paragraph before.
     """
     ranges = paragraph_spans(text)
@@ -293,7 +323,7 @@ def split(
         at = ranges[0][0]
         for p_start, p_end in reversed(ranges):
             if p_start < h.end:
-                at = min(h.end, p_end)
+                at = min(marker_offset(text, h.start, h.end), p_end)
                 break
         notes.setdefault(at, []).append(h.number)
     drawn = [h for h in highlights if h.end > h.start]
