@@ -69,9 +69,7 @@ def _smallest_whole_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 @given(st.text(alphabet="ab 'c-é.", max_size=30), st.data())
-def test_snapping_gives_the_smallest_span_that_cuts_no_word(
-    text: str, data: st.DataObject
-) -> None:
+def test_snapping_gives_the_smallest_span_that_cuts_no_word(text: str, data: st.DataObject) -> None:
     if not text.strip():
         return
     start = data.draw(st.integers(0, len(text) - 1))
