@@ -62,6 +62,10 @@ MENUS: dict[str, list[Command]] = {
                 "Search every post and comment; results appear as you type"),
         Command("filter", "Filter &Posts", ("Ctrl+Shift+L",), "navigation.focus_filter",
                 "Show only posts whose title contains some text"),
+        SEP,
+        Command("preferences", "Pre&ferences…", (QKeySequence.StandardKey.Preferences, "Ctrl+,"),
+                "view.show_preferences",
+                "Reading font, size, line width and spacing, theme and highlight colours"),
     ],
     "&View": [
         Command("zoom_in", "Zoom &In", (QKeySequence.StandardKey.ZoomIn, "Ctrl+="),
