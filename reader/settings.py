@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
 
 from reader.model import COLOURS
 
@@ -125,3 +126,30 @@ def _number(value: object, default: float, bounds: tuple[float, float]) -> float
         return default
     low, high = bounds
     return min(high, max(low, number))
+
+
+def read_saved(ini: Path) -> ReadingSettings:
+    """The reading settings the window saved in ``ini`` (its ``window.ini``), read without Qt:
+    the CLI's exports use the reader's font.  A missing or unreadable file gives the defaults.
+
+    QSettings writes ``[typography]`` with ``key=value`` lines and quotes a value holding a
+    comma ("Gentium Plus, Book"); that is all this needs to undo.
+    """
+    import configparser
+
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(ini, encoding="utf-8")
+    except (OSError, UnicodeDecodeError, configparser.Error):
+        return ReadingSettings()
+    if not parser.has_section("typography"):
+        return ReadingSettings()
+    section = parser["typography"]
+
+    def get(key: str) -> str | None:
+        value = section.get(key)
+        if value is not None and len(value) >= 2 and value[0] == value[-1] == '"':
+            value = value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+        return value
+
+    return ReadingSettings.from_values(get)

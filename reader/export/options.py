@@ -91,6 +91,8 @@ class ExportOptions:
     paper: Paper | None = None
     exported_at: dt.datetime | None = None
     font_size_pt: float = 10.5
+    font_family: str = ""
+    """The reading font (Preferences, or ``export --font``); empty: the default serif."""
 
     def resolved_paper(self) -> Paper:
         if self.paper is None:

@@ -40,10 +40,10 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from reader.settings import ReadingSettings
-from reader.ui.margin import NoteMargin
 
 if TYPE_CHECKING:
     from reader.render import PaneHtml
+    from reader.ui.margin import NoteMargin
 
 MAX_TEXT_WIDTH = 760  # the text column before a measure is set (``apply_typography``)
 BAR_WIDTH = 3  # px: the current comment's left bar
@@ -93,8 +93,26 @@ class ReadingPane(QTextBrowser):
         self._press_pos: QPoint | None = None
         self._text_width = MAX_TEXT_WIDTH
         self.typography = ReadingSettings()
-        self.margin = NoteMargin(self)
+        self._margin: NoteMargin | None = None
         self.setPlaceholderText("Choose a post to read it here.")
+
+    @property
+    def margin(self) -> NoteMargin:
+        """The note cards beside the text (``reader.ui.margin``), made when first needed: most
+        threads have no notes, and the cards' classes cost ~4 ms to set up."""
+        if self._margin is None:
+            from reader.ui.margin import NoteMargin
+
+            self._margin = NoteMargin(self)
+        return self._margin
+
+    @property
+    def has_margin(self) -> bool:
+        return self._margin is not None
+
+    def _on_layout(self) -> None:
+        if self._margin is not None:
+            self._margin.schedule()
 
     # -- typography --------------------------------------------------------------------------
 
@@ -123,7 +141,7 @@ class ReadingPane(QTextBrowser):
         measure += 2 * int(self.document().documentMargin()) + MARKER_SPACE
         bar = self.verticalScrollBar().sizeHint().width()
         available = max(120, self.width() - bar - 4)
-        notes = self.margin.width
+        notes = self._margin.width if self._margin is not None else 0
         if notes:  # a narrow pane gives the notes a third, never the text less than 2/3
             right = min(notes, max(150, available // 3))
             text = min(measure, available - right)
@@ -137,7 +155,7 @@ class ReadingPane(QTextBrowser):
         current = self.viewportMargins()
         if (left, right) != (current.left(), current.right()):
             self.setViewportMargins(left, 0, right, 0)
-        self.margin.schedule()
+        self._on_layout()
 
     # -- content -----------------------------------------------------------------------------
 
@@ -180,7 +198,7 @@ class ReadingPane(QTextBrowser):
         frame = doc.rootFrame().frameFormat()
         frame.setRightMargin(MARKER_SPACE)
         doc.rootFrame().setFrameFormat(frame)
-        doc.documentLayout().documentSizeChanged.connect(self.margin.schedule)
+        doc.documentLayout().documentSizeChanged.connect(self._on_layout)
         ours = old.parent() is self
         self.setDocument(doc)  # deletes the first document, the one the widget made itself
         if ours:
@@ -294,7 +312,8 @@ class ReadingPane(QTextBrowser):
         self._rendered = None
         self._appended = 0
         self._items, self._index, self._ranges, self._marked = [], {}, None, -1
-        self.margin.clear()
+        if self._margin is not None:
+            self._margin.clear()
         self.clear()
 
     @property
@@ -372,14 +391,19 @@ class ReadingPane(QTextBrowser):
         if number >= self._appended:
             self.complete()
         if number != self._marked:
+            repaint = max(number, self._marked) > 0  # the post (0) has no bar
             self._marked = number
-            self.viewport().update()
+            if repaint:
+                self.viewport().update()
         if scroll:
             self.scroll_to_item(item_id)
 
     def retint(self) -> None:
-        """Redraw the current comment's bar in the current palette (after a theme change)."""
-        self.viewport().update()
+        """Redraw the current comment's bar in the current palette (after a theme change).
+        (Not ``viewport()`` before a thread is shown: the first widget handed to Python costs
+        ~13 ms of start-up, see ``__init__``.)"""
+        if self._rendered is not None:
+            self.viewport().update()
 
     def scroll_to_item(self, item_id: str | None, offset: int = -6) -> None:
         """Put the top of ``item_id`` (plus ``offset`` pixels) at the top of the viewport."""
@@ -512,7 +536,7 @@ class ReadingPane(QTextBrowser):
     def resizeEvent(self, event: QResizeEvent) -> None:
         self.update_margins()
         super().resizeEvent(event)
-        self.margin.schedule()
+        self._on_layout()
 
     # -- what is painted over the text -------------------------------------------------------
 
@@ -562,7 +586,8 @@ class ReadingPane(QTextBrowser):
                 top = int(found.top()) - scroll
                 bottom = int(found.bottom()) - P_MARGIN // 2 - scroll
                 painter.fillRect(max(0, x), top, BAR_WIDTH, max(0, bottom - top), colour)
-        for marker, note in self.margin.marker_rects():
+        markers = self._margin.marker_rects() if self._margin is not None else []
+        for marker, note in markers:
             colour = QColor(note.swatch)
             painter.fillRect(marker, colour)
             painter.setPen(QColor(palette.text))

@@ -54,3 +54,23 @@ def test_a_bad_colour_is_refused_or_ignored() -> None:
         ReadingSettings().with_highlight("mauve", "#123456")
     loaded = ReadingSettings.from_values({"highlight_green": "#12345"})
     assert loaded.highlight("green") == DEFAULT_HIGHLIGHTS["green"]
+
+
+def test_the_window_file_is_read_without_qt(tmp_path) -> None:
+    from reader.settings import read_saved
+
+    ini = tmp_path / "window.ini"
+    assert read_saved(ini) == ReadingSettings()  # no file: defaults
+    ini.write_text(
+        '[window]\ngeometry=@ByteArray(x)\n[typography]\nfont_family="Gentium Plus, Book"\n'
+        "font_size=13.5\nline_width=62\nhighlight_pink=#aabbcc\n"
+    )
+    saved = read_saved(ini)
+    assert (saved.font_family, saved.font_size, saved.line_width) == (
+        "Gentium Plus, Book",
+        13.5,
+        62,
+    )
+    assert saved.highlight("pink") == "#aabbcc"
+    ini.write_bytes(b"\xff\xfe[typography\n")
+    assert read_saved(ini) == ReadingSettings()  # damaged: defaults

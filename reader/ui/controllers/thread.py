@@ -230,8 +230,8 @@ class ThreadController(QObject):
         from reader.ui.margin import CardColours, MarginNote
         from reader.ui.textmap import TextMap
 
-        if not document.notes:
-            if self.reading.margin.notes:
+        if not document.notes or not any(n.text.strip() for n in document.notes):
+            if self.reading.has_margin and self.reading.margin.notes:
                 self.reading.margin.clear()
             return
         palette = (pane or self._pane_html(document)).palette
