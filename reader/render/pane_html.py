@@ -261,7 +261,7 @@ def write_spans(spans: Sequence[Span], palette: ThreadPalette = LIGHT) -> str:
             segment = f'<span style="background-color:{colour};">{segment}</span>'
         if span.hit:  # an underline, never a background: see ``ThreadPalette.hit_line``
             segment = (
-                '<span style="text-decoration:underline;'
+                '<span style="font-weight:600; text-decoration:underline;'
                 f' text-decoration-color:{palette.hit_line};">{segment}</span>'
             )
         if span.link is not None:

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 MAX_TEXT_WIDTH = 760  # the text column before a measure is set (``apply_typography``)
 BAR_WIDTH = 3  # px: the current comment's left bar
 MARKER_SPACE = 22  # px kept free right of the text for the note markers
+BAR_SPACE = 12  # px kept free left of the text for the current comment's bar
 EXTERNAL_SCHEMES = ("http", "https")
 FIRST_CHARS_MIN = 2000  # text shown at once when a thread opens: at least a screenful
 CHUNK_CHARS = 10000  # then appended in chunks of about this much text per event-loop turn
@@ -138,7 +139,7 @@ class ReadingPane(QTextBrowser):
         right when the thread has notes (the text moves left rather than under the notes)."""
         metrics = QFontMetrics(self.font())
         measure = metrics.averageCharWidth() * self.typography.line_width
-        measure += 2 * int(self.document().documentMargin()) + MARKER_SPACE
+        measure += 2 * int(self.document().documentMargin()) + MARKER_SPACE + BAR_SPACE
         bar = self.verticalScrollBar().sizeHint().width()
         available = max(120, self.width() - bar - 4)
         notes = self._margin.width if self._margin is not None else 0
@@ -151,7 +152,8 @@ class ReadingPane(QTextBrowser):
         else:
             text = min(measure, available)
             left = right = max(0, (available - text) // 2)
-        self._text_width = max(0, text - 2 * int(self.document().documentMargin()) - MARKER_SPACE)
+        margins = 2 * int(self.document().documentMargin()) + MARKER_SPACE + BAR_SPACE
+        self._text_width = max(0, text - margins)
         current = self.viewportMargins()
         if (left, right) != (current.left(), current.right()):
             self.setViewportMargins(left, 0, right, 0)
@@ -197,6 +199,7 @@ class ReadingPane(QTextBrowser):
         doc.setHtml(html)
         frame = doc.rootFrame().frameFormat()
         frame.setRightMargin(MARKER_SPACE)
+        frame.setLeftMargin(BAR_SPACE)
         doc.rootFrame().setFrameFormat(frame)
         doc.documentLayout().documentSizeChanged.connect(self._on_layout)
         ours = old.parent() is self
@@ -581,7 +584,7 @@ class ReadingPane(QTextBrowser):
         if self._marked > 0:
             found = self._item_rect(self._marked)
             if found is not None:
-                x = margin + rendered.indent(self._marked) - BAR_WIDTH - 5
+                x = margin + BAR_SPACE + rendered.indent(self._marked) - BAR_WIDTH - 5
                 colour = QColor(self.palette().color(QPalette.ColorRole.Highlight))
                 top = int(found.top()) - scroll
                 bottom = int(found.bottom()) - P_MARGIN // 2 - scroll

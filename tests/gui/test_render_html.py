@@ -59,11 +59,11 @@ def test_marks_split_text_and_links_correctly():
     out = render_text(text, hits=marks)
     # hits are underlined, never given a background a highlight could have
     assert out.count("text-decoration:underline") == 2 and "background" not in out
-    assert out.startswith('<span style="text-decoration:underline')
+    assert out.startswith('<span style="font-weight:600; text-decoration:underline')
     both = render_text("abcdef", [Highlight(1, 4, "green")], hits=[(2, 3)])
     assert both == (
         'a<span style="background-color:#c8f0c0;">b</span>'
-        '<span style="text-decoration:underline; text-decoration-color:#d4380d;">'
+        '<span style="font-weight:600; text-decoration:underline; text-decoration-color:#d4380d;">'
         '<span style="background-color:#c8f0c0;">c</span></span>'
         '<span style="background-color:#c8f0c0;">d</span>ef'
     )
