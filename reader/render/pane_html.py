@@ -206,16 +206,15 @@ def _flag(block: Block, palette: ThreadPalette) -> str:
 
 
 def _comment_head(block: Block, style: str, palette: ThreadPalette) -> str:
-    """One compact line: the number, then author, replies and flags in muted type."""
-    parts = [f'<a name="{block.id}"></a><span style="font-weight:600;">{block.path}</span>']
-    muted: list[str] = []
-    if block.author:
-        muted.append(_esc(block.author))
+    """One compact line in small type: the number, then (18b) author and time, replies, marks
+    and the bookmark flag."""
+    parts = [f'<a name="{block.id}"></a><b>{block.path}</b>']
     if block.replies:
         count = block.replies
-        muted.append(f"{count} repl{'ies' if count != 1 else 'y'}")
-    if muted:
-        parts.append(f'<span style="color:{palette.muted};">{" &middot; ".join(muted)}</span>')
+        parts.append(
+            f'<span style="color:{palette.muted};">{count} repl{"ies" if count != 1 else "y"}'
+            "</span>"
+        )
     if block.is_new:
         parts.append(f'<b style="color:{palette.new};">new</b>')
     if block.removed:
