@@ -128,7 +128,8 @@ class AnnotatingController(QObject):
         as ``archive-reader annotations add`` does)."""
         text = self.threads.text_of(span.item_id) or ""
         start, end = words.snap_to_words(text, span.start, span.end)
-        span = dataclasses.replace(span, start=start, end=end)
+        if start < end:  # (a selection of blanks only is kept as it was)
+            span = dataclasses.replace(span, start=start, end=end)
         quote = anchoring.capture(text, span.start, span.end)
         stamp = notes.now()
         post = self.threads.current_post
@@ -176,6 +177,8 @@ class AnnotatingController(QObject):
             return None
         text = self.threads.text_of(span.item_id) or ""
         start, end = words.snap_to_words(text, span.start, span.end)
+        if start >= end:
+            start, end = span.start, span.end
         quote = text[start:end]  # as it will be stored (``new_annotation``)
         note = note_dialog.ask_note(self.reading.window(), "Add Note", quote)
         if note is None:
