@@ -133,6 +133,14 @@ class PreferencesDialog(QDialog):
         finally:
             self._quiet = False
 
+    def show_theme(self, name: str) -> None:
+        """Follow a theme chosen elsewhere (View › Theme) without choosing it again."""
+        self._quiet = True
+        try:
+            self.theme_box.setCurrentIndex(max(0, self.theme_box.findData(name)))
+        finally:
+            self._quiet = False
+
     def _current(self) -> ReadingSettings:
         family = self.font_box.currentFont().family()
         return ReadingSettings(

@@ -304,6 +304,8 @@ def test_preferences_change_the_pane_at_once(
     assert settings.highlight("yellow") == "#aaddff"
     dialog.theme_box.setCurrentIndex(dialog.theme_box.findData("dark"))
     assert window.view.dark and window.settings.theme == "dark"
+    window.view.set_theme("light")  # from the View menu: the dialog follows
+    assert dialog.theme_box.currentData() == "light" and not window.view.dark
     dialog.reset()
     assert window.settings.reading.font_size == 12 and pane.font().pointSizeF() == 12
     dialog.close()

@@ -50,6 +50,8 @@ class ViewController(QObject):
         if action is not None:
             action.setChecked(True)
         self.ctx.settings.theme = name
+        if self.preferences is not None:
+            self.preferences.show_theme(name)
         self.ctx.events.theme_changed.emit(self.dark)
 
     def show_preferences(self) -> PreferencesDialog:
