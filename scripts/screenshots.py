@@ -144,7 +144,7 @@ def _shoot(window, out: Path, base: Path, note_dialog) -> list[Path]:  # type: i
     search.field.clear()
     window.view.set_theme("dark")
     window.threads.open_post(post_id)
-    window.navigation.next_comment(2)
+    window.threads.select_item(post_id)  # the top, with the highlights and notes
     shots.append(save(window, out / "dark.png"))
     window.view.set_theme("light")
 

@@ -29,7 +29,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from reader.annotate import anchoring, journal, revision_anchor
+from reader.annotate import anchoring, journal, revision_anchor, words
 from reader.changes import NOTHING, Changes, Saved
 from reader.errors import NotFound, ReaderError
 from reader.model import COLOURS, Annotation, Bookmark
@@ -280,14 +280,16 @@ def add_annotation_by_quote(
     occurrence: int = 1,
 ) -> Saved[Annotation]:
     """Highlight the ``occurrence``-th place ``quote`` appears in the item (white space may
-    differ from the dump's); ``ReaderError`` if it does not appear that often."""
+    differ from the dump's); ``ReaderError`` if it does not appear that often.  A quote that
+    starts or ends inside a word grows to the whole word (``words.snap_to_words``), as a
+    selection in the window does."""
     ref = queries.item(conn, item_id)
     spans = anchoring.find_quote(ref.text, quote)
     if not spans:
         raise ReaderError(f"{item_id}: the quote was not found in this {ref.kind}")
     if not 1 <= occurrence <= len(spans):
         raise ReaderError(f"{item_id}: the quote occurs {len(spans)} time(s), not {occurrence}")
-    start, end = spans[occurrence - 1]
+    start, end = words.snap_to_words(ref.text, *spans[occurrence - 1])
     return add_annotation(conn, item_id, start, end, colour=colour, note=note)
 
 

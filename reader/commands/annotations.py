@@ -172,6 +172,9 @@ def cmd_add(args: argparse.Namespace) -> int:
             occurrence=args.occurrence,
         )
         print(saved.value.id)
+        if " ".join(saved.value.exact.split()) != " ".join(args.quote.split()):
+            print(f"archive-reader: highlighted “{_short(saved.value.exact)}” (whole words)",
+                  file=sys.stderr)  # fmt: skip
         after_writes(library, saved.changes)
     return 0
 

@@ -43,6 +43,15 @@ def register(subparsers: Subparsers) -> None:
         "--endnotes", action="store_true", help="notes at the end instead of after each comment"
     )
     p.add_argument(
+        "--font",
+        metavar="FAMILY",
+        help="the text font (default: the reading font chosen in the window's Preferences, "
+        "else DejaVu Serif or another installed serif)",
+    )
+    p.add_argument(
+        "--font-size", type=float, metavar="PT", help="text size in points (default: 10.5)"
+    )
+    p.add_argument(
         "--paper",
         choices=PAPERS,
         help="PDF paper size (default: from the locale, Letter in the US and Canada, else A4)",
@@ -74,6 +83,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         with_source_details=args.with_source_details,
         summary=args.summary,
     )
+    options.font_family = args.font if args.font is not None else _preferred_font()
+    if args.font_size is not None:
+        if not 5 <= args.font_size <= 36:
+            raise ReaderError("export: --font-size must be between 5 and 36 points")
+        options.font_size_pt = args.font_size
     progress = TerminalProgress()
     with Library.open(args.library) as library:
         for fmt, path in targets:
@@ -83,3 +97,11 @@ def cmd_export(args: argparse.Namespace) -> int:
                 progress.done()
             print(result.summary())
     return 0
+
+
+def _preferred_font() -> str:
+    """The reading font of the window's Preferences (``window.ini``), "" for the default."""
+    from reader.paths import config_dir
+    from reader.settings import read_saved
+
+    return read_saved(config_dir() / "window.ini").font_family

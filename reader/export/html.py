@@ -26,6 +26,7 @@ from reader import __version__, bidi
 from reader.export.cover import cover_rows
 from reader.export.options import ExportOptions
 from reader.render.document import Block, Note, Span, ThreadDocument
+from reader.settings import css_families
 
 Flavour = Literal["browser", "qt"]
 
@@ -62,7 +63,7 @@ QUOTE_LIMIT = 280
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 _COMMON_CSS = """
-body { font-family: 'DejaVu Serif', Georgia, 'Times New Roman', serif; font-size: %(size)spt;
+body { font-family: %(family)s; font-size: %(size)spt;
        color: #111; }
 h1 { font-size: 17pt; margin: 0 0 6px 0; }
 h2 { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 12pt; margin: 18px 0 4px 0; }
@@ -299,7 +300,8 @@ def render_html(
     w = _Writer(missing, flavour)
     endnotes = options.endnotes
     body = _item_body(w, document.body, endnotes=endnotes)
-    css = _COMMON_CSS % {"size": f"{options.font_size_pt:g}"}
+    family = css_families(options.font_family.replace("'", "").replace(";", ""))
+    css = _COMMON_CSS % {"size": f"{options.font_size_pt:g}", "family": family}
     if flavour == "browser":
         css += _BROWSER_CSS % {"rule": RULE_COLOUR}
     else:

@@ -103,6 +103,9 @@ class ExportOptions:
         """Whether the annotation summary is printed for a document with ``annotations``."""
         return annotations > 0 and self.summary is not False
 
+    font_family: str = ""
+    """The reading font (Preferences, or ``export --font``); empty: the default serif."""
+
     def resolved_paper(self) -> Paper:
         if self.paper is None:
             return default_paper()

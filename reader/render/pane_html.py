@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reader import bidi
 from reader.model import Post
@@ -41,8 +41,11 @@ from reader.render.document import (
 )
 
 INDENT_PX = 26
-HEAD_MARGIN_TOP = 16
+HEAD_MARGIN_TOP = 14
 """Space above each comment's heading line (the window re-creates it when it appends)."""
+HEAD_MARGIN_BOTTOM = 4
+"""Space between a heading line and its comment's first paragraph."""
+FLAG = "\u2691"  # ⚑, in DejaVu Sans and every platform's UI font
 MAX_INDENT_LEVELS = 10
 REVISIONS_SCHEME = "revisions"
 """Links ``revisions:ITEM_ID`` in the pane open the item's revisions view."""
@@ -57,9 +60,18 @@ class ThreadPalette:
     link: str
     new: str
     removed: str
-    hit_bg: str
-    hit_fg: str
+    hit_line: str
+    """Search hits are underlined in this colour: no background, so a hit can never be
+    mistaken for a highlight of any colour, and a highlight under a hit stays visible."""
+    flag: str
+    """The bookmark flag in a heading."""
+    rule: str
+    """The thin rule between top-level comments and the current comment's left bar."""
     highlights: Mapping[str, str] = field(default_factory=dict)
+
+    def with_highlights(self, colours: Mapping[str, str]) -> ThreadPalette:
+        """This palette with the reader's own highlight colours (Preferences)."""
+        return replace(self, highlights={**self.highlights, **colours})
 
 
 LIGHT = ThreadPalette(
@@ -68,8 +80,9 @@ LIGHT = ThreadPalette(
     link="#1a5fb4",
     new="#c0392b",
     removed="#8a8a8f",
-    hit_bg="#ffd54f",
-    hit_fg="#000000",
+    hit_line="#d4380d",
+    flag="#c2410c",
+    rule="#d0d0d6",
     highlights={
         "yellow": "#fff3a3",
         "green": "#c8f0c0",
@@ -85,8 +98,9 @@ DARK = ThreadPalette(
     link="#8ab4f8",
     new="#ff8a80",
     removed="#8f8f96",
-    hit_bg="#c9a227",
-    hit_fg="#000000",
+    hit_line="#ff9e57",
+    flag="#ffab70",
+    rule="#4a4a52",
     highlights={
         "yellow": "#6b5d12",
         "green": "#2f5a2a",
@@ -105,9 +119,13 @@ class PaneHtml:
     the window can show the top of a 1,000-comment thread before the rest is even written.
     """
 
-    def __init__(self, document: ThreadDocument, palette: ThreadPalette = LIGHT) -> None:
+    def __init__(
+        self, document: ThreadDocument, palette: ThreadPalette = LIGHT, line_height: int = 0
+    ) -> None:
         self.document = document
         self.palette = palette
+        self.line_height = line_height  # percent of the font's line height; 0: Qt's own
+        self._spacing = f" line-height:{line_height}%;" if line_height else ""
         self.items = document.items
         self._pieces: list[str | None] = [None] * len(document)
 
@@ -131,9 +149,9 @@ class PaneHtml:
         if cached is None:
             block = self.document.block(n)
             if n == 0:
-                cached = _post_piece(self.document, block, self.palette)
+                cached = _post_piece(self.document, block, self.palette, self._spacing)
             else:
-                cached = _comment_piece(block, self.indent(n), self.palette)
+                cached = _comment_piece(block, self.indent(n), self.palette, self._spacing)
             self._pieces[n] = cached
         return cached
 
@@ -164,30 +182,42 @@ def render_thread(
     return PaneHtml(document, palette)
 
 
-def _post_piece(document: ThreadDocument, block: Block, palette: ThreadPalette) -> str:
+def _post_piece(
+    document: ThreadDocument, block: Block, palette: ThreadPalette, spacing: str = ""
+) -> str:
     title = _esc(document.post.title)
-    edited = ""
+    facts = f"{_esc(document.date_text)} &middot; {_esc(document.count_text)}"
     if block.revisions_label:
-        edited = " &middot; " + _revisions_link(block, palette)
+        facts += " &middot; " + _revisions_link(block, palette)
+    if block.bookmarked:
+        facts += " &middot; " + _flag(block, palette)
     out = [
         f'<h2 style="-qt-user-state:0;"><a name="{block.id}"></a>{title}</h2>',
-        f'<p style="-qt-user-state:0; color:{palette.muted};">{_esc(document.date_text)}'
-        f" &middot; {_esc(document.count_text)}{edited}</p>",
+        f'<p style="-qt-user-state:0; color:{palette.muted};">{facts}</p>',
     ]
-    out.extend(_paragraphs(block, palette, "-qt-user-state:0;"))
+    out.extend(_paragraphs(block, palette, f"-qt-user-state:0;{spacing}"))
     return "\n".join(out)
 
 
-def _comment_piece(block: Block, indent: int, palette: ThreadPalette) -> str:
+def _comment_piece(block: Block, indent: int, palette: ThreadPalette, spacing: str = "") -> str:
     style = f"-qt-user-state:{block.index}; margin-left:{indent}px;"
     out = [_comment_head(block, style, palette)]
+    style += spacing
     if block.removed:
         style += f" color:{palette.removed}; font-style:italic;"
     out.extend(_paragraphs(block, palette, style))
     return "\n".join(out)
 
 
+def _flag(block: Block, palette: ThreadPalette) -> str:
+    """The bookmark flag: ⚑ and "Bookmarked" (or the bookmark's label)."""
+    label = next((b.label for b in block.bookmarks if b.label), "") or "Bookmarked"
+    return f'<span style="color:{palette.flag}; font-weight:600;">{FLAG} {_esc(label)}</span>'
+
+
 def _comment_head(block: Block, style: str, palette: ThreadPalette) -> str:
+    """One compact line in small type: the number, then (18b) author and time, replies, marks
+    and the bookmark flag."""
     parts = [f'<a name="{block.id}"></a><b>{block.path}</b>']
     if block.replies:
         count = block.replies
@@ -203,8 +233,13 @@ def _comment_head(block: Block, style: str, palette: ThreadPalette) -> str:
         parts.append(f'<span style="color:{palette.removed};">not in the latest dump</span>')
     if block.revisions_label:
         parts.append(_revisions_link(block, palette))
+    if block.bookmarked:
+        parts.append(_flag(block, palette))
     head = " &middot; ".join(parts)
-    return f'<p style="{style} margin-top:{HEAD_MARGIN_TOP}px;">{head}</p>'
+    return (
+        f'<p style="{style} margin-top:{HEAD_MARGIN_TOP}px; margin-bottom:{HEAD_MARGIN_BOTTOM}px;'
+        f' font-size:small;">{head}</p>'
+    )
 
 
 def _revisions_link(block: Block, palette: ThreadPalette) -> str:
@@ -241,20 +276,20 @@ def _paragraphs(block: Block, palette: ThreadPalette, style: str) -> list[str]:
 
 def write_spans(spans: Sequence[Span], palette: ThreadPalette = LIGHT) -> str:
     """Spans as escaped inline HTML: line breaks kept, links made, marks drawn (a search hit
-    above a highlight).  Note numbers are not shown in the pane."""
+    underlined, over any highlight).  Note numbers are not shown in the pane."""
     out: list[str] = []
     for span in spans:
         if not span.text:
             continue
         segment = _esc_lines(span.text)
-        if span.hit:
-            segment = (
-                f'<span style="background-color:{palette.hit_bg}; color:{palette.hit_fg};">'
-                f"{segment}</span>"
-            )
-        elif span.colour is not None:
-            colour = palette.highlights.get(span.colour, palette.hit_bg)
+        if span.colour is not None:
+            colour = palette.highlights.get(span.colour) or LIGHT.highlights["yellow"]
             segment = f'<span style="background-color:{colour};">{segment}</span>'
+        if span.hit:  # an underline, never a background: see ``ThreadPalette.hit_line``
+            segment = (
+                '<span style="font-weight:600; text-decoration:underline;'
+                f' text-decoration-color:{palette.hit_line};">{segment}</span>'
+            )
         if span.link is not None:
             segment = _linked(segment, span.link, palette, first=span.link_start)
         out.append(segment)

@@ -68,6 +68,9 @@ MENUS: dict[str, list[Command]] = {
         Command("earlier_texts", "Earlier &Texts…", ("Ctrl+Shift+R",),
                 "revisions.open_current",
                 "Other texts dumps gave this post or comment, and which one is shown"),
+        Command("preferences", "Pre&ferences…", (QKeySequence.StandardKey.Preferences, "Ctrl+,"),
+                "view.show_preferences",
+                "Reading font, size, line width and spacing, theme and highlight colours"),
     ],
     "&View": [
         Command("zoom_in", "Zoom &In", (QKeySequence.StandardKey.ZoomIn, "Ctrl+="),

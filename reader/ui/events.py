@@ -30,6 +30,10 @@ class Events(QObject):
     """``ImportOutcome`` of one import request."""
     theme_changed = Signal(bool)
     """the theme changed; True if it is dark."""
+    typography_changed = Signal(object)
+    """``reader.settings.ReadingSettings``: Preferences changed how the pane sets text."""
+    query_changed = Signal(str)
+    """the library search's text changed or was cleared: the pane drops its hit marks."""
     message = Signal(str, int)
     """a line for the status bar, and how long to show it (ms)."""
     closing = Signal()

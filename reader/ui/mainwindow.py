@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         for name in PANES:
             self.commands[name].setChecked(settings.pane_visible(name))
         self.view.set_theme(settings.theme)
+        self.reading.apply_typography(settings.reading)
         self.reading.set_zoom(settings.zoom)
         if settings.sample_imported and not settings.sample_hint_dismissed:
             self.panes.banner.show_text(SAMPLE_HINT)
@@ -302,6 +303,7 @@ class MainWindow(QMainWindow):
         for name in PANES:
             settings.set_pane_visible(name, self.commands[name].isChecked())
         settings.zoom = self.reading.zoom
+        self.threads.remember_place()
         post = self.threads.current_post
         if post is not None:
             top, offset = self.reading.position()

@@ -27,7 +27,10 @@ from PySide6.QtGui import (
     QFont,
     QFontMetrics,
     QMouseEvent,
+    QPainter,
+    QPaintEvent,
     QPalette,
+    QPen,
     QResizeEvent,
     QTextBlockFormat,
     QTextCharFormat,
@@ -36,10 +39,16 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from reader.settings import ReadingSettings
+
 if TYPE_CHECKING:
     from reader.render import PaneHtml
+    from reader.ui.margin import NoteMargin
 
-MAX_TEXT_WIDTH = 760  # like an e-book viewer: long lines are hard to read
+MAX_TEXT_WIDTH = 760  # the text column before a measure is set (``apply_typography``)
+BAR_WIDTH = 3  # px: the current comment's left bar
+MARKER_SPACE = 22  # px kept free right of the text for the note markers
+BAR_SPACE = 12  # px kept free left of the text for the current comment's bar
 EXTERNAL_SCHEMES = ("http", "https")
 FIRST_CHARS_MIN = 2000  # text shown at once when a thread opens: at least a screenful
 CHUNK_CHARS = 10000  # then appended in chunks of about this much text per event-loop turn
@@ -83,7 +92,72 @@ class ReadingPane(QTextBrowser):
         self._base_point_size = self.font().pointSizeF()
         self._zoom = 0
         self._press_pos: QPoint | None = None
+        self._text_width = MAX_TEXT_WIDTH
+        self.typography = ReadingSettings()
+        self._margin: NoteMargin | None = None
         self.setPlaceholderText("Choose a post to read it here.")
+
+    @property
+    def margin(self) -> NoteMargin:
+        """The note cards beside the text (``reader.ui.margin``), made when first needed: most
+        threads have no notes, and the cards' classes cost ~4 ms to set up."""
+        if self._margin is None:
+            from reader.ui.margin import NoteMargin
+
+            self._margin = NoteMargin(self)
+        return self._margin
+
+    @property
+    def has_margin(self) -> bool:
+        return self._margin is not None
+
+    def _on_layout(self) -> None:
+        if self._margin is not None:
+            self._margin.schedule()
+
+    # -- typography --------------------------------------------------------------------------
+
+    def apply_typography(self, settings: ReadingSettings) -> None:
+        """Reading font, size and measure (line spacing and colours are in the HTML: the
+        thread controller writes them).  Zoom steps stay relative to the chosen size."""
+        self.typography = settings
+        font = QFont(self.font())
+        font.setFamilies(settings.families)
+        font.setStyleHint(QFont.StyleHint.Serif)
+        self._base_point_size = settings.font_size
+        font.setPointSizeF(max(5.0, settings.font_size * (1.1**self._zoom)))
+        self.setFont(font)
+        self.update_margins()
+
+    @property
+    def text_width(self) -> int:
+        """The text column's width in pixels: the measure in average characters of the font."""
+        return self._text_width
+
+    def update_margins(self) -> None:
+        """Centre a column of ``line_width`` characters; keep the note column free on the
+        right when the thread has notes (the text moves left rather than under the notes)."""
+        metrics = QFontMetrics(self.font())
+        measure = metrics.averageCharWidth() * self.typography.line_width
+        measure += 2 * int(self.document().documentMargin()) + MARKER_SPACE + BAR_SPACE
+        bar = self.verticalScrollBar().sizeHint().width()
+        available = max(120, self.width() - bar - 4)
+        notes = self._margin.width if self._margin is not None else 0
+        if notes:  # a narrow pane gives the notes a third, never the text less than 2/3
+            right = min(notes, max(150, available // 3))
+            text = min(measure, available - right)
+            spare = available - right - text
+            left = spare // 2 if spare > right else 0  # centred only when the notes fit anyway
+            right = available - left - text
+        else:
+            text = min(measure, available)
+            left = right = max(0, (available - text) // 2)
+        margins = 2 * int(self.document().documentMargin()) + MARKER_SPACE + BAR_SPACE
+        self._text_width = max(0, text - margins)
+        current = self.viewportMargins()
+        if (left, right) != (current.left(), current.right()):
+            self.setViewportMargins(left, 0, right, 0)
+        self._on_layout()
 
     # -- content -----------------------------------------------------------------------------
 
@@ -123,6 +197,11 @@ class ReadingPane(QTextBrowser):
         doc.setDocumentMargin(old.documentMargin())
         doc.setDefaultTextOption(old.defaultTextOption())
         doc.setHtml(html)
+        frame = doc.rootFrame().frameFormat()
+        frame.setRightMargin(MARKER_SPACE)
+        frame.setLeftMargin(BAR_SPACE)
+        doc.rootFrame().setFrameFormat(frame)
+        doc.documentLayout().documentSizeChanged.connect(self._on_layout)
         ours = old.parent() is self
         self.setDocument(doc)  # deletes the first document, the one the widget made itself
         if ours:
@@ -141,7 +220,7 @@ class ReadingPane(QTextBrowser):
         what the first paint needs, and not much more, since laying it out is the cost."""
         metrics = QFontMetrics(self.font())
         viewport = self.viewport()
-        width = min(max(viewport.width(), 200), MAX_TEXT_WIDTH)
+        width = min(max(viewport.width(), 200), self._text_width)
         per_line = width // max(metrics.averageCharWidth(), 1)
         lines = max(viewport.height(), 200) // max(metrics.lineSpacing(), 1) + 1
         return max(FIRST_CHARS_MIN, per_line * lines)
@@ -156,7 +235,7 @@ class ReadingPane(QTextBrowser):
         return end
 
     def _append_chunk(self) -> None:
-        from reader.render.pane_html import HEAD_MARGIN_TOP
+        from reader.render.pane_html import HEAD_MARGIN_BOTTOM, HEAD_MARGIN_TOP
 
         rendered = self._rendered
         if rendered is None or self._appended >= len(rendered):
@@ -170,7 +249,7 @@ class ReadingPane(QTextBrowser):
         fmt = QTextBlockFormat()
         fmt.setLeftMargin(rendered.indent(start))
         fmt.setTopMargin(HEAD_MARGIN_TOP)
-        fmt.setBottomMargin(P_MARGIN)
+        fmt.setBottomMargin(HEAD_MARGIN_BOTTOM)
         cursor.insertBlock(fmt, QTextCharFormat())
         head = cursor.block()
         cursor.insertHtml(rendered.pieces(start, end))
@@ -236,6 +315,8 @@ class ReadingPane(QTextBrowser):
         self._rendered = None
         self._appended = 0
         self._items, self._index, self._ranges, self._marked = [], {}, None, -1
+        if self._margin is not None:
+            self._margin.clear()
         self.clear()
 
     @property
@@ -303,51 +384,29 @@ class ReadingPane(QTextBrowser):
     # -- marking and scrolling ---------------------------------------------------------------
 
     def mark_item(self, item_id: str | None, *, scroll: bool = True) -> None:
-        """Tint ``item_id``'s blocks (the comment selected in the tree) and optionally scroll.
+        """Mark ``item_id`` (the comment selected in the tree) with one continuous bar down
+        its left side, painted over the document (``paintEvent``), and optionally scroll.
 
-        The tint is a block background, painted under the text's own backgrounds, so search
-        hits and highlights stay visible inside the selected comment.
+        A bar rather than a block background: backgrounds are per paragraph (a band broken at
+        every paragraph gap) and would sit under the highlights' own colours.
         """
         number = self._index.get(item_id or "", -1)
         if number >= self._appended:
             self.complete()
         if number != self._marked:
-            self._tint(self._marked, None)
-            tint = QColor(self.palette().color(QPalette.ColorRole.Highlight))
-            tint.setAlpha(38)
-            self._tint(number, tint)
+            repaint = max(number, self._marked) > 0  # the post (0) has no bar
             self._marked = number
+            if repaint:
+                self.viewport().update()
         if scroll:
             self.scroll_to_item(item_id)
 
-    def _tint(self, number: int, colour: QColor | None) -> None:
-        if number <= 0:  # the post itself is never tinted: it is the page
-            return
-        ranges = self._block_ranges()
-        if number >= len(ranges) or ranges[number][0] < 0:
-            return
-        doc = self.document()
-        first, last = ranges[number]
-        block = doc.findBlockByNumber(first)
-        cursor = QTextCursor(doc)
-        cursor.beginEditBlock()
-        while block.isValid() and block.blockNumber() <= last:
-            fmt = block.blockFormat()
-            if colour is None:
-                fmt.clearBackground()
-            else:
-                fmt.setBackground(colour)
-            cursor.setPosition(block.position())
-            cursor.setBlockFormat(fmt)
-            block = block.next()
-        cursor.endEditBlock()
-
     def retint(self) -> None:
-        """Redraw the selection tint in the current palette (after a theme change)."""
-        number, self._marked = self._marked, -1
-        self.mark_item(
-            self._items[number] if 0 <= number < len(self._items) else None, scroll=False
-        )
+        """Redraw the current comment's bar in the current palette (after a theme change).
+        (Not ``viewport()`` before a thread is shown: the first widget handed to Python costs
+        ~13 ms of start-up, see ``__init__``.)"""
+        if self._rendered is not None:
+            self.viewport().update()
 
     def scroll_to_item(self, item_id: str | None, offset: int = -6) -> None:
         """Put the top of ``item_id`` (plus ``offset`` pixels) at the top of the viewport."""
@@ -454,6 +513,7 @@ class ReadingPane(QTextBrowser):
         font = QFont(self.font())
         font.setPointSizeF(max(5.0, self._base_point_size * (1.1**level)))
         self.setFont(font)
+        self.update_margins()
 
     # -- events ------------------------------------------------------------------------------
 
@@ -477,7 +537,64 @@ class ReadingPane(QTextBrowser):
             self.item_clicked.emit(item)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        side = max(0, (self.width() - MAX_TEXT_WIDTH - 40) // 2)
-        if side != self.viewportMargins().left():
-            self.setViewportMargins(side, 0, side, 0)
+        self.update_margins()
         super().resizeEvent(event)
+        self._on_layout()
+
+    # -- what is painted over the text -------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """The document, then a thin rule above each top-level comment, the current comment's
+        bar and the note markers (the numbers of the cards in the margin)."""
+        super().paintEvent(event)
+        rendered = self._rendered
+        if rendered is None:
+            return
+        painter = QPainter(self.viewport())
+        try:
+            self._paint_marks(painter, rendered)
+        finally:
+            painter.end()
+
+    def _paint_marks(self, painter: QPainter, rendered: PaneHtml) -> None:
+        from reader.render.pane_html import HEAD_MARGIN_TOP
+
+        doc = self.document()
+        layout = doc.documentLayout()
+        scroll = self.verticalScrollBar().value()
+        height = self.viewport().height()
+        width = self.viewport().width()
+        margin = int(doc.documentMargin())
+        palette = rendered.palette
+        depths = rendered.document.depths
+        painter.setPen(QPen(QColor(palette.rule), 1))
+        block = self.cursorForPosition(QPoint(margin, 0)).block()
+        previous = block.previous().userState() if block.previous().isValid() else -1
+        while block.isValid():
+            rect = layout.blockBoundingRect(block)
+            top = int(rect.top()) - scroll
+            if top > height:
+                break
+            state = block.userState()
+            if state > 0 and state != previous and depths[state] == 0:
+                y = top - HEAD_MARGIN_TOP // 2  # in the space above the heading
+                painter.drawLine(margin, y, width - margin, y)
+            previous = state
+            block = block.next()
+        if self._marked > 0:
+            found = self._item_rect(self._marked)
+            if found is not None:
+                x = margin + BAR_SPACE + rendered.indent(self._marked) - BAR_WIDTH - 5
+                colour = QColor(self.palette().color(QPalette.ColorRole.Highlight))
+                top = int(found.top()) - scroll
+                bottom = int(found.bottom()) - P_MARGIN // 2 - scroll
+                painter.fillRect(max(0, x), top, BAR_WIDTH, max(0, bottom - top), colour)
+        markers = self._margin.marker_rects() if self._margin is not None else []
+        for marker, note in markers:
+            colour = QColor(note.swatch)
+            painter.fillRect(marker, colour)
+            painter.setPen(QColor(palette.text))
+            font = QFont(self.font())
+            font.setPointSizeF(max(6.0, font.pointSizeF() * 0.75))
+            painter.setFont(font)
+            painter.drawText(marker, Qt.AlignmentFlag.AlignCenter, str(note.number))

@@ -8,14 +8,17 @@ instead of trusting the stored type.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
 from reader.paths import config_dir
+from reader.settings import ReadingSettings
 
 THEMES = ("system", "light", "dark")
 ZOOM_RANGE = (-6, 12)
+PLACES_KEPT = 300  # threads whose reading position and zoom are remembered
 
 
 class WindowSettings:
@@ -154,3 +157,44 @@ class WindowSettings:
         self.qs.setValue("reading/item", item_id)
         self.qs.setValue("reading/top", top)
         self.qs.setValue("reading/offset", int(offset))
+
+    # -- reading typography (Preferences) ----------------------------------------------------
+
+    @property
+    def reading(self) -> ReadingSettings:
+        """Font, size, measure, spacing and highlight colours; damaged values fall back."""
+        return ReadingSettings.from_values(lambda key: self.qs.value(f"typography/{key}"))
+
+    @reading.setter
+    def reading(self, value: ReadingSettings) -> None:
+        for key, text in value.to_values().items():
+            self.qs.setValue(f"typography/{key}", text)
+
+    # -- per thread: where the reader was and the zoom ---------------------------------------
+
+    def _places(self) -> dict[str, list[object]]:
+        try:
+            value = json.loads(self._str("threads/places", "{}"))
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def thread_place(self, post_id: str) -> tuple[str, int, int] | None:
+        """The item on top, the offset past its top and the zoom of a thread read before."""
+        place = self._places().get(post_id)
+        if not isinstance(place, list) or len(place) != 3:
+            return None
+        top, offset, zoom = place
+        if not isinstance(top, str) or not isinstance(offset, int) or not isinstance(zoom, int):
+            return None
+        low, high = ZOOM_RANGE
+        return top, offset, max(low, min(high, zoom))
+
+    def set_thread_place(self, post_id: str, top: str, offset: int, zoom: int) -> None:
+        """Remember a thread's place (the oldest are forgotten past ``PLACES_KEPT``)."""
+        places = self._places()
+        places.pop(post_id, None)
+        places[post_id] = [top, int(offset), int(zoom)]
+        while len(places) > PLACES_KEPT:
+            places.pop(next(iter(places)))
+        self.qs.setValue("threads/places", json.dumps(places))

@@ -169,3 +169,17 @@ def test_annotation_survives_sigkill_right_after_the_call(cli, library: Path) ->
     assert by_id[cli_id]["note"] == "via the CLI"
     marks = cli.json(library, "bookmarks", "list", "--json")
     assert [(m["item_id"], m["label"]) for m in marks] == [(comment_id, "kept")]
+
+
+def test_add_snaps_a_quote_cut_mid_word_to_whole_words(cli, library: Path) -> None:
+    _, comment_id, text = a_comment(cli, library)
+    words = [w for w in text.split() if w.isalpha() and len(w) > 4][:3]
+    assert len(words) >= 2, "the generated comment has long words"
+    first, second = words[0], words[1]
+    start = text.index(first)
+    end = text.index(second, start + len(first)) + len(second)
+    quote = text[start + 2 : end - 2]  # cut inside the first and the last word
+    added = cli(library, "annotations", "add", comment_id, "--quote", quote)
+    (listed,) = cli.json(library, "annotations", "list", "--json")
+    assert listed["exact"] == text[start:end]
+    assert "(whole words)" in added.stderr and first in added.stderr

@@ -220,3 +220,21 @@ def test_handed_over_files_name_the_dump_but_no_folder_or_id(
     pdf = tmp_path / "no-summary.pdf"
     assert cli(library, "export", post_id, "--pdf", str(pdf), "--no-summary").returncode == 0
     assert "Annotations [1]" not in flat(pdftotext(pdf))
+
+
+def test_the_reading_font_of_preferences_is_the_export_font(cli, seeded, tmp_path: Path) -> None:
+    library, found = seeded
+    post_id = found["post"]["id"]
+    config = Path(os.environ["ARCHIVE_READER_CONFIG"])
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "window.ini").write_text('[typography]\nfont_family="DejaVu Sans"\nfont_size=14\n')
+    out = tmp_path / "chosen.html"
+    cli(library, "export", post_id, "--html", str(out))
+    assert "font-family: 'DejaVu Sans', 'DejaVu Serif'" in out.read_text(encoding="utf-8")
+    assert "font-size: 10.5pt" in out.read_text(encoding="utf-8")  # paper, not the screen's
+    cli(library, "export", post_id, "--html", str(out), "--font", "Liberation Serif",
+        "--font-size", "12")  # fmt: skip
+    text = out.read_text(encoding="utf-8")
+    assert "font-family: 'Liberation Serif', 'DejaVu Serif'" in text and "font-size: 12pt" in text
+    bad = cli(library, "export", post_id, "--html", str(out), "--font-size", "99", code=1)
+    assert "--font-size must be between 5 and 36" in bad.stderr

@@ -158,8 +158,8 @@ def test_a_note_through_ctrl_shift_n_then_undo_and_redo(
     assert a.note == "Cite this in the letter.\nSecond line"
     assert window.annotating.menu.undo.text() == f"&Undo Add Note “{RUB}”"
     # hovering the highlight shows the note
-    rect = window.reading.cursorRect(_cursor_at(window, start + 3))
-    assert "Cite this in the letter." in window.annotating.menu.note_at(rect.center())
+    point = _inside_char(window, start + 5)
+    assert "Cite this in the letter." in window.annotating.menu.note_at(point)
 
     press(qtbot, window, "Z")
     gui.wait_idle(window)
@@ -189,7 +189,7 @@ def test_hover_tooltip_and_menus_list_the_new_commands(
     start, _ = select(window, RUB)
     window.annotating.add_note()
     pane = window.reading
-    point = pane.cursorRect(_cursor_at(window, start + 4)).center()
+    point = _inside_char(window, start + 5)
     event = QHelpEvent(QEvent.Type.ToolTip, point, pane.viewport().mapToGlobal(point))
     QApplication.sendEvent(pane.viewport(), event)
     assert shown and "a &lt;b&gt;bold&lt;/b&gt; claim" in shown[-1]
@@ -202,6 +202,16 @@ def test_hover_tooltip_and_menus_list_the_new_commands(
     assert rows[("File", "Export Thread…")] == "Ctrl+E"
     assert ("View", "Annotations Panel") in rows
     assert any(menu == "Edit" and command.startswith("Undo") for menu, command in rows)
+
+
+def _inside_char(window, position: int) -> QPoint:
+    """A viewport point inside the character after ``position`` (between its two edges, so
+    never past the end of a wrapped line)."""
+    pane = window.reading
+    left = pane.cursorRect(_cursor_at(window, position)).center()
+    right = pane.cursorRect(_cursor_at(window, position + 1)).center()
+    assert left.y() == right.y(), "the character is on one line"
+    return QPoint((left.x() + right.x()) // 2, left.y())
 
 
 def _cursor_at(window, position: int) -> QTextCursor:
@@ -219,7 +229,7 @@ def test_context_menu_colours_edits_and_deletes(
     window.threads.open_post(post_titled(window, FOCUS))
     start, _ = select(window, RUB)
     pane = window.reading
-    point = pane.cursorRect(_cursor_at(window, start + 3)).center()
+    point = _inside_char(window, start + 5)
     menu = window.annotating.menu.context_menu(point)
     colours = next(a.menu() for a in menu.actions() if a.text() == "Highlight in Colour")
     next(a for a in colours.actions() if a.text() == "Green").trigger()
@@ -239,6 +249,10 @@ def test_context_menu_colours_edits_and_deletes(
     next(a for a in menu.actions() if a.objectName() == "edit_note").trigger()
     gui.wait_idle(window)
     assert stored(window)[0].note == "edited note"
+    # the note now has a card in the margin, and the text column made room for it
+    card = pane.margin.cards[a.id]
+    assert card.isVisible() and card.body.text() == "edited note"
+    point = _inside_char(window, start + 5)
     menu = window.annotating.menu.context_menu(point)
     next(a for a in menu.actions() if a.objectName() == "delete_highlight").trigger()
     gui.wait_idle(window)

@@ -57,8 +57,16 @@ def test_marks_split_text_and_links_correctly():
     marks = term_marks(text, ["probat"])
     assert marks == [(0, 9), (30, 39)]
     out = render_text(text, hits=marks)
-    assert out.count("background-color") == 2
-    assert out.startswith('<span style="background-color')
+    # hits are underlined, never given a background a highlight could have
+    assert out.count("text-decoration:underline") == 2 and "background" not in out
+    assert out.startswith('<span style="font-weight:600; text-decoration:underline')
+    both = render_text("abcdef", [Highlight(1, 4, "green")], hits=[(2, 3)])
+    assert both == (
+        'a<span style="background-color:#c8f0c0;">b</span>'
+        '<span style="font-weight:600; text-decoration:underline; text-decoration-color:#d4380d;">'
+        '<span style="background-color:#c8f0c0;">c</span></span>'
+        '<span style="background-color:#c8f0c0;">d</span>ef'
+    )
     highlight = render_text("abcdef", [Highlight(1, 3, "green")])
     assert highlight == 'a<span style="background-color:#c8f0c0;">bc</span>def'
 

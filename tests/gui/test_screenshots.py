@@ -13,11 +13,10 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
 from helpers import dumpgen
-from helpers.pictures import Picture, blend
+from helpers.pictures import Picture
 from reader.render import DARK, LIGHT
 
 SIZE = (1280, 800)
-TINT_ALPHA = 38  # the reading pane's tint of the selected comment (reader.ui.reading)
 
 
 def _save(widget, output_dir, name: str) -> Picture:
@@ -67,20 +66,25 @@ def test_thread_with_a_selected_reply(make_window, seeded_library_dir, qtbot, gu
     assert window.thread_model.item_id(window.thread_view.currentIndex().internalId()) == (reply.id)
     picture = _save(window, output_dir, "02-thread")
     _panes_not_blank(picture, window)
-    # the selected reply is tinted in the pane (the highlight colour over the page), on screen
+    # the selected reply has one continuous bar down its left side, on screen
     pane = window.reading
     palette = pane.palette()
     base = palette.color(QPalette.ColorRole.Base)
-    tints = [
-        blend(base, palette.color(group, QPalette.ColorRole.Highlight), TINT_ALPHA)
-        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive)
-    ]
     reading = picture.part(pane.viewport(), window)
     assert reading.main_colour() == base.name()
-    assert max(reading.share(tint) for tint in tints) > 0.01, "the selected reply is not tinted"
     rect = pane._item_rect(pane.items.index(reply.id))
-    top = rect.top() - pane.verticalScrollBar().value()
+    scroll = pane.verticalScrollBar().value()
+    top, bottom = int(rect.top()) - scroll, int(rect.bottom()) - scroll
     assert 0 <= top < pane.viewport().height()
+    bar = palette.color(QPalette.ColorRole.Highlight).name()
+    image = reading.image
+    first = top + 24  # below the heading's top margin
+    xs = [x for x in range(image.width()) if image.pixelColor(x, first).name() == bar]
+    assert xs, "the selected reply has no bar"
+    assert max(xs) - min(xs) < 6, "one thin bar, not a band"
+    rows = range(first, min(image.height(), bottom - 10))
+    gaps = [y for y in rows if image.pixelColor(min(xs), y).name() != bar]
+    assert len(rows) > 20 and not gaps, "the bar is broken between paragraphs"
 
 
 def test_search_results(make_window, seeded_library_dir, qtbot, output_dir, dumps):
@@ -97,13 +101,13 @@ def test_search_results(make_window, seeded_library_dir, qtbot, output_dir, dump
     results = picture.part(window.search.view.viewport(), window)
     reading = picture.part(window.reading.viewport(), window)
     assert not results.is_blank() and not reading.is_blank()
-    assert reading.share(LIGHT.hit_bg) > 0.0005, "no search hit marked in the pane"
+    assert reading.share(LIGHT.hit_line, 40) > 0.0001, "no search hit marked in the pane"
     window.view.set_theme("dark")
     dark = _save(window, output_dir, "05-dark-search")
     reading = dark.part(window.reading.viewport(), window)
     assert reading.is_dark() and not reading.is_blank()
-    assert reading.share(DARK.hit_bg) > 0.0005, "no search hit marked in the dark pane"
-    assert reading.share(LIGHT.hit_bg) == 0
+    assert reading.share(DARK.hit_line, 40) > 0.0001, "no search hit marked in the dark pane"
+    assert reading.share(LIGHT.hit_line, 3) == 0
     window.view.set_theme("light")
 
 

@@ -57,7 +57,10 @@ def test_the_script_renders_the_four_pictures(qapp, tmp_path: Path, monkeypatch)
         assert (image.width(), image.height()) == script.SIZE
     seen = colours(reading)
     assert LIGHT.highlights["yellow"] in seen and LIGHT.highlights["green"] in seen
-    assert LIGHT.hit_bg in colours(search), "search hits are marked in the thread"
+    from helpers.pictures import Picture
+
+    underlined = Picture(search).share(LIGHT.hit_line, 40)
+    assert underlined > 0, "search hits are marked (underlined) in the thread"
     assert mean_lightness(dark) < 0.3 < mean_lightness(reading)
     assert QColor(DARK.highlights["yellow"]).name() in colours(dark)
     assert export.height() > export.width() > 500, "a portrait page"

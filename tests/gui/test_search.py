@@ -42,6 +42,17 @@ def _background_under(window, word: str) -> str:
     return cursor.charFormat().background().color().name()
 
 
+def _hit_under(window, word: str) -> str | None:
+    """The hit-underline colour of the first occurrence of ``word`` (None: not marked)."""
+    window.reading.complete()
+    found = window.reading.document().find(word)
+    assert not found.isNull(), word
+    cursor = QTextCursor(window.reading.document())
+    cursor.setPosition(found.selectionStart() + 1)
+    fmt = cursor.charFormat()
+    return fmt.underlineColor().name() if fmt.fontUnderline() else None
+
+
 def test_search_as_you_type_opens_the_right_comment(indexed_window, qtbot, gui):
     window = indexed_window
     gui.activate(window)
@@ -69,8 +80,10 @@ def test_search_as_you_type_opens_the_right_comment(indexed_window, qtbot, gui):
     assert window.threads.current_item() == comment_id
     assert window.reading.marked_item == comment_id
     assert window.threads.hit_items == [comment_id]
-    # the matched word is drawn marked in the pane, in the hit colour
-    assert _background_under(window, word) == LIGHT.hit_bg
+    # the matched word is drawn marked in the pane: underlined in the hit colour, with no
+    # background a highlight could have
+    assert _hit_under(window, word) == LIGHT.hit_line
+    assert _background_under(window, word) == "#000000"  # none (Qt's empty brush)
     # Escape in the field returns to the posts list
     window.search.focus()
     qtbot.keyClick(window.search.field, Qt.Key.Key_Escape)

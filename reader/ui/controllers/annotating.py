@@ -25,7 +25,7 @@ import sqlite3
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QTextCursor
 
-from reader.annotate import anchoring
+from reader.annotate import anchoring, words
 from reader.annotate import store as notes
 from reader.changes import NOTHING, Changes
 from reader.errors import NotFound
@@ -67,6 +67,7 @@ class AnnotatingController(QObject):
         ctx.writes.landed.connect(self._on_write_landed)
         colour = ctx.settings.qs.value(COLOUR_KEY, "yellow")
         self.colour = colour if colour in COLOURS else "yellow"
+        reading.margin.edited.connect(self.set_note)
         from reader.ui.reading_menu import ReadingMenu
 
         self.menu = ReadingMenu(self, actions, reading, ctx.undo)
@@ -122,8 +123,13 @@ class AnnotatingController(QObject):
     # -- commands ----------------------------------------------------------------------------
 
     def new_annotation(self, span: Span, colour: str, note: str = "") -> Annotation:
-        """An annotation object for ``span`` of the open thread, not yet stored."""
+        """An annotation object for ``span`` of the open thread, not yet stored; a span
+        that starts or ends inside a word grows to the whole word (``words.snap_to_words``,
+        as ``archive-reader annotations add`` does)."""
         text = self.threads.text_of(span.item_id) or ""
+        start, end = words.snap_to_words(text, span.start, span.end)
+        if start < end:  # (a selection of blanks only is kept as it was)
+            span = dataclasses.replace(span, start=start, end=end)
         quote = anchoring.capture(text, span.start, span.end)
         stamp = notes.now()
         post = self.threads.current_post
@@ -169,7 +175,11 @@ class AnnotatingController(QObject):
                 return self.edit_note(under[0])
             self.ctx.say("Select some text to add a note to it")
             return None
-        quote = (self.threads.text_of(span.item_id) or "")[span.start : span.end]
+        text = self.threads.text_of(span.item_id) or ""
+        start, end = words.snap_to_words(text, span.start, span.end)
+        if start >= end:
+            start, end = span.start, span.end
+        quote = text[start:end]  # as it will be stored (``new_annotation``)
         note = note_dialog.ask_note(self.reading.window(), "Add Note", quote)
         if note is None:
             return None
@@ -183,6 +193,15 @@ class AnnotatingController(QObject):
         if note is None or notes.clean_note(note) == annotation.note:
             return None
         after = dataclasses.replace(annotation, note=notes.clean_note(note), modified=notes.now())
+        self.stack.push(AnnotationChange(self, annotation, after))
+        return after
+
+    def set_note(self, annotation_id: str, text: str) -> Annotation | None:
+        """A note edited in place in the margin: stored through the undo stack."""
+        annotation = self.threads.annotation(annotation_id)
+        if annotation is None or notes.clean_note(text) == annotation.note:
+            return None
+        after = dataclasses.replace(annotation, note=notes.clean_note(text), modified=notes.now())
         self.stack.push(AnnotationChange(self, annotation, after))
         return after
 

@@ -74,7 +74,10 @@ class ExportController(QObject):
         return self.start(post.id, post.title, request)
 
     def start(self, post_id: str, title: str, request: ExportRequest) -> Task:
-        """Run the export on the runner; ``finished`` fires on the GUI thread when it ends."""
+        """Run the export on the runner; ``finished`` fires on the GUI thread when it ends.
+        The text is set in the reading font chosen in Preferences."""
+        if not request.options.font_family:
+            request.options.font_family = self.ctx.settings.reading.font_family
 
         def job(ctx: TaskContext) -> ExportResult:
             from reader.export import export_thread

@@ -221,6 +221,7 @@ class SearchController(QObject):
         self.run_search()
 
     def _on_text(self, text: str) -> None:
+        self.ctx.events.query_changed.emit(text)  # the open thread drops the old hit marks
         if not text.strip():
             self._timer.stop()
             self.ctx.runner.cancel_all("search")

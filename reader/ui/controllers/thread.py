@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QLabel, QTreeView
 from reader.changes import Changes, Saved
 from reader.errors import NotFound
 from reader.model import Annotation, Bookmark, Comment, Post
+from reader.settings import ReadingSettings
 from reader.ui.context import AppContext
 from reader.ui.history import History, Location
 from reader.ui.models.threadtree import ID_ROLE, ThreadModel
@@ -35,7 +36,7 @@ from reader.ui.reading import ReadingPane
 from reader.ui.theme import thread_palette
 
 if TYPE_CHECKING:
-    from reader.render import Highlight, ThreadDocument
+    from reader.render import Highlight, PaneHtml, ThreadDocument
     from reader.store import Library
 
 Highlighter = Callable[[str], list[tuple[int, int]]]
@@ -60,6 +61,7 @@ class ThreadController(QObject):
         self.label = label
         self.history = History()
         self.dark = False
+        self.typography = ctx.settings.reading
         self._post: Post | None = None
         self._document: ThreadDocument | None = None
         self._annotations: list[Annotation] = []
@@ -80,6 +82,8 @@ class ThreadController(QObject):
         reading.item_clicked.connect(self._on_pane_item)
         ctx.events.library_changed.connect(self._on_library_changed)
         ctx.events.theme_changed.connect(self._on_theme)
+        ctx.events.typography_changed.connect(self._on_typography)
+        ctx.events.query_changed.connect(self._on_query_changed)
 
     # -- what is open ------------------------------------------------------------------------
 
@@ -148,6 +152,7 @@ class ThreadController(QObject):
         except NotFound:
             self.ctx.say("That post is no longer in the library")
             return False
+        self.remember_place()
         if record and self._post is not None:
             here = self.location()
             if here is not None and (here.post_id != post_id or here.item_id != item_id):
@@ -162,11 +167,25 @@ class ThreadController(QObject):
 
         self._highlight = highlight
         self._read_marks(post)
+        place = self.ctx.settings.thread_place(post_id) if item_id is None else None
+        zoom = place[2] if place is not None else self.ctx.settings.zoom
+        if zoom != self.reading.zoom:
+            self.reading.set_zoom(zoom)
         self._show(post)
         self.select_item(item_id or post_id)
+        if place is not None and (place[0] not in ("", post_id) or place[1] > 0):
+            self.reading.restore_position(place[0] or post_id, place[1])
         self._mark_read(post)
         self.ctx.events.thread_opened.emit(post_id)
         return True
+
+    def remember_place(self) -> None:
+        """Keep the open thread's reading position and zoom, for when it is opened again."""
+        post = self._post
+        if post is None or not self.reading.items:
+            return
+        top, offset = self.reading.position()
+        self.ctx.settings.set_thread_place(post.id, top or "", offset, self.reading.zoom)
 
     def _read_marks(self, post: Post) -> None:
         marks = self.ctx.marks
@@ -186,11 +205,61 @@ class ThreadController(QObject):
         self._document = self._build()
         self._write(self._document)
 
-    def _write(self, document: ThreadDocument) -> None:
-        """Show ``document`` in the pane (its writer, in the theme's colours)."""
+    def _pane_html(self, document: ThreadDocument) -> PaneHtml:
+        """The pane's writer for ``document``: the theme's colours with the reader's own
+        highlight colours (dark themes darken them), and the reader's line spacing."""
         from reader.render import PaneHtml
 
-        self.reading.show_thread(PaneHtml(document, thread_palette(self.dark)))
+        palette = thread_palette(self.dark)
+        colours = self.typography.highlights
+        if self.dark:
+            colours = {name: _darkened(colour) for name, colour in colours.items()}
+        palette = palette.with_highlights(colours)
+        return PaneHtml(document, palette, self.typography.line_spacing)
+
+    def _write(self, document: ThreadDocument) -> None:
+        """Show ``document`` in the pane (its writer, in the theme's colours)."""
+        pane = self._pane_html(document)
+        self.reading.show_thread(pane)
+        self._show_notes(document, pane)
+
+    def _show_notes(self, document: ThreadDocument, pane: PaneHtml | None = None) -> None:
+        """Give the pane's margin the notes (with text) placed in ``document``."""
+        from PySide6.QtGui import QGuiApplication, QPalette
+
+        from reader.ui.margin import CardColours, MarginNote
+        from reader.ui.textmap import TextMap
+
+        if not document.notes or not any(n.text.strip() for n in document.notes):
+            if self.reading.has_margin and self.reading.margin.notes:
+                self.reading.margin.clear()
+            return
+        palette = (pane or self._pane_html(document)).palette
+        colours = palette.highlights
+        base = QGuiApplication.palette().color(QPalette.ColorRole.Base).name()  # the theme's
+        card_colours = CardColours(base, palette.text, palette.muted)
+        shown = [
+            MarginNote(
+                n.annotation.id,
+                n.number,
+                n.colour,
+                colours.get(n.colour, "#fff3a3"),
+                n.text,
+                n.quote,
+                n.annotation.item_id,
+                n.span[0],
+                n.span[1],
+            )
+            for n in document.notes
+            if n.span is not None and n.text.strip()
+        ]
+        reading = self.reading
+
+        def locate(note: MarginNote) -> tuple[int, int] | None:
+            textmap = TextMap(reading.document(), reading.items, self.text_of)
+            return textmap.range_for(note.item_id, note.start, note.end)
+
+        reading.margin.set_notes(shown, locate, card_colours)
 
     def _build(self) -> ThreadDocument:
         """The open thread with the reader's marks and the search hits."""
@@ -242,21 +311,25 @@ class ThreadController(QObject):
         self._read_marks(self._post)
         self.model.set_bookmarked(b.item_id for b in self._bookmarks)
         self._document = self._build()
+        new = self._document
         changed = [
             item_id
             for n, item_id in enumerate(old.items)
-            if _drawn(old.block(n).highlights) != _drawn(self._document.block(n).highlights)
+            if _drawn(old.block(n).highlights) != _drawn(new.block(n).highlights)
+            or _flags(old.block(n).bookmarks) != _flags(new.block(n).bookmarks)
         ]
         if changed:
             self.redraw_items(changed)
+        else:
+            self._show_notes(new)  # a note's text changed: only the margin shows it
 
     def redraw_items(self, item_ids: Sequence[str]) -> None:
         """Redraw only these items of the open thread (their marks changed), in place."""
-        from reader.render import PaneHtml
-
         if self._document is None:
             return
-        self.reading.redraw_items(PaneHtml(self._document, thread_palette(self.dark)), item_ids)
+        pane = self._pane_html(self._document)
+        self.reading.redraw_items(pane, item_ids)
+        self._show_notes(self._document, pane)
 
     def refresh_thread(self) -> None:
         """Reload and redraw the open thread where the reader is (after an import)."""
@@ -292,6 +365,34 @@ class ThreadController(QObject):
         self._write(self._document)
         self.reading.mark_item(item, scroll=False)
         self.restore_scroll(scroll)
+
+    def _on_typography(self, settings: ReadingSettings) -> None:
+        """Preferences changed the reading settings: font and measure go to the pane, colours
+        and line spacing need the thread written again."""
+        before = self.typography
+        self.typography = settings
+        self.reading.apply_typography(settings)
+        if (before.line_spacing, dict(before.highlights)) != (
+            settings.line_spacing,
+            dict(settings.highlights),
+        ):
+            self.rerender()
+
+    def clear_hits(self) -> None:
+        """Take the search-hit marks off the open thread (the query was cleared or changed);
+        only the items that held hits are redrawn."""
+        if self._highlight is None:
+            return
+        items = self._hit_items
+        self._highlight = None
+        if self._post is None or self._document is None:
+            return
+        self._document = self._build()
+        if items:
+            self.redraw_items(items)
+
+    def _on_query_changed(self, _text: str) -> None:
+        self.clear_hits()
 
     def _on_theme(self, dark: bool) -> None:
         if dark != self.dark:
@@ -431,3 +532,19 @@ class ThreadController(QObject):
 
 def _drawn(highlights: Sequence[Highlight]) -> list[tuple[int, int, str, str]]:
     return [(h.start, h.end, h.colour, h.ref) for h in highlights]
+
+
+def _flags(bookmarks: Sequence[Bookmark]) -> list[tuple[str, str]]:
+    return [(b.id, b.label) for b in bookmarks]
+
+
+def _darkened(colour: str) -> str:
+    """A light highlight colour as a dark theme shows it: the same hue, dark enough for light
+    text (``#fff3a3`` -> about ``#6b5d12``)."""
+    from reader.render.pane_html import DARK, LIGHT
+
+    for name, light in LIGHT.highlights.items():
+        if light == colour.lower():
+            return DARK.highlights[name]
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#{:02x}{:02x}{:02x}".format(*(int(c * 0.42) for c in (red, green, blue)))

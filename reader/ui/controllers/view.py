@@ -6,14 +6,20 @@ draw with theme colours: the thread controller redraws the pane in the matching 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
+from reader.settings import ReadingSettings
 from reader.ui.actions import WindowActions
 from reader.ui.context import AppContext
 from reader.ui.reading import ReadingPane
 from reader.ui.settings import ZOOM_RANGE
 from reader.ui.theme import apply_theme
+
+if TYPE_CHECKING:
+    from reader.ui.preferences import PreferencesDialog
 
 
 class ViewController(QObject):
@@ -33,6 +39,7 @@ class ViewController(QObject):
         self.main = main
         self.dark = False
         self._shortcuts_dialog: QWidget | None = None
+        self.preferences: PreferencesDialog | None = None
         actions.theme_group.triggered.connect(lambda action: self.set_theme(str(action.data())))
 
     def set_theme(self, name: str) -> None:
@@ -43,7 +50,28 @@ class ViewController(QObject):
         if action is not None:
             action.setChecked(True)
         self.ctx.settings.theme = name
+        if self.preferences is not None:
+            self.preferences.show_theme(name)
         self.ctx.events.theme_changed.emit(self.dark)
+
+    def show_preferences(self) -> PreferencesDialog:
+        """Edit › Preferences (non-modal; changes apply as they are made)."""
+        from reader.ui.preferences import PreferencesDialog
+
+        if self.preferences is None:
+            settings = self.ctx.settings
+            dialog = PreferencesDialog(settings.reading, settings.theme, self.main)
+            dialog.changed.connect(self.set_reading)
+            dialog.theme_chosen.connect(self.set_theme)
+            self.preferences = dialog
+        self.preferences.show()
+        self.preferences.raise_()
+        return self.preferences
+
+    def set_reading(self, settings: ReadingSettings) -> None:
+        """Store new reading settings and let the pane (and anything else) follow."""
+        self.ctx.settings.reading = settings
+        self.ctx.events.typography_changed.emit(settings)
 
     def _zoom_to(self, level: int) -> None:
         low, high = ZOOM_RANGE
