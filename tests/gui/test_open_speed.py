@@ -60,8 +60,8 @@ def test_annotations_are_installed_after_the_first_paint(make_window, seeded_lib
     # nobody asked for them: they come shortly after the window is on screen
     qtbot.waitUntil(lambda: window.is_set_up, timeout=5000)
     panels = (window.annotations_panel, window.bookmarks_panel)
-    for dock in panels:  # both docks, below the panes, hidden until asked for
-        assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea
+    for dock in panels:  # both docks, beside the panes, hidden until asked for
+        assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea
         assert not dock.isVisible()
     view = {a.text(): a.shortcut().toString() for a in window.commands.menu("View").actions()}
     assert view["&Annotations Panel"] == "Ctrl+Shift+A"
