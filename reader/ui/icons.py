@@ -69,6 +69,54 @@ def removed(colour: str = "#8a8a8f") -> QIcon:
 
 
 @cache
+def search_hit(colour: str = "#c2410c") -> QIcon:
+    """A comment holding a search hit: a small magnifier (the hit marks' own colour family,
+    never a highlight colour)."""
+    pixmap, painter = _canvas()
+    painter.setPen(QPen(QColor(colour), 1.8))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawEllipse(QRectF(2.5, 2.5, 7.5, 7.5))
+    painter.drawLine(QPointF(9.0, 9.0), QPointF(13.5, 13.5))
+    painter.end()
+    return QIcon(pixmap)
+
+
+@cache
+def highlighted(colour: str = "#e8c547") -> QIcon:
+    """A comment with a highlight in it: a marker stroke in the highlight yellow."""
+    pixmap, painter = _canvas()
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(colour))
+    painter.drawRoundedRect(QRectF(1.5, 9.0, 13, 4.5), 1.5, 1.5)
+    painter.setBrush(QColor("#8a6d00"))
+    path = QPainterPath(QPointF(9.5, 8.0))
+    path.lineTo(13.5, 2.5)
+    path.lineTo(15.0, 3.8)
+    path.lineTo(11.0, 8.8)
+    path.closeSubpath()
+    painter.drawPath(path)
+    painter.end()
+    return QIcon(pixmap)
+
+
+@cache
+def noted(colour: str = "#5b6b7f") -> QIcon:
+    """A comment with a note: a small speech balloon."""
+    pixmap, painter = _canvas()
+    painter.setPen(QPen(QColor(colour), 1.4))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRoundedRect(QRectF(2.0, 2.5, 12, 8.5), 2.0, 2.0)
+    path = QPainterPath(QPointF(5.0, 11.0))
+    path.lineTo(4.5, 14.5)
+    path.lineTo(8.5, 11.0)
+    painter.drawPath(path)
+    painter.drawLine(QPointF(4.5, 5.5), QPointF(11.5, 5.5))
+    painter.drawLine(QPointF(4.5, 8.0), QPointF(9.5, 8.0))
+    painter.end()
+    return QIcon(pixmap)
+
+
+@cache
 def app_icon() -> QIcon:
     """The application icon: the PNGs ``scripts/make_icons.py`` renders from
     ``resources/icons/archive-reader.svg``, one per size, so Qt picks the sharpest; the

@@ -29,6 +29,7 @@ from reader.store import Library
 from reader.ui import icons
 from reader.ui.actions import WindowActions
 from reader.ui.context import AppContext
+from reader.ui.controllers.hits import HitCounter
 from reader.ui.controllers.imports import SAMPLE_HINT, ImportsController
 from reader.ui.controllers.navigation import NavigationController
 from reader.ui.controllers.search import SearchController
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self.search = SearchController(
             ctx, self.threads, self.toolbar, panes.left_stack, self.posts_view
         )
+        self.hits = HitCounter(ctx, self.threads, self.thread_model, panes.hit_counter)
         self.watcher = LibraryWatcher(ctx, self)
         self._connect()
         self.commands.connect(self._slot)

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QFont, QPalette
+from PySide6.QtGui import QBrush, QFont, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 from reader.model import Comment, Post
@@ -34,6 +34,8 @@ from reader.ui.rowview import BOLD, ITALIC, REGULAR, RowLook
 ID_ROLE = Qt.ItemDataRole.UserRole
 NODE_ROLE = Qt.ItemDataRole.UserRole + 1
 BOOKMARK_ROLE = Qt.ItemDataRole.UserRole + 2
+HIT_ROLE = Qt.ItemDataRole.UserRole + 3  # holds a hit of the search the thread was opened from
+MARKS_ROLE = Qt.ItemDataRole.UserRole + 4  # the row's marks, in words ("search hit, note")
 COLUMNS = ("Comment", "#", "Replies")
 NCOLUMNS = len(COLUMNS)
 TOOLTIP_CHARS = 400
@@ -67,6 +69,8 @@ _ROLES = frozenset(
         ID_ROLE,
         NODE_ROLE,
         BOOKMARK_ROLE,
+        HIT_ROLE,
+        MARKS_ROLE,
     )
 )
 
@@ -87,6 +91,9 @@ class ThreadModel(QAbstractItemModel):
         self._cells: dict[int, dict[int, object]] = {}  # number * NCOLUMNS + column -> roles
         self._shown_top = 0  # how many top-level comments the view has been given
         self._bookmarked: frozenset[str] = frozenset()
+        self._hits: frozenset[str] = frozenset()
+        self._highlighted: frozenset[str] = frozenset()
+        self._noted: frozenset[str] = frozenset()
         self._bold = QFont()
         self._bold.setBold(True)
         self._italic = QFont()
@@ -145,10 +152,34 @@ class ThreadModel(QAbstractItemModel):
     def set_bookmarked(self, item_ids: Iterable[str]) -> None:
         """Items to show with a bookmark (the annotations package decides what is one)."""
         old, self._bookmarked = self._bookmarked, frozenset(item_ids)
-        for item_id in old ^ self._bookmarked:
+        self._marks_changed(old ^ self._bookmarked)
+
+    def set_hits(self, item_ids: Iterable[str]) -> None:
+        """Items holding a hit of the search the thread was opened from (none: no search)."""
+        old, self._hits = self._hits, frozenset(item_ids)
+        self._marks_changed(old ^ self._hits)
+
+    def set_annotated(self, highlighted: Iterable[str], noted: Iterable[str]) -> None:
+        """Items with a highlight, and items with a note (a highlight that has one)."""
+        old = self._highlighted | self._noted
+        before = (self._highlighted, self._noted)
+        self._highlighted, self._noted = frozenset(highlighted), frozenset(noted)
+        if before == (self._highlighted, self._noted):
+            return
+        changed = old | self._highlighted | self._noted
+        self._marks_changed(
+            {
+                i
+                for i in changed
+                if (i in before[0], i in before[1]) != (i in self._highlighted, i in self._noted)
+            }
+        )
+
+    def _marks_changed(self, item_ids: Iterable[str]) -> None:
+        for item_id in item_ids:
             number = self._number.get(item_id, -1)
             if number >= 0:
-                self._cells.pop(number * NCOLUMNS, None)  # column 0 holds the bookmark
+                self._cells.pop(number * NCOLUMNS, None)  # column 0 holds the marks
                 self._looks[number] = None
                 index = self.index_for_number(number)
                 self.dataChanged.emit(index, index.siblingAtColumn(NCOLUMNS - 1))
@@ -273,6 +304,10 @@ class ThreadModel(QAbstractItemModel):
             return number
         if role == BOOKMARK_ROLE:
             return self._nodes[number].id in self._bookmarked
+        if role == HIT_ROLE:
+            return self._nodes[number].id in self._hits
+        if role == MARKS_ROLE:
+            return ", ".join(self._mark_words(self._nodes[number]))
         if role == _TOOLTIP:
             node = self._nodes[number]
             if number == 0:
@@ -312,7 +347,7 @@ class ThreadModel(QAbstractItemModel):
             if muted:
                 cell[_FOREGROUND] = _MUTED
             if column == 0 and icon is not None:
-                cell[_DECORATION] = icon
+                cell[_DECORATION] = icon[0] if isinstance(icon, tuple) else icon
             if right[column]:
                 cell[_ALIGNMENT] = _RIGHT
             self._cells[key] = cell
@@ -340,7 +375,9 @@ class ThreadModel(QAbstractItemModel):
             if number == 0:
                 post: Post = node  # type: ignore[assignment]
                 count = str(len(post.comments)) if post.comments else ""
-                icon = icons.bookmark() if post.id in self._bookmarked else None
+                icon = self._icons(
+                    post.id, icons.bookmark() if post.id in self._bookmarked else None
+                )
                 texts = (post.title or "(untitled)", "", count)
                 look = (texts, _POST_FONTS, False, icon, _LEFT)
             else:
@@ -355,11 +392,40 @@ class ThreadModel(QAbstractItemModel):
                     icon = icons.new_dot()
                 else:
                     icon = None
+                icon = self._icons(comment.id, icon)
                 replies = str(len(comment.replies)) if comment.replies else ""
                 texts = (row_text(comment.text) or "(empty)", comment.path, replies)
                 look = (texts, (font, font, font), gone, icon, _REPLIES_RIGHT)
             self._looks[number] = look
         return look
+
+    def _icons(self, item_id: str, first: QIcon | None) -> QIcon | tuple[QIcon, ...] | None:
+        """The row's marks, side by side: bookmark / new / removed, then search hit,
+        highlight, note."""
+        marks = [first] if first is not None else []
+        if item_id in self._hits:
+            marks.append(icons.search_hit())
+        if item_id in self._noted:
+            marks.append(icons.noted())
+        elif item_id in self._highlighted:
+            marks.append(icons.highlighted())
+        if len(marks) <= 1:
+            return marks[0] if marks else None
+        return tuple(marks)
+
+    def _mark_words(self, node: Post | Comment) -> list[str]:
+        words = []
+        if node.id in self._bookmarked:
+            words.append("bookmarked")
+        if isinstance(node, Comment) and node.is_new:
+            words.append("new")
+        if node.id in self._hits:
+            words.append("search hit")
+        if node.id in self._highlighted:
+            words.append("highlight")
+        if node.id in self._noted:
+            words.append("note")
+        return words
 
     def _muted_brush(self) -> QBrush:
         """The placeholder colour of the current palette (it follows a theme change)."""
@@ -380,6 +446,12 @@ class ThreadModel(QAbstractItemModel):
             notes.append("removed upstream")
         if comment.vanished:
             notes.append("no longer in the latest dump (kept)")
+        if comment.id in self._hits:
+            notes.append("holds a search hit")
+        if comment.id in self._noted:
+            notes.append("has a note")
+        elif comment.id in self._highlighted:
+            notes.append("has a highlight")
         head = f"{comment.path}" + (f" — {', '.join(notes)}" if notes else "")
         return f"{head}\n\n{text}"
 

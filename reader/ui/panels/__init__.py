@@ -47,6 +47,7 @@ def place_docks(
     before = following[0] if following else None
     restored = []
     for dock, text, key in docks:
+        dock.sized = True  # restoring shows it: its saved size is not to be replaced
         placed = main.restoreDockWidget(dock)  # placed as the saved window state says
         dock.sized = placed
         if not placed:
