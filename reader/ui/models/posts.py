@@ -237,6 +237,10 @@ class PostListModel(QAbstractItemModel):
         summary = self.summary(index)
         return summary.id if summary else None
 
+    def position_of(self, post_id: str) -> int | None:
+        """The post's place in the list as shown (0 = newest), or None if it is not shown."""
+        return self._position.get(post_id)
+
     def index_for_post(self, post_id: str, column: int = 0) -> QModelIndex:
         position = self._position.get(post_id)
         if position is None:
