@@ -1,7 +1,10 @@
 """Small icons painted at run time, so they follow the theme, and the application icon.
 
-Painting happens once per icon and colour (cached), never in a paint event.  The application
-icon is the one file-based icon: drawn as SVG, shipped as PNGs (``resources/icons/``).
+Painting happens once per icon and colour (cached), never in a paint event.  Two kinds come
+from files in ``resources/icons/``: the application icon (drawn as SVG, shipped as PNGs) and
+the toolbar's action icons (``actions/*.svg``, strokes in ``currentColor``), which ``themed``
+paints in the palette's text colour, with a muted copy for disabled actions, so they follow
+the light and dark themes.
 """
 
 from __future__ import annotations
@@ -114,6 +117,47 @@ def noted(colour: str = "#5b6b7f") -> QIcon:
     painter.drawLine(QPointF(4.5, 8.0), QPointF(9.5, 8.0))
     painter.end()
     return QIcon(pixmap)
+
+
+ACTION_SIZES = (16, 24, 32)  # the toolbar's icon sizes, each at 1x and 2x
+
+
+@cache
+def _svg(name: str) -> bytes:
+    return (resources_dir() / "icons" / "actions" / f"{name}.svg").read_bytes()
+
+
+def _render_svg(data: bytes, size: int, scale: float) -> QPixmap:
+    from PySide6.QtSvg import QSvgRenderer  # with the first toolbar icon, not the window
+
+    renderer = QSvgRenderer(data)
+    pixmap = QPixmap(round(size * scale), round(size * scale))
+    pixmap.setDevicePixelRatio(scale)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    renderer.render(painter, QRectF(0, 0, size, size))
+    painter.end()
+    return pixmap
+
+
+@cache
+def themed(name: str, colour: str, disabled: str) -> QIcon:
+    """The action icon ``name`` (``resources/icons/actions/<name>.svg``) in ``colour``, and
+    in ``disabled`` for a disabled action; cached per colour pair."""
+    data = _svg(name)
+    icon = QIcon()
+    for mode, paint in ((QIcon.Mode.Normal, colour), (QIcon.Mode.Disabled, disabled)):
+        coloured = data.replace(b"currentColor", paint.encode("ascii"))
+        for size in ACTION_SIZES:
+            for scale in (1.0, 2.0):
+                icon.addPixmap(_render_svg(coloured, size, scale), mode)
+    return icon
+
+
+def action_names() -> list[str]:
+    """The action icons shipped (for tests and the toolbar)."""
+    return sorted(p.stem for p in (resources_dir() / "icons" / "actions").glob("*.svg"))
 
 
 @cache

@@ -374,7 +374,7 @@ class PostListModel(QAbstractItemModel):
                 text = (str(year.year), None, _count(year.posts))[column]
                 font = self._bold if column == 0 else None
                 icon = None
-                alignment = _RIGHT if column == 2 else None
+                alignment: object = _RIGHT if column == 2 else None
             elif parent_id < MONTH_BASE:
                 month = self._months[self._years[parent_id - 1].months[row]]
                 name = calendar.month_name[month.month]

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 if TYPE_CHECKING:
@@ -53,15 +52,14 @@ def place_docks(
         if not placed:
             main.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         restored.append(placed)
-        action = QAction(text, main)
+        action = dock.toggle_action
+        action.setText(text)
         action.setObjectName(f"show-{dock.objectName()}")
-        action.setCheckable(True)
         action.setShortcut(key)
         action.triggered.connect(lambda _checked=False, d=dock: raise_or_hide(d))
         dock.visibilityChanged.connect(
             lambda _visible, d=dock, a=action: a.setChecked(not d.isHidden())
         )
-        dock.toggle_action = action
         if before is None:
             view.addAction(action)
         else:

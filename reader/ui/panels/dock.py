@@ -87,7 +87,8 @@ class ListDock(QDockWidget):
         self._closed = False
         self._just_clicked = -1
         self.sized = False  # True once it has a size (``install`` sets it for a restored dock)
-        self.toggle_action: QAction | None = None  # the View menu's entry (``place_docks``)
+        self.toggle_action = QAction(title, self)  # the View menu's entry (``place_docks``)
+        self.toggle_action.setCheckable(True)
         self._post_id: str | None = None
         self._timer = QTimer(self, singleShot=True, interval=0)
         self._timer.timeout.connect(self.refresh)
