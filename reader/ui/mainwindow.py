@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self.ctx.post_commit.failed.connect(
             lambda error: self.ctx.say(f"Search index not updated: {error.text}")
         )
+        events.thread_opened.connect(self._show_bylines)
         panes.expand_button.clicked.connect(self.threads.expand_all)
         panes.collapse_button.clicked.connect(self.threads.collapse_all)
         panes.banner.dismissed.connect(self._on_banner_dismissed)
@@ -253,6 +254,14 @@ class MainWindow(QMainWindow):
         self.watcher.start()
 
     # -- reactions ---------------------------------------------------------------------------
+
+    def _show_bylines(self, _post_id: str) -> None:
+        """The thread tree's author/date column, for threads whose format has them."""
+        from reader.ui.models.threadtree import BY_COLUMN
+
+        hidden = not self.thread_model.has_bylines
+        if self.thread_view.isColumnHidden(BY_COLUMN) != hidden:
+            self.thread_view.setColumnHidden(BY_COLUMN, hidden)
 
     def open_newest_post(self) -> bool:
         """The first start: open the newest post (unless a thread is open already)."""

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from reader.ui.activity import ActivityStrip
 from reader.ui.models.posts import PostListModel
-from reader.ui.models.threadtree import ThreadModel
+from reader.ui.models.threadtree import BY_COLUMN, ThreadModel
 from reader.ui.reading import ReadingPane
 from reader.ui.rowview import RowView
 
@@ -157,7 +157,11 @@ class Panes:
         header.addWidget(self.expand_button)
         header.addWidget(self.collapse_button)
         middle.addLayout(header)
-        self.thread_view = make_tree(thread_model, {1: "99.99", 2: "Replies"}, "thread", RowView)
+        self.thread_view = make_tree(
+            thread_model, {1: "99.99", 2: "Replies", BY_COLUMN: "A. Commenter"}, "thread", RowView
+        )
+        self.thread_view.header().moveSection(BY_COLUMN, 1)  # shown after the comment's line
+        self.thread_view.setColumnHidden(BY_COLUMN, True)  # until a thread has bylines
         middle.addWidget(self.thread_view, 1)
 
         # right: the reading pane with its find bar

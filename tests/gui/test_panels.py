@@ -117,3 +117,33 @@ def test_a_wider_window_widens_the_title_and_comment_columns(
     qtbot.waitUntil(lambda: titles.sectionSize(0) > before[0] + 60, timeout=3000)
     qtbot.waitUntil(lambda: comments.sectionSize(0) > before[1] + 60, timeout=3000)
     assert window.reading.width() > window.thread_view.width()  # the pane keeps the most
+
+
+def test_the_thread_tree_shows_authors_where_the_format_has_them(
+    make_window, tmp_path, seeded_library_dir, qtbot, gui
+):
+    from reader.store import Library
+    from reader.ui.models.threadtree import BY_COLUMN
+    from unit.formats.samples import WpComment, WpItem, wxr
+
+    export = tmp_path / "site.xml"
+    comments = [
+        WpComment(1, "First thought on the lamp room.", author="Ada Keeper"),
+        WpComment(2, "A reply about the lens.", parent=1, author="Ben Tide"),
+    ]
+    export.write_bytes(wxr([WpItem(10, "Lamp room notes", comments=comments)]))
+    with Library.open(seeded_library_dir) as library:
+        assert all(r.ok for r in library.import_paths([export]))
+    window = make_window(seeded_library_dir)
+    view, model = window.thread_view, window.thread_model
+    post_id = next(s.id for s in window.posts_model.summaries if s.title == "Lamp room notes")
+    window.threads.open_post(post_id)
+    assert not view.isColumnHidden(BY_COLUMN)
+    assert view.header().visualIndex(BY_COLUMN) == 1  # right after the comment's line
+    first = next(window.threads.current_post.walk_comments())
+    index = model.index_for_item(first.id).siblingAtColumn(BY_COLUMN)
+    assert index.data(Qt.ItemDataRole.DisplayRole).startswith("Ada Keeper")
+    view.viewport().repaint()  # painted by rows, with the column
+    # a thread from a format without authors: the column goes
+    window.threads.open_post(gui.biggest_post(window))
+    assert view.isColumnHidden(BY_COLUMN)

@@ -36,7 +36,8 @@ NODE_ROLE = Qt.ItemDataRole.UserRole + 1
 BOOKMARK_ROLE = Qt.ItemDataRole.UserRole + 2
 HIT_ROLE = Qt.ItemDataRole.UserRole + 3  # holds a hit of the search the thread was opened from
 MARKS_ROLE = Qt.ItemDataRole.UserRole + 4  # the row's marks, in words ("search hit, note")
-COLUMNS = ("Comment", "#", "Replies")
+COLUMNS = ("Comment", "#", "Replies", "By")
+BY_COLUMN = 3  # author (and date, where the format has them): hidden for threads without
 NCOLUMNS = len(COLUMNS)
 TOOLTIP_CHARS = 400
 FIRST_TOP = 40  # top-level comments exposed when a thread opens (more than a screenful)
@@ -54,9 +55,9 @@ _ALIGNMENT = int(_R.TextAlignmentRole)
 _TOOLTIP = int(_R.ToolTipRole)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _MUTED = object()  # stands for the palette's placeholder colour in a cached cell
-_POST_FONTS = (BOLD, REGULAR, REGULAR)  # the post's row: its title in bold
-_LEFT = (False, False, False)
-_REPLIES_RIGHT = (False, False, True)
+_POST_FONTS = (BOLD, REGULAR, REGULAR, REGULAR)  # the post's row: its title in bold
+_LEFT = (False, False, False, False)
+_REPLIES_RIGHT = (False, False, True, False)
 _ROLES = frozenset(
     int(r)
     for r in (
@@ -90,6 +91,7 @@ class ThreadModel(QAbstractItemModel):
         self._looks: list[RowLook | None] = []  # per node, made when its row is first shown
         self._cells: dict[int, dict[int, object]] = {}  # number * NCOLUMNS + column -> roles
         self._shown_top = 0  # how many top-level comments the view has been given
+        self.has_bylines = False  # whether any item has an author or a date (``BY_COLUMN``)
         self._bookmarked: frozenset[str] = frozenset()
         self._hits: frozenset[str] = frozenset()
         self._highlighted: frozenset[str] = frozenset()
@@ -147,6 +149,7 @@ class ThreadModel(QAbstractItemModel):
             self._number = {}
             self._shown_top = 0
         self._looks = [None] * len(self._nodes)
+        self.has_bylines = any(byline(node) for node in self._nodes)
         self.endResetModel()
 
     def set_bookmarked(self, item_ids: Iterable[str]) -> None:
@@ -378,7 +381,7 @@ class ThreadModel(QAbstractItemModel):
                 icon = self._icons(
                     post.id, icons.bookmark() if post.id in self._bookmarked else None
                 )
-                texts = (post.title or "(untitled)", "", count)
+                texts = (post.title or "(untitled)", "", count, byline(post))
                 look = (texts, _POST_FONTS, False, icon, _LEFT)
             else:
                 comment: Comment = node  # type: ignore[assignment]
@@ -394,8 +397,13 @@ class ThreadModel(QAbstractItemModel):
                     icon = None
                 icon = self._icons(comment.id, icon)
                 replies = str(len(comment.replies)) if comment.replies else ""
-                texts = (row_text(comment.text) or "(empty)", comment.path, replies)
-                look = (texts, (font, font, font), gone, icon, _REPLIES_RIGHT)
+                texts = (
+                    row_text(comment.text) or "(empty)",
+                    comment.path,
+                    replies,
+                    byline(comment),
+                )
+                look = (texts, (font, font, font, font), gone, icon, _REPLIES_RIGHT)
             self._looks[number] = look
         return look
 
@@ -454,6 +462,14 @@ class ThreadModel(QAbstractItemModel):
             notes.append("has a highlight")
         head = f"{comment.path}" + (f" — {', '.join(notes)}" if notes else "")
         return f"{head}\n\n{text}"
+
+
+def byline(node: Post | Comment) -> str:
+    """ "Ada · 2021-03-07 14:05": the item's author and time, where its format has them."""
+    author = (getattr(node, "author", None) or "").strip()
+    when = getattr(node, "published", None) if isinstance(node, Comment) else None
+    stamp = when.strftime("%Y-%m-%d %H:%M") if hasattr(when, "strftime") else ""
+    return " · ".join(part for part in (author, stamp) if part)
 
 
 def row_text(text: str) -> str:
