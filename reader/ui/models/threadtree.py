@@ -22,6 +22,7 @@ first line can be a whole paragraph, and text is measured character by character
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont, QIcon, QPalette
@@ -467,8 +468,8 @@ class ThreadModel(QAbstractItemModel):
 def byline(node: Post | Comment) -> str:
     """ "Ada · 2021-03-07 14:05": the item's author and time, where its format has them."""
     author = (getattr(node, "author", None) or "").strip()
-    when = getattr(node, "published", None) if isinstance(node, Comment) else None
-    stamp = when.strftime("%Y-%m-%d %H:%M") if hasattr(when, "strftime") else ""
+    when: Any = getattr(node, "published", None) if isinstance(node, Comment) else None
+    stamp = when.strftime("%Y-%m-%d %H:%M") if when is not None else ""
     return " · ".join(part for part in (author, stamp) if part)
 
 
