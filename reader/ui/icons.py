@@ -119,9 +119,6 @@ def noted(colour: str = "#5b6b7f") -> QIcon:
     return QIcon(pixmap)
 
 
-ACTION_SIZES = (16, 24, 32)  # the toolbar's icon sizes, each at 1x and 2x
-
-
 @cache
 def _svg(name: str) -> bytes:
     return (resources_dir() / "icons" / "actions" / f"{name}.svg").read_bytes()
@@ -142,16 +139,16 @@ def _render_svg(data: bytes, size: int, scale: float) -> QPixmap:
 
 
 @cache
-def themed(name: str, colour: str, disabled: str) -> QIcon:
+def themed(name: str, colour: str, disabled: str, size: int = 24, scale: float = 1.0) -> QIcon:
     """The action icon ``name`` (``resources/icons/actions/<name>.svg``) in ``colour``, and
-    in ``disabled`` for a disabled action; cached per colour pair."""
+    in ``disabled`` for a disabled action, drawn at ``size`` for a screen of ``scale``
+    (smaller uses, such as menus, scale it down); cached per colour pair.  One pixmap per
+    mode: rendering every size for every icon cost the window's start ~10 ms."""
     data = _svg(name)
     icon = QIcon()
     for mode, paint in ((QIcon.Mode.Normal, colour), (QIcon.Mode.Disabled, disabled)):
         coloured = data.replace(b"currentColor", paint.encode("ascii"))
-        for size in ACTION_SIZES:
-            for scale in (1.0, 2.0):
-                icon.addPixmap(_render_svg(coloured, size, scale), mode)
+        icon.addPixmap(_render_svg(coloured, size, scale), mode)
     return icon
 
 

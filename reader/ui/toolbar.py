@@ -77,5 +77,7 @@ class MainToolbar(QObject):
         palette = QApplication.palette()
         colour = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.ButtonText)
         muted = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText)
+        size = self.bar.iconSize().height() or 24
+        scale = self.bar.devicePixelRatioF()
         for action, name in self._icons:
-            action.setIcon(icons.themed(name, colour.name(), muted.name()))
+            action.setIcon(icons.themed(name, colour.name(), muted.name(), size, scale))
