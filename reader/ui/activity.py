@@ -182,12 +182,14 @@ class ActivityStrip(QWidget):
             step, short = 3, False
         else:
             return found
+        taken = [(x, x + metrics.horizontalAdvance(text) + 4) for x, text, _year in found]
         for index in range(years):
             for month in range(step, 12, step):
                 text = calendar.month_abbr[month + 1]
                 x = rect.left() + (index * 12 + month) * width
                 label = text[0] if short else text
-                if x + metrics.horizontalAdvance(label) <= limit:
+                end = x + metrics.horizontalAdvance(label)
+                if end <= limit and not any(x < right and end > left for left, right in taken):
                     found.append((x, label, False))
         return found
 

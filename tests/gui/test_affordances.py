@@ -3,6 +3,8 @@ activity strip that says what its bars are, and the newest post open on the very
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QToolButton
@@ -120,3 +122,16 @@ def test_the_very_first_start_opens_the_newest_post(seeded_library_dir, monkeypa
     finally:
         started.window.close()
         started.library.close()
+
+
+def test_month_labels_never_overlap_a_year(make_window, seeded_library_dir, qtbot):
+    from PySide6.QtGui import QFontMetrics
+
+    window = make_window(seeded_library_dir)
+    strip = window.activity
+    window.resize(1600, 800)
+    window.panes.splitter.setSizes([700, 300, 600])
+    qtbot.waitUntil(lambda: strip.width() > 600, timeout=3000)
+    metrics = QFontMetrics(strip.font())
+    spans = sorted((x, x + metrics.horizontalAdvance(t)) for x, t, _y in strip.labels())
+    assert all(a[1] <= b[0] for a, b in pairwise(spans))
