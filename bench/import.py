@@ -2,6 +2,7 @@
 
     python bench/import.py [--posts 5000] [--dump PATH] [--repeat 7]
     python bench/import.py --instructions [--posts 1000]   # needs valgrind
+    python bench/import.py --posts 20000 --rss-tree [--repeat 3]   # memory of the whole import
 
 Each phase runs in its own process so its peak RSS is its own, ``--repeat`` rounds of all
 three.  Speeds are the fastest run (other processes on a shared machine only ever make a run
@@ -15,6 +16,11 @@ SHA extensions, so the real import's sha256 of the file counts far more than it 
 natively (see the sha256 row).
 Targets (issue 2): the real import >= 15 MB/s on one core, real/baseline time ratio <= 1.2,
 peak RSS <= 400 MB.
+
+``--rss-tree`` runs ``archive-reader import`` as a user would (a new library, then the search
+index catching up, worker processes and all) and samples, every 20 ms, the resident memory of
+that process and every process it started, summed; the baseline in the same run is the parse
+alone in one process.  Target (issue 14): the summed peak of a 300 MB dump <= 400 MB.
 """
 
 from __future__ import annotations
@@ -191,6 +197,90 @@ def instructions_report(dump: Path) -> None:
     )
 
 
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        tree.setdefault(int(fields[1]), []).append(int(entry.name))
+    return tree
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss(root: int) -> tuple[int, int, int]:
+    """(summed RSS in KiB of ``root`` and its descendants, root's own RSS, process count)."""
+    tree = _children()
+    total, count, stack = 0, 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += _rss_kb(pid)
+        count += 1
+        stack.extend(tree.get(pid, []))
+    return total, _rss_kb(root), count
+
+
+def measure_tree(command: list[str], env: dict | None = None) -> dict:
+    """Run ``command``; peak summed RSS of its process tree, sampled every 20 ms, and time."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env
+    )
+    peak = peak_main = peak_procs = 0
+    while proc.poll() is None:
+        total, main, procs = tree_rss(proc.pid)
+        peak, peak_main, peak_procs = max(peak, total), max(peak_main, main), max(peak_procs, procs)
+        time.sleep(0.02)
+    seconds = time.perf_counter() - started
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{proc.stderr.read()}")
+    return {"seconds": seconds, "peak_mb": peak / 1024, "main_mb": peak_main / 1024,
+            "procs": peak_procs}  # fmt: skip
+
+
+def rss_tree_report(dump: Path, repeat: int) -> None:
+    import os
+
+    size_mb = dump.stat().st_size / 1e6
+    print(f"dump: {dump} ({size_mb:.1f} MB); archive-reader import into a new library, index"
+          " catch-up included; RSS of every process summed, sampled every 20 ms")  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    rows: dict[str, list[dict]] = {"parse (baseline)": [], "import": []}
+    for _ in range(repeat):
+        rows["parse (baseline)"].append(
+            measure_tree([sys.executable, __file__, "--dump", str(dump), "--phase", "parse"], env)
+        )
+        with tempfile.TemporaryDirectory() as work:
+            command = [sys.executable, "-m", "reader", "--library", f"{work}/lib", "import",
+                       str(dump)]  # fmt: skip
+            rows["import"].append(measure_tree(command, env))
+    print(f"{'run':<18}{'wall s':>9}{'peak MB (all)':>15}{'main MB':>9}{'procs':>7}")
+    medians = {}
+    for name, runs in rows.items():
+        med = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+        medians[name] = med
+        worst = max(r["peak_mb"] for r in runs)
+        print(f"{name:<18}{med['seconds']:9.1f}{med['peak_mb']:15.0f}{med['main_mb']:9.0f}"
+              f"{med['procs']:7.0f}   (max of {len(runs)}: {worst:.0f} MB)")  # fmt: skip
+    real, base = medians["import"], medians["parse (baseline)"]
+    print(f"import/parse: {real['seconds'] / base['seconds']:.1f}x the time,"
+          f" {real['peak_mb'] / base['peak_mb']:.1f}x the memory")  # fmt: skip
+    verdict = "met" if max(r["peak_mb"] for r in rows["import"]) <= 400 else "NOT met"
+    print(f"summed peak {real['peak_mb']:.0f} MB median (target <= 400 MB: {verdict})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, help="dump size (default 5000; 1000 for counts)")
@@ -201,9 +291,15 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=7, help="rounds of all three phases (noise; see above)"
     )
+    parser.add_argument(
+        "--rss-tree", action="store_true", help="summed memory of the whole CLI import"
+    )
     parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
     args = parser.parse_args()
     dump = args.dump or ensure_dump(args.posts or (1000 if args.instructions else 5000))
+    if args.rss_tree:
+        rss_tree_report(dump, args.repeat if args.repeat != 7 else 3)
+        return
     if args.instructions:
         instructions_report(dump)
         return

@@ -41,12 +41,18 @@ class Started:
 
 
 def start(
-    library: str | None = None, argv: Sequence[str] | None = None, *, first_run: bool = True
+    library: str | None = None,
+    argv: Sequence[str] | None = None,
+    *,
+    first_run: bool = True,
+    damage: str = "",
 ) -> Started:
-    """Create the application and show the window on ``library`` (default: the user's)."""
+    """Create the application and show the window on ``library`` (default: the user's).
+
+    ``damage``: what File › Check Library… found in the last window, which closed so that the
+    library could be repaired: the repair is offered first."""
     from PySide6.QtWidgets import QApplication
 
-    from reader.store import Library
     from reader.ui import icons
     from reader.ui.mainwindow import MainWindow
     from reader.ui.settings import WindowSettings
@@ -62,7 +68,7 @@ def start(
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)  # the Wayland app id: the .desktop entry's name
     app.setWindowIcon(icons.app_icon())
-    lib = Library.open(library)
+    lib = _open_or_repair(library, damage)
     window = MainWindow(lib, settings=WindowSettings())
     window.show()
     restored = window.restore_position()
@@ -74,6 +80,26 @@ def start(
     # yet to strand: a full collection here finds none.)
     gc.freeze()
     return Started(app, window, lib)
+
+
+def _open_or_repair(library: str | None, damage: str = "") -> Library:
+    """The library, after offering a repair (with a dialog) if it is damaged, or if ``damage``
+    says a check found it damaged."""
+    from reader.errors import LibraryDamaged
+    from reader.store import Library
+    from reader.ui import damage_dialog
+
+    root = LibraryPaths.resolve(library).root
+    if damage:
+        if not damage_dialog.offer_repair(damage, root):
+            raise LibraryDamaged(damage, root)
+        return Library.open(library)
+    try:
+        return Library.open(library)
+    except LibraryDamaged as exc:
+        if not damage_dialog.offer_repair(str(exc), root):
+            raise
+    return Library.open(library)
 
 
 def missing_display() -> str | None:
@@ -169,7 +195,24 @@ def main(
     if paths:
         window.imports.open_paths(list(paths))
     try:
-        return int(started.app.exec())
+        status = int(started.app.exec())
+        # File › Check Library… found damage and the reader chose Quit and Repair: the window
+        # has let go of the library; repair it (with the dialog), then open it again.
+        while started.window.repair.repair_on_exit:
+            damage = started.window.repair.damage
+            started.library.close()
+            crashes.uninstall()
+            instance.paths_received.disconnect()
+            try:
+                started = start(library, argv, first_run=False, damage=damage)
+            except ReaderError as exc:
+                log.info("not repaired: %s", exc)
+                return status
+            window = started.window
+            crashes = crash.install(window, logs.file)
+            instance.paths_received.connect(window.imports.open_paths)
+            status = int(started.app.exec())
+        return status
     finally:
         instance.close()
         if window.isVisible():

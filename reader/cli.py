@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 
 from reader import __version__, app
 from reader.applog import debug_requested
 from reader.commands import annotations as annotation_commands
-from reader.commands import export, library, search
+from reader.commands import export, library, repair, revisions, search
 from reader.errors import ReaderError
 
-COMMANDS = (library, search, export, annotation_commands)
+COMMANDS = (library, search, export, annotation_commands, revisions, repair)
 """The command groups, in the order ``--help`` lists them."""
 
 
@@ -174,17 +175,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("archive-reader: interrupted", file=sys.stderr)
         return 130
+    except sqlite3.DatabaseError as exc:
+        if "full" in str(exc):  # SQLITE_FULL: the write was rolled back
+            print(f"archive-reader: the disk is full ({exc}); nothing was changed", file=sys.stderr)
+            return 1
+        if not _damage(exc):
+            return _internal_error(exc, debug)
+        # a damaged page met mid-way: name the damaged file and the command that helps
+        from reader.paths import LibraryPaths
+        from reader.store.health import diagnose
+
+        message = diagnose(LibraryPaths.resolve(args.library), exc)
+        print(f"archive-reader: {message}", file=sys.stderr)
+        return 1
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug, not bad input: still one line unless debugging
-        if debug:
-            raise
-        print(
-            f"archive-reader: internal error: {type(exc).__name__}: {exc}"
-            " (set ARCHIVE_READER_DEBUG=1 for details)",
-            file=sys.stderr,
-        )
-        return 2
+        return _internal_error(exc, debug)
+
+
+_DAMAGE = ("malformed", "not a database", "disk i/o error", "corrupt", "encrypted")
+
+
+def _damage(exc: sqlite3.DatabaseError) -> bool:
+    text = str(exc).lower()
+    return not isinstance(exc, sqlite3.OperationalError) or any(w in text for w in _DAMAGE)
+
+
+def _internal_error(exc: BaseException, debug: bool) -> int:
+    if debug:
+        raise exc
+    print(
+        f"archive-reader: internal error: {type(exc).__name__}: {exc}"
+        " (set ARCHIVE_READER_DEBUG=1 for details)",
+        file=sys.stderr,
+    )
+    return 2
 
 
 if __name__ == "__main__":

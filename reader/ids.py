@@ -3,8 +3,8 @@
 Bookmarks and annotations hang on these ids, so they must not change across re-imports or
 overlapping dumps.  A post is its date plus normalised title; a comment is its post, its parent
 and its normalised text, plus its rank among identical siblings (two "Agreed." under one parent
-stay two).  Comment numbers are deliberately not part of the id: they shift when a comment is
-deleted upstream.
+stay two) -- unless its format gives it a native id (``keyed_comment_id``).  Comment numbers
+are deliberately not part of the id: they shift when a comment is deleted upstream.
 
 ``normalise`` is the definition; ``normalised_key`` and ``sibling_ids`` compute exactly the same
 thing faster, because the importer runs them over every comment of every dump (a heavy archive
@@ -118,6 +118,16 @@ def comment_id(post: str, parent: str | None, text: str, rank: int) -> str:
 def comment_id_for_key(post: str, parent: str | None, key: str, rank: int) -> str:
     """``comment_id`` for a text already passed through ``normalise``."""
     return "c" + _digest(post, parent or "", key, str(rank))
+
+
+def keyed_comment_id(post: str, source_key: str, rank: int = 0) -> str:
+    """The id of a comment whose format names it (``ParsedComment.source_key``: a WordPress
+    comment_id, a Disqus post id, a Message-ID): its post and that key, so a newer export with
+    an edited text is the same comment (a new revision of it) and a reply the export moves is
+    still the same reply.  ``rank`` counts earlier comments of the post with the same key (a
+    mailing list can hold one Message-ID twice).  Never equal to a text-based id: the parent
+    slot of those never holds U+001E."""
+    return "c" + _digest(post, "\x1esource", source_key, str(rank))
 
 
 def sibling_ids(post: str, parent: str | None, texts: list[str]) -> list[str]:

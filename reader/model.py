@@ -122,6 +122,10 @@ class Comment:
     is_new: bool = False
     author: str | None = None
     replies: list[Comment] = field(default_factory=list)
+    revisions: int = 0
+    """How many texts dumps gave this comment (0: only ever one; see reader.store.revisions)."""
+    revision: int = 1
+    """Which of them ``text`` is."""
 
     def first_line(self) -> str:
         """The first non-blank line, for tree rows and result lists."""
@@ -150,6 +154,9 @@ class Post:
     new_count: int = 0
     source: str | None = None
     comments: list[Comment] = field(default_factory=list)
+    revisions: int = 0
+    """How many texts dumps gave the body (0: only ever one; see reader.store.revisions)."""
+    revision: int = 1
 
     def walk_comments(self) -> Iterator[Comment]:
         """Every comment and reply, depth first in display order."""
@@ -197,3 +204,6 @@ class Annotation:
     state: str = "exact"
     created: dt.datetime | None = None
     modified: dt.datetime | None = None
+    revision: int = 1
+    """The revision of the item's text it was made on (see reader.store.revisions): re-anchoring
+    looks there first when the text shown has changed since."""

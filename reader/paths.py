@@ -68,6 +68,32 @@ class LibraryPaths:
     def exports(self) -> Path:
         return self.root / "exports"
 
+    @property
+    def user_data(self) -> Path:
+        """Annotations, bookmarks and read marks: what only the user made, in its own SQLite
+        file with its own lock, so writing it never waits behind an import."""
+        return self.root / "userdata.sqlite"
+
+    @property
+    def journal(self) -> Path:
+        """JSON lines, one per change to user data (W3C annotation records): replayed by
+        ``archive-reader repair`` when the user-data file is lost."""
+        return self.root / "journal.jsonl"
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def damaged(self) -> Path:
+        """Where ``repair`` moves damaged files (never deleted)."""
+        return self.root / "damaged"
+
+    @property
+    def lock(self) -> Path:
+        """The library-level writer lock (held by imports, migrations and repair)."""
+        return self.root / "library.lock"
+
     def ensure(self) -> LibraryPaths:
         self.root.mkdir(parents=True, exist_ok=True)
         return self

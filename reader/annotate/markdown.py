@@ -14,6 +14,7 @@ import re
 import sqlite3
 from collections import defaultdict
 
+from reader import bidi
 from reader.annotate import anchoring
 from reader.annotate.store import _chunks, list_annotations, list_bookmarks, now, placed
 from reader.model import Annotation, Bookmark
@@ -22,8 +23,9 @@ _BLOCK_START = re.compile(r"^(\s*)([#>+\-*]|\d+[.)])(\s)")
 
 
 def _escape_line(line: str) -> str:
-    """Keep a quoted line from turning into a heading, list or HTML when rendered."""
-    line = line.replace("<", "&lt;")
+    """Keep a quoted line from turning into a heading, list or HTML when rendered, and its
+    bidi controls inside it (``reader.bidi``: marked, isolated)."""
+    line = bidi.shown(line).replace("<", "&lt;")
     return _BLOCK_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}{m.group(3)}", line)
 
 
@@ -66,7 +68,7 @@ def _annotation_lines(a: Annotation, where: str) -> list[str]:
     lines += _quote_block(a.exact)
     lines.append("")
     if a.note:
-        lines += [a.note, ""]
+        lines += [bidi.shown(a.note), ""]
     meta = [a.colour]
     if a.state == anchoring.MOVED:
         meta.append("moved: the text changed since this was highlighted")
@@ -103,7 +105,7 @@ def digest(conn: sqlite3.Connection, *, post_id: str | None = None) -> str:
     )
     for pid in order:
         date, title = threads.get(pid, ("", f"Post {pid or '(unknown)'} (not in this library)"))
-        heading = f"{date} · {title}" if date else title
+        heading = f"{date} · {bidi.shown(title)}" if date else bidi.shown(title)
         out += [f"## {heading}", "", f"Post id: `{pid}`", ""]
         for a in by_post.get(pid, []):
             out += _annotation_lines(a, _where(a.item_id, pid, comments))

@@ -3,9 +3,14 @@
 Why persisted at all when display re-anchors anyway: the orphan list, ``annotations list``, the
 search flags and exports read the stored state, and a reader must be told when an import
 orphaned a note.  Why a stamp: ``reanchor_after_import`` also catches up on every post changed
-since it last ran (``meta.annotations_stamp`` against the posts' import stamps), so a crash
-between an import's commit and this call is repaired by the next call, and calling it with an
-empty list (e.g. when a library opens) is a cheap consistency check.
+since it last ran (``annotations_stamp`` in the user-data file against the posts' import
+stamps), so a crash between an import's commit and this call is repaired by the next call, and
+calling it with an empty list (e.g. when a library opens) is a cheap consistency check.
+
+An annotation made on an earlier revision of its item's text is placed by way of that revision
+first (``revision_anchor``).  Placements are computed outside any transaction and written in
+small batches, so a highlight the user makes meanwhile never waits more than a few
+milliseconds.  Every placement written is journaled like any other change.
 
 Re-anchoring never edits the reader's note, colour or times and never deletes anything.
 """
@@ -16,7 +21,7 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
 
-from reader.annotate import anchoring
+from reader.annotate import anchoring, journal
 from reader.annotate.store import (
     _A_COLUMNS,
     _annotation,
@@ -24,12 +29,16 @@ from reader.annotate.store import (
     _write_annotation,
     item_texts,
     locate,
+    made_on_texts,
+    revision_numbers,
 )
 from reader.changes import NOTHING, Changes
 from reader.model import Annotation
-from reader.store.tx import transaction
+from reader.store import userdata
+from reader.store.userdata import user_transaction
 
 STAMP_KEY = "annotations_stamp"
+WRITE_BATCH = 200
 
 
 @dataclass
@@ -62,7 +71,9 @@ class ReanchorReport:
 
 
 def _stamp(conn: sqlite3.Connection, key: str) -> int:
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    if key == STAMP_KEY:
+        return userdata.stamp(conn, key)
+    row = conn.execute("SELECT value FROM main.meta WHERE key = ?", [key]).fetchone()
     return int(row[0]) if row else 0
 
 
@@ -101,38 +112,55 @@ def _run(
 ) -> ReanchorReport:
     report = ReanchorReport()
     changed_items: set[str] = set()
-    moved: list[Annotation] = []
-    with transaction(conn):
+    conn.execute("BEGIN")  # one snapshot of both files for reading; nothing written in it
+    try:
+        caught_up_to = _stamp(conn, "change_stamp")
         annotations = _candidates(conn, post_ids, everything)
         texts = item_texts(conn, (a.item_id for a in annotations))
-        for old in annotations:
-            found = texts.get(old.item_id)
-            new, where = locate(old, found[1] if found else None)
-            if found:
-                new.post_id = found[0]
-            report.checked += 1
-            report.methods[where.method] += 1
-            if new.state == anchoring.EXACT:
-                report.exact += 1
-            elif new.state == anchoring.MOVED:
-                report.moved += 1
-            else:
-                report.orphaned += 1
-                if old.state != anchoring.ORPHAN:
-                    report.newly_orphaned.append(old.id)
-            if old.state == anchoring.ORPHAN and new.state != anchoring.ORPHAN:
-                report.recovered.append(old.id)
-            if new != old:
+        shown = revision_numbers(conn, texts)
+        made_on = made_on_texts(conn, annotations, shown) if shown else {}
+    finally:
+        conn.execute("COMMIT")
+    moved: list[tuple[Annotation, Annotation]] = []  # (as read, as placed now)
+    for old in annotations:
+        found = texts.get(old.item_id)
+        then = made_on.get((old.item_id, old.revision))
+        new, where = locate(old, found[1] if found else None, then)
+        if found:
+            new.post_id = found[0]
+        report.checked += 1
+        report.methods[where.method] += 1
+        if new.state == anchoring.EXACT:
+            report.exact += 1
+        elif new.state == anchoring.MOVED:
+            report.moved += 1
+        else:
+            report.orphaned += 1
+            if old.state != anchoring.ORPHAN:
+                report.newly_orphaned.append(old.id)
+        if old.state == anchoring.ORPHAN and new.state != anchoring.ORPHAN:
+            report.recovered.append(old.id)
+        if new != old:
+            moved.append((old, new))
+    written: list[Annotation] = []
+    for start in range(0, max(len(moved), 1), WRITE_BATCH):
+        with user_transaction(conn) as entries:
+            for old, new in moved[start : start + WRITE_BATCH]:
+                # written only if nobody changed it since it was read (the user may have)
+                current = conn.execute(
+                    f"SELECT {_A_COLUMNS} FROM annotations WHERE id = ?", [new.id]
+                ).fetchone()
+                if current is None or _annotation(current).modified != new.modified:
+                    continue
                 _write_annotation(conn, new)
+                entries.append(journal.put_annotation(new, new.revision))
                 report.updated += 1
+                written += [old, new]
                 changed_items.add(new.item_id)
-                moved += [old, new]
-        conn.execute(
-            "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
-            [STAMP_KEY, str(_stamp(conn, "change_stamp"))],
-        )
+            if start + WRITE_BATCH >= len(moved):
+                userdata.set_stamp(conn, STAMP_KEY, caught_up_to)
     report.changed_item_ids = sorted(changed_items)
-    report.changes = Changes.of_annotations(moved)
+    report.changes = Changes.of_annotations(written)
     return report
 
 

@@ -1,8 +1,9 @@
 """Notes, bookmarks and highlight colours as the search index sees them.
 
 Plugged into ``reader.search`` (``set_item_info_provider``) so ``note:word``, ``is:bookmarked``,
-``is:annotated`` and ``color:yellow`` work; the stamp comes from triggers (migration 003), so a
-change made by any writer — the window, the CLI, a W3C import — is noticed by the index.
+``is:annotated`` and ``color:yellow`` work; the stamp comes from triggers in the user-data file
+(``reader.store.userdata``), so a change made by any writer — the window, the CLI, a W3C
+import, a repair — is noticed by the index.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ class AnnotationSearchInfo:
         return [row[0] for row in rows]
 
     def stamp(self, conn: sqlite3.Connection) -> str:
-        row = conn.execute("SELECT value FROM meta WHERE key = 'annotation_stamp'").fetchone()
+        row = conn.execute(
+            "SELECT value FROM user.user_meta WHERE key = 'annotation_stamp'"
+        ).fetchone()
         return str(row[0]) if row else "0"
 
 

@@ -1,7 +1,9 @@
 """Bookmarks and annotations in SQLite: every change is its own committed transaction.
 
 Why so strict: readers build cases on these notes, so there is no unsaved state anywhere; a
-call that returns has committed (WAL, so a killed process loses nothing that returned).
+call that returns has committed (WAL, so a killed process loses nothing that returned), and
+its journal line is on disk (``reader.annotate.journal``).  Every write touches only the
+user-data file (``reader.store.userdata``), so it never waits behind an import.
 
 Designed for undo: ``delete_annotation`` returns the whole ``Annotation`` and
 ``restore_annotation`` puts it back with the same id and times, so a QUndoStack command can
@@ -27,16 +29,16 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from reader.annotate import anchoring
+from reader.annotate import anchoring, journal, revision_anchor
 from reader.changes import NOTHING, Changes, Saved
 from reader.errors import NotFound, ReaderError
 from reader.model import COLOURS, Annotation, Bookmark
-from reader.store import queries
-from reader.store.tx import transaction
+from reader.store import queries, revisions
+from reader.store.userdata import user_transaction
 
 _A_COLUMNS = (
     "id, item_id, post_id, exact, prefix, suffix, start_at, end_at, colour, note, state,"
-    " created, modified"
+    " created, modified, revision"
 )
 _B_COLUMNS = "id, item_id, post_id, label, created"
 
@@ -97,6 +99,7 @@ def _annotation(row: tuple[Any, ...]) -> Annotation:
         state=row[10],
         created=_time(row[11]),
         modified=_time(row[12]),
+        revision=row[13] if len(row) > 13 else 1,
     )
 
 
@@ -124,20 +127,59 @@ def item_texts(conn: sqlite3.Connection, item_ids: Iterable[str]) -> dict[str, t
     return found
 
 
-def place(annotation: Annotation, text: str | None) -> Annotation:
+def made_on_texts(
+    conn: sqlite3.Connection, annotations: Iterable[Annotation], current: dict[str, int]
+) -> dict[tuple[str, int], str]:
+    """The texts of the revisions annotations were made on, where that is not the shown one
+    (``current``: item id -> shown revision number, for items with several)."""
+    wanted = {
+        (a.item_id, a.revision)
+        for a in annotations
+        if a.item_id in current and current[a.item_id] != a.revision
+    }
+    found: dict[tuple[str, int], str] = {}
+    for item_id, number in wanted:
+        text = revisions.text_of(conn, item_id, number)
+        if text is not None:
+            found[(item_id, number)] = text
+    return found
+
+
+def revision_numbers(conn: sqlite3.Connection, item_ids: Iterable[str]) -> dict[str, int]:
+    """``{item_id: shown revision}`` for those of ``item_ids`` that have several texts."""
+    wanted = sorted(set(item_ids))
+    found: dict[str, int] = {}
+    for chunk in _chunks(wanted):
+        marks = ",".join("?" * len(chunk))
+        for table in ("posts", "comments"):
+            for item_id, number in conn.execute(
+                f"SELECT id, revision FROM {table} WHERE revisions > 0 AND id IN ({marks})", chunk
+            ):
+                found[item_id] = number
+    return found
+
+
+def place(annotation: Annotation, text: str | None, made_on: str | None = None) -> Annotation:
     """``annotation`` re-anchored in ``text`` (``None``: item missing); never mutates its input.
 
-    When the passage is found verbatim or modulo white space the quote selector is refreshed
-    from the current text (so it stays consistent with the offsets); a fuzzy ("moved") match
-    keeps the reader's original quote, so the change stays visible until they confirm it.
+    ``made_on``: the text of the revision it was made on, when the item shows another one now
+    (the span is mapped through the change first: ``revision_anchor``).  When the passage is
+    found verbatim or modulo white space the quote selector is refreshed from the current text
+    (so it stays consistent with the offsets); a fuzzy ("moved") match keeps the reader's
+    original quote, so the change stays visible until they confirm it.
     """
-    return locate(annotation, text)[0]
+    return locate(annotation, text, made_on)[0]
 
 
-def locate(annotation: Annotation, text: str | None) -> tuple[Annotation, anchoring.Placement]:
+def locate(
+    annotation: Annotation, text: str | None, made_on: str | None = None
+) -> tuple[Annotation, anchoring.Placement]:
     """``place`` plus the raw ``Placement`` (which step found it), for reports."""
     a = annotation
-    where = anchoring.anchor(text, a.exact, a.prefix, a.suffix, a.start, a.end)
+    start, end = a.start, a.end
+    if text is not None and made_on is not None:
+        start, end = revision_anchor.hint(made_on, text, a.exact, a.prefix, a.suffix, start, end)
+    where = anchoring.anchor(text, a.exact, a.prefix, a.suffix, start, end)
     if where.state == anchoring.EXACT and text is not None:
         quote = anchoring.capture(text, where.start, where.end)
         moved = dataclasses.replace(
@@ -154,9 +196,11 @@ def locate(annotation: Annotation, text: str | None) -> tuple[Annotation, anchor
     return moved, where
 
 
-def _write_annotation(conn: sqlite3.Connection, a: Annotation) -> None:
+def _write_annotation(conn: sqlite3.Connection, a: Annotation, revision: int | None = None) -> None:
+    if revision is not None and revision != a.revision:
+        a = dataclasses.replace(a, revision=revision)
     conn.execute(
-        f"INSERT OR REPLACE INTO annotations({_A_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        f"INSERT OR REPLACE INTO annotations({_A_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [
             a.id,
             a.item_id,
@@ -171,8 +215,15 @@ def _write_annotation(conn: sqlite3.Connection, a: Annotation) -> None:
             a.state,
             _iso(a.created),
             _iso(a.modified or a.created),
+            a.revision,
         ],
     )
+
+
+def _save_annotation(conn: sqlite3.Connection, entries: list[Any], a: Annotation) -> None:
+    """Write ``a`` and journal it (inside a ``user_transaction``)."""
+    _write_annotation(conn, a)
+    entries.append(journal.put_annotation(a, a.revision))
 
 
 # -- annotations: writing ----------------------------------------------------------------------
@@ -212,9 +263,10 @@ def add_annotation(
         state=anchoring.EXACT,
         created=stamp,
         modified=stamp,
+        revision=revisions.current_number(conn, ref.id),
     )
-    with transaction(conn):
-        _write_annotation(conn, annotation)
+    with user_transaction(conn) as entries:
+        _save_annotation(conn, entries, annotation)
     return Saved(annotation, Changes.of_annotations([annotation]))
 
 
@@ -267,28 +319,30 @@ def update_annotation(
         new.start, new.end = span
         new.exact, new.prefix, new.suffix = quote.exact, quote.prefix, quote.suffix
         new.state, new.post_id = anchoring.EXACT, ref.post_id
-    with transaction(conn):
-        _write_annotation(conn, new)
+        new.revision = revisions.current_number(conn, ref.id)
+    with user_transaction(conn) as entries:
+        _save_annotation(conn, entries, new)
     return Saved(new, Changes.of_annotations([old, new]))
 
 
 def delete_annotation(conn: sqlite3.Connection, annotation_id: str) -> Saved[Annotation]:
     """Delete and return the whole annotation, so undo can ``restore_annotation`` it."""
-    with transaction(conn):
+    with user_transaction(conn) as entries:
         row = conn.execute(
             f"SELECT {_A_COLUMNS} FROM annotations WHERE id = ?", [annotation_id]
         ).fetchone()
         if row is None:
             raise NotFound(f"no annotation with id {annotation_id!r}")
         conn.execute("DELETE FROM annotations WHERE id = ?", [annotation_id])
+        entries.append(journal.delete_annotation(annotation_id))
     annotation = _annotation(row)
     return Saved(annotation, Changes.of_annotations([annotation]))
 
 
 def restore_annotation(conn: sqlite3.Connection, annotation: Annotation) -> Saved[Annotation]:
     """Write ``annotation`` exactly as given (same id, times, selectors): undo of delete/edit."""
-    with transaction(conn):
-        _write_annotation(conn, annotation)
+    with user_transaction(conn) as entries:
+        _save_annotation(conn, entries, annotation)
     return Saved(annotation, Changes.of_annotations([annotation]))
 
 
@@ -336,10 +390,12 @@ def _document_order(conn: sqlite3.Connection, annotations: list[Annotation]) -> 
 def placed(conn: sqlite3.Connection, annotations: list[Annotation]) -> list[Annotation]:
     """``annotations`` re-anchored against the library's current texts, in document order."""
     texts = item_texts(conn, (a.item_id for a in annotations))
+    shown = revision_numbers(conn, texts)
+    made_on = made_on_texts(conn, annotations, shown) if shown else {}
     result = []
     for a in annotations:
         found = texts.get(a.item_id)
-        current = place(a, found[1] if found else None)
+        current = place(a, found[1] if found else None, made_on.get((a.item_id, a.revision)))
         if found and current.post_id != found[0]:
             current.post_id = found[0]
         result.append(current)
@@ -390,13 +446,14 @@ def get_bookmark(conn: sqlite3.Connection, item_id: str) -> Bookmark | None:
 def add_bookmark(conn: sqlite3.Connection, item_id: str, label: str = "") -> Saved[Bookmark]:
     """Bookmark a post or comment (one bookmark per item: again just sets the label)."""
     ref = queries.item(conn, item_id)
-    with transaction(conn):
+    with user_transaction(conn) as entries:
         existing = get_bookmark(conn, ref.id)
         if existing is None:
             bookmark = Bookmark(new_bookmark_id(), ref.id, ref.post_id, label.strip(), now())
         else:
             bookmark = dataclasses.replace(existing, label=label.strip())
         _write_bookmark(conn, bookmark)
+        entries.append(journal.put_bookmark(bookmark))
     return Saved(bookmark, Changes.of_bookmarks([bookmark]))
 
 
@@ -409,10 +466,11 @@ def _write_bookmark(conn: sqlite3.Connection, b: Bookmark) -> None:
 
 def remove_bookmark(conn: sqlite3.Connection, item_id: str) -> Saved[Bookmark | None]:
     """Remove and return the item's bookmark (``None`` if it had none): undo restores it."""
-    with transaction(conn):
+    with user_transaction(conn) as entries:
         existing = get_bookmark(conn, item_id)
         if existing is not None:
             conn.execute("DELETE FROM bookmarks WHERE item_id = ?", [item_id])
+            entries.append(journal.delete_bookmark(item_id))
     if existing is None:
         return Saved(None, NOTHING)
     return Saved(existing, Changes.of_bookmarks([existing]))
@@ -420,11 +478,12 @@ def remove_bookmark(conn: sqlite3.Connection, item_id: str) -> Saved[Bookmark | 
 
 def restore_bookmark(conn: sqlite3.Connection, bookmark: Bookmark) -> Saved[Bookmark]:
     """Write ``bookmark`` exactly as given (same id and time): undo of remove or relabel."""
-    with transaction(conn):
+    with user_transaction(conn) as entries:
         conn.execute(
             "DELETE FROM bookmarks WHERE item_id = ? AND id != ?", [bookmark.item_id, bookmark.id]
         )
         _write_bookmark(conn, bookmark)
+        entries.append(journal.put_bookmark(bookmark))
     return Saved(bookmark, Changes.of_bookmarks([bookmark]))
 
 

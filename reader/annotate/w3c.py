@@ -25,6 +25,7 @@ from typing import Any
 
 from reader import __version__
 from reader.annotate import anchoring
+from reader.annotate import journal as journal_entries
 from reader.annotate.store import (
     _write_annotation,
     _write_bookmark,
@@ -40,7 +41,8 @@ from reader.annotate.store import (
 from reader.changes import NOTHING, Changes
 from reader.errors import ReaderError
 from reader.model import COLOURS, Annotation, Bookmark
-from reader.store.tx import transaction
+from reader.store import revisions
+from reader.store.userdata import user_transaction
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 VOCAB = "urn:archive-reader:vocab#"
@@ -299,14 +301,14 @@ def import_w3c(conn: sqlite3.Connection, data: Any) -> W3CImportReport:
     bookmarked: dict[str, str] = {}  # item id -> post id ('' if this library lacks it)
     targets = [_target(node) for node in nodes]
     texts = item_texts(conn, (t["source"].removeprefix(ITEM_URN) for t in targets if t))
-    with transaction(conn):
+    with user_transaction(conn) as journal:
         for index, (node, target) in enumerate(zip(nodes, targets, strict=True), 1):
             label = str(node.get("id", f"annotation #{index}"))
             if target is None:
                 report.skipped.append(f"{label}: target is not an archive-reader item")
                 continue
             if "bookmarking" in _as_list(node.get("motivation")):
-                if _import_bookmark(conn, node, target, texts):
+                if _import_bookmark(conn, node, target, texts, journal):
                     report.bookmarks_added += 1
                     item_id = target["source"].removeprefix(ITEM_URN)
                     changed.add(item_id)
@@ -327,7 +329,10 @@ def import_w3c(conn: sqlite3.Connection, data: Any) -> W3CImportReport:
                 continue
             found = texts.get(incoming.item_id)
             incoming, _ = locate(incoming, found[1] if found else None)
+            if found:  # anchored against the text shown now
+                incoming.revision = revisions.current_number(conn, incoming.item_id)
             _write_annotation(conn, incoming)
+            journal.append(journal_entries.put_annotation(incoming, incoming.revision))
             changed.add(incoming.item_id)
             written.append(incoming)
             if row is None:
@@ -350,6 +355,7 @@ def _import_bookmark(
     node: dict[str, Any],
     target: dict[str, Any],
     texts: dict[str, tuple[str, str]],
+    journal: list[dict[str, Any]],
 ) -> bool:
     """Add the bookmark unless the item already has one (a local bookmark is never replaced)."""
     item_id = target["source"].removeprefix(ITEM_URN)
@@ -365,6 +371,7 @@ def _import_bookmark(
         created=_parse_time(node.get("created")) or now(),
     )
     _write_bookmark(conn, bookmark)
+    journal.append(journal_entries.put_bookmark(bookmark))
     return True
 
 

@@ -47,6 +47,19 @@ def register(subparsers: Subparsers) -> None:
         choices=PAPERS,
         help="PDF paper size (default: from the locale, Letter in the US and Canada, else A4)",
     )
+    p.add_argument(
+        "--with-source-details",
+        action="store_true",
+        help="also print the dump's full path and the post's internal id (by default only the "
+        "dump's file name: a file handed to others carries none of your folders)",
+    )
+    p.add_argument(
+        "--summary",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="list every annotation (quote, note, page) at the front "
+        "(default: when there are annotations)",
+    )
     p.set_defaults(handler=cmd_export)
 
 
@@ -55,7 +68,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not targets:
         raise ReaderError("export: give at least one of --pdf, --html or --markdown")
     options = ExportOptions(
-        annotated_only=args.annotated_only, endnotes=args.endnotes, paper=args.paper
+        annotated_only=args.annotated_only,
+        endnotes=args.endnotes,
+        paper=args.paper,
+        with_source_details=args.with_source_details,
+        summary=args.summary,
     )
     progress = TerminalProgress()
     with Library.open(args.library) as library:

@@ -50,6 +50,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(result.summary())
             elif result.ok:
                 print(result.summary())
+                for line in result.details():
+                    print(line)
                 totals["files"] += 1
                 totals["posts_new"] += result.posts_new
                 totals["posts_merged"] += result.posts_merged

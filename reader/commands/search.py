@@ -171,7 +171,6 @@ def _open_index(library: Library) -> SearchIndex:
 def cmd_search(args: argparse.Namespace) -> int:
     if args.limit < 1 or args.offset < 0:
         raise ReaderError("--limit must be at least 1 and --offset at least 0")
-    from reader.search import IndexBusy, IndexCancelled
     from reader.search.snippets import clean_text
 
     text = " ".join(args.query)
@@ -179,25 +178,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     with Library.open(args.library) as library:
         index = _open_index(library)
         try:
-            try:
-                index.ensure_fresh(progress=progress)
-            except (IndexBusy, IndexCancelled):
-                pass  # searched as it is; the results carry a "stale" notice
-            finally:
-                progress.done()
-            results = index.search(
-                text, limit=args.limit, offset=args.offset, sort=args.sort, group=args.group
-            )
-            if results.damaged:  # found damaged while reading: rebuilt, then answered
-                try:
-                    index.rebuild(progress=progress)
-                except (IndexBusy, IndexCancelled):
-                    pass
-                finally:
-                    progress.done()
-                results = index.search(
-                    text, limit=args.limit, offset=args.offset, sort=args.sort, group=args.group
-                )
+            if library.read_only:
+                results = _search_read_only(library, index, text, args)
+            else:
+                results = _search_writable(index, text, args, progress)
         finally:
             index.close()
     for notice in results.notices:
@@ -211,6 +195,44 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     _print_text(results, args, colour=use_colour(args.color, sys.stdout))
     return 0
+
+
+def _options(args: argparse.Namespace) -> dict[str, Any]:
+    return {"limit": args.limit, "offset": args.offset, "sort": args.sort, "group": args.group}
+
+
+def _search_writable(
+    index: SearchIndex, text: str, args: argparse.Namespace, progress: TerminalProgress
+) -> SearchResults:
+    """Bring the index up to date (a rebuild if it is damaged), then search it."""
+    from reader.search import IndexBusy, IndexCancelled
+
+    options = _options(args)
+    try:
+        index.ensure_fresh(progress=progress)
+    except (IndexBusy, IndexCancelled):
+        pass  # searched as it is; the results carry a "stale" notice
+    finally:
+        progress.done()
+    results = index.search(text, **options)
+    if results.damaged:  # found damaged while reading: rebuilt, then answered
+        try:
+            index.rebuild(progress=progress)
+        except (IndexBusy, IndexCancelled):
+            pass
+        finally:
+            progress.done()
+        results = index.search(text, **options)
+    return results
+
+
+def _search_read_only(
+    library: Library, index: SearchIndex, text: str, args: argparse.Namespace
+) -> SearchResults:
+    """A read-only library: the index is used as it is when it matches the library, else the
+    store is searched directly (``SearchIndex.search`` does both); nothing is rebuilt into the
+    library's folder."""
+    return index.search(text, **_options(args))
 
 
 def did_you_mean(suggestion: Suggestion) -> str:
@@ -284,6 +306,10 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     progress = TerminalProgress()
     started = time.monotonic()
     with Library.open(args.library) as library:
+        if library.read_only:
+            from reader.errors import LibraryReadOnly
+
+            raise LibraryReadOnly(f"the library at {library.paths.root} is read-only")
         index = _open_index(library)
         try:
             status = index.rebuild(progress=progress)

@@ -9,6 +9,10 @@ the subset QTextDocument understands (the PDF writer draws the rules itself).
 
 Dump text is always escaped, never interpreted: a ``<b>`` in a comment prints as ``<b>``, and
 links stay plain text.  Nothing refers to anything outside the file (no fonts, images, scripts).
+Bidirectional controls stay inside the piece of archive text that carries them (``reader.bidi``):
+each paragraph, heading, note and label is isolated (``dir="auto"``, ``<bdi>`` and Unicode
+isolates for Qt, which knows no ``<bdi>``), what it left open is closed, and each control is
+marked visibly (``[RLO]``).
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
-from reader import __version__
+from reader import __version__, bidi
+from reader.export.cover import cover_rows
 from reader.export.options import ExportOptions
 from reader.render.document import Block, Note, Span, ThreadDocument
 
@@ -37,8 +42,21 @@ INDENT_PX = 22
 """How far each reply level is indented; the PDF writer derives reply depth from it."""
 
 RULE_COLOUR = "#b0b0b0"
-KEEP_WITH_NEXT = "keep-with-next"
-"""Anchor name on headings (Qt flavour) that must not end a page."""
+KEEP_STATE = 1
+"""Block user state (Qt flavour, ``-qt-user-state``) of headings that must not end a page."""
+PLACE_STATE = 2
+"""Block user state of paragraphs holding a named place (a note marker, a summary page cell):
+the PDF writer looks for anchors only in blocks with one of these states, because reading a
+QTextFragment costs microseconds and a long thread has thousands of paragraphs."""
+ITEM_ANCHOR = "item-"
+"""``item-<n>``: the heading of block ``n`` (0 the post), where the PDF outline points."""
+MARK_ANCHOR = "m-"
+"""``m-<n>``: note ``n``'s marker after its passage (its note, when the passage is gone)."""
+PAGEREF_ANCHOR = "pageref-"
+"""``pageref-<n>``: note ``n``'s summary paragraph; the PDF writer prints its page beside it."""
+PAGEREF_WIDTH_PX = 64
+"""The right margin of a summary paragraph (Qt flavour), where "page 12" is printed."""
+SUMMARY_ANCHOR = "summary"
 QUOTE_LIMIT = 280
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -52,6 +70,9 @@ p { margin: 0 0 6px 0; }
 table.meta { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 8.5pt; color: #333;
              margin-bottom: 10px; }
 table.meta th { text-align: left; font-weight: bold; padding-right: 12px; }
+p.summary { font-size: 9pt; margin: 0 0 3px 0; }
+div.summary { margin-bottom: 8px; }
+.where { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 8.5pt; color: #444; }
 .head { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 8.5pt; color: #555;
         margin: 0 0 3px 0; }
 .num { font-weight: bold; color: #000; font-size: 9.5pt; }
@@ -66,17 +87,21 @@ table.meta th { text-align: left; font-weight: bold; padding-right: 12px; }
 .mark { font-family: 'DejaVu Sans', Arial, sans-serif; font-weight: bold; color: #444; }
 .missing { font-family: 'DejaVu Sans Mono', monospace; color: #777; }
 .omitted { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 8.5pt; color: #777; }
+.bidi { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 7pt; color: #a33; }
 """
 
 _BROWSER_CSS = """
 body { max-width: 46em; margin: 2em auto; padding: 0 1em; line-height: 1.4; }
 .replies { margin-left: 10px; padding-left: 11px; border-left: 1px solid %(rule)s; }
 .mark { font-size: 65%%; line-height: 0; }
+.top + .top { border-top: 1px solid %(rule)s; padding-top: 10px; }
+table.meta { background: #f6f6f6; padding: 6px 10px; }
 @media print { body { margin: 0; max-width: none; } }
 """
 
 _QT_CSS = """
 .replies { margin-left: %(indent)spx; }
+p.summary { margin-right: %(pageref)spx; }
 """
 
 
@@ -90,36 +115,64 @@ class _Writer:
 
     def __init__(self, missing: Iterable[str] = (), flavour: Flavour = "browser") -> None:
         # For Qt an empty named anchor flags headings the PDF writer keeps with what follows.
-        self.keep = f'<a name="{KEEP_WITH_NEXT}"></a>' if flavour == "qt" else ""
-        chars = sorted(set(missing))
+        self.qt = flavour == "qt"
+        self.keep = f' style="-qt-user-state:{KEEP_STATE}"' if self.qt else ""
+        self.place = f' style="-qt-user-state:{PLACE_STATE}"' if self.qt else ""
+        chars = sorted(set(missing) - set(bidi.NAMES))  # bidi controls get their own marker
         self._missing = re.compile("|".join(re.escape(c) for c in chars)) if chars else None
 
-    def text(self, value: str) -> str:
-        escaped = html.escape(_CONTROL.sub("\ufffd", value), quote=False)
+    def text(self, value: str, *, isolated: bool = True) -> str:
+        """Archive text as HTML: escaped, unprintable characters marked, and bidi controls
+        kept inside it (``reader.bidi``): each marked visibly, the whole piece (``isolated``)
+        isolated with what it left open closed."""
+        value = _CONTROL.sub("\ufffd", value)
+        escaped = html.escape(value, quote=False)
         if self._missing is not None:
             escaped = self._missing.sub(
                 lambda m: f'<span class="missing">[U+{ord(m.group()):04X}]</span>', escaped
             )
+        if bidi.has_controls(value):
+            escaped = bidi.marked(escaped, _BIDI_MARK)
+            if isolated:
+                escaped = isolate_html(escaped, value)
         return escaped.replace("\n", "<br>\n")
 
     def attr(self, value: str) -> str:
         return html.escape(_CONTROL.sub("\ufffd", value), quote=True)
 
+    def anchor(self, name: str) -> str:
+        """A place the PDF writer finds after layout (Qt flavour; QTextDocument keeps no ids)."""
+        return f'<a name="{name}"></a>' if self.qt else ""
 
-def _mark(number: int) -> str:
-    return f'<sup class="mark">[{number}]</sup>'
+    def mark(self, number: int) -> str:
+        """A note number after its passage; the summary links to it."""
+        if self.qt:
+            return f'{self.anchor(f"{MARK_ANCHOR}{number}")}<sup class="mark">[{number}]</sup>'
+        return f'<sup class="mark" id="{MARK_ANCHOR}{number}">[{number}]</sup>'
+
+
+_BIDI_MARK = '<span class="bidi">[{name}]</span>'
+
+
+def isolate_html(escaped: str, raw: str) -> str:
+    """``<bdi>`` for browsers, Unicode isolates for Qt, and what ``raw`` left open closed."""
+    return f"<bdi>{bidi.isolate_written(escaped, raw)}</bdi>"
 
 
 def _spans(w: _Writer, spans: Sequence[Span]) -> str:
     """A paragraph: highlights in their colour, note numbers after their passage; web
-    addresses stay text (the file refers to nothing outside it)."""
+    addresses stay text (the file refers to nothing outside it).  Isolated as a whole when
+    it carries bidi controls (a highlight inside it does not cut an override short, as it
+    does not in the reading pane)."""
     parts = []
     for span in spans:
-        body = w.text(span.text)
+        body = w.text(span.text, isolated=False)
         if span.colour is not None and span.text:
             body = f'<span style="background-color:{colour_rgb(span.colour)}">{body}</span>'
-        parts.append(body + "".join(_mark(n) for n in span.notes))
-    return "".join(parts)
+        parts.append(body + "".join(w.mark(n) for n in span.notes))
+    text = "".join(parts)
+    whole = "".join(span.text for span in spans)
+    return isolate_html(text, whole) if bidi.has_controls(whole) else text
 
 
 def _quote(text: str) -> str:
@@ -129,11 +182,13 @@ def _quote(text: str) -> str:
     return f"“{text}”"
 
 
-def note_html(w: _Writer, note: Note, *, with_place: bool) -> str:
-    """One note: number, (where), the quoted passage in its colour, the user's text."""
-    place = ""
-    if with_place:
-        place = "post: " if note.where == "post" else f"comment {w.text(note.where)}: "
+def place_text(note: Note) -> str:
+    """Where a note's passage is: ``post`` or ``comment 2.1``."""
+    return "post" if note.where == "post" else f"comment {note.where}"
+
+
+def _note_body(w: _Writer, note: Note) -> str:
+    """The quoted passage in its colour (or why it is not marked), then the user's text."""
     quote = w.text(_quote(note.quote)) if note.quote else ""
     if quote:
         if note.anchored:
@@ -143,8 +198,38 @@ def note_html(w: _Writer, note: Note, *, with_place: bool) -> str:
         else:
             quote += ' <span class="flag">(passage no longer found in the text)</span>'
     text = f" — {w.text(note.text.strip())}" if note.text.strip() else ""
+    return quote + text
+
+
+def note_html(w: _Writer, note: Note, *, with_place: bool) -> str:
+    """One note: number, (where), the quoted passage in its colour, the user's text."""
+    place = f"{w.text(place_text(note))}: " if with_place else ""
+    anchor = "" if note.anchored else w.anchor(f"{MARK_ANCHOR}{note.number}")
+    ident = f' id="note-{note.number}"' if not w.qt else (w.place if anchor else "")
+    body = _note_body(w, note)
+    return f'<p class="note" dir="auto"{ident}>{anchor}<b>[{note.number}]</b> {place}{body}</p>'
+
+
+def summary_html(w: _Writer, notes: Sequence[Note]) -> str:
+    """The annotation summary at the front: one paragraph per note with its quote, note and
+    where it is — a link to the passage in a browser.  In a PDF each paragraph keeps a right
+    margin where the PDF writer prints the passage's page after layout (and adds a link).
+
+    Why paragraphs, not a table with a page column: QTextDocument lays tables out several times
+    slower than paragraphs, and the page numbers are only known after layout anyway."""
+    rows = []
+    for note in notes:
+        target = f"{MARK_ANCHOR}{note.number}" if note.anchored else f"note-{note.number}"
+        where = w.text(place_text(note))
+        if not w.qt:
+            where = f'<a href="#{w.attr(target)}">{where}</a>'
+        rows.append(
+            f'<p class="summary" dir="auto"{w.place}>{w.anchor(f"{PAGEREF_ANCHOR}{note.number}")}'
+            f'<b>[{note.number}]</b> <span class="where">{where}</span> {_note_body(w, note)}</p>'
+        )
     return (
-        f'<p class="note" id="note-{note.number}"><b>[{note.number}]</b> {place}{quote}{text}</p>'
+        f'<h2 id="{SUMMARY_ANCHOR}"{w.keep}>{w.anchor(SUMMARY_ANCHOR)}Annotations</h2>\n'
+        f'<div class="summary">\n{chr(10).join(rows)}\n</div>'
     )
 
 
@@ -156,7 +241,7 @@ def _notes_block(w: _Writer, notes: Sequence[Note], *, with_place: bool) -> str:
 
 
 def _item_head(w: _Writer, item: Block) -> str:
-    bits: list[str] = []
+    bits: list[str] = [w.anchor(f"{ITEM_ANCHOR}{item.index}")]
     if item.kind == "post":
         bits.append('<span class="num">Post</span>')
     else:
@@ -167,17 +252,24 @@ def _item_head(w: _Writer, item: Block) -> str:
         bits.append('<span class="flag">removed</span>')
     if item.vanished:
         bits.append('<span class="flag">no longer in the latest dump</span>')
+    if item.revisions_label:
+        bits.append(f'<span class="flag">{item.revisions_label}</span>')
     for bookmark in item.bookmarks:
         label = f": {w.text(bookmark.label)}" if bookmark.label else ""
         bits.append(f'<span class="bookmark">★ bookmarked{label}</span>')
     if item.context:
         bits.append('<span class="context">(context)</span>')
-    return f'<p class="head">{w.keep}{" · ".join(bits)}</p>'
+    return f'<p class="head"{w.keep}>{bits[0]}{" · ".join(bits[1:])}</p>'
 
 
 def _item_body(w: _Writer, item: Block, *, endnotes: bool) -> str:
     css = ' class="removed"' if item.removed else ""
-    paragraphs = [f"<p{css}>{_spans(w, p.spans)}</p>" for p in item.paragraphs if p.spans]
+    paragraphs = [
+        f'<p dir="auto"{css}{w.place if any(span.notes for span in p.spans) else ""}>'
+        f"{_spans(w, p.spans)}</p>"
+        for p in item.paragraphs
+        if p.spans
+    ]
     out = [_item_head(w, item), *paragraphs]
     if not endnotes:
         out.append(_notes_block(w, item.notes, with_place=False))
@@ -189,23 +281,9 @@ def _item_body(w: _Writer, item: Block, *, endnotes: bool) -> str:
 
 
 def _meta_rows(w: _Writer, document: ThreadDocument, options: ExportOptions) -> str:
-    post = document.post
-    shown = f"{document.comments_total}"
-    if document.annotated_only:
-        shown += (
-            f" (this export shows {document.comments_shown}: the annotated and bookmarked ones"
-            " with their parents)"
-        )
-    rows = [
-        ("Posted", document.date_text),
-        ("Source", post.source or "unknown"),
-        ("Exported", options.export_time().strftime("%Y-%m-%d %H:%M %z").strip()),
-        ("Comments", shown),
-        ("Annotations", str(document.annotations_total)),
-        ("Bookmarks", str(document.bookmarks_total)),
-        ("Post id", post.id),
-    ]
-    return "\n".join(f"<tr><th>{k}</th><td>{w.text(v)}</td></tr>" for k, v in rows)
+    return "\n".join(
+        f"<tr><th>{k}</th><td>{w.text(v)}</td></tr>" for k, v in cover_rows(document, options)
+    )
 
 
 def render_html(
@@ -225,7 +303,7 @@ def render_html(
     if flavour == "browser":
         css += _BROWSER_CSS % {"rule": RULE_COLOUR}
     else:
-        css += _QT_CSS % {"indent": INDENT_PX}
+        css += _QT_CSS % {"indent": INDENT_PX, "pageref": PAGEREF_WIDTH_PX}
     out = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -238,14 +316,16 @@ def render_html(
         "<body>",
         f"<h1>{w.text(document.title)}</h1>",
         f'<table class="meta">\n{_meta_rows(w, document, options)}\n</table>',
-        f'<div class="post" id="post">\n{body}\n</div>',
     ]
+    if options.wants_summary(len(document.notes)):
+        out.append(summary_html(w, document.notes))
+    out.append(f'<div class="post" id="post">\n{body}\n</div>')
     comments = document.comments
     if comments:
-        out.append(f"<h2>{w.keep}Comments</h2>")
+        out.append(f"<h2{w.keep}>Comments</h2>")
     out.extend(_comment_tree(w, comments, endnotes=endnotes))
     if endnotes and document.notes:
-        out.append(f"<h2>{w.keep}Notes</h2>")
+        out.append(f"<h2{w.keep}>Notes</h2>")
         out.append(_notes_block(w, document.notes, with_place=True))
     out += ["</body>", "</html>", ""]
     return "\n".join(out)

@@ -7,6 +7,8 @@ Why these choices: replies nest as block quotes (one ``>`` per level) because ev
 renderer shows those, and they read well as plain text too.  Highlights are ``==passage==``
 followed by ``[n]``; the notes list repeats the colour.  Dump text is backslash-escaped so that
 a ``*`` or ``#`` in a comment never turns into formatting, and ``<`` never into HTML.
+Bidirectional controls are marked (``[RLO]``) and each paragraph or line holding them is
+isolated with Unicode isolates, what it left open closed (``reader.bidi``).
 """
 
 from __future__ import annotations
@@ -14,16 +16,21 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from reader import bidi
+from reader.export.cover import cover_rows
 from reader.export.options import ExportOptions
 from reader.render.document import Block, Note, Span, ThreadDocument
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~])|(==)|(&(?=#?[A-Za-z0-9]+;))")
 _LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])", re.MULTILINE)
 QUOTE_LIMIT = 280
+CODE_FACTS = frozenset({"Source", "Source path", "Post id"})
 
 
-def escape(text: str) -> str:
-    """``text`` as literal Markdown: every character that could start markup is escaped."""
+def escape(text: str, *, isolated: bool = True) -> str:
+    """``text`` as literal Markdown: every character that could start markup is escaped, and
+    bidi controls are marked and (``isolated``) kept inside it (``reader.bidi``)."""
+    text = bidi.shown(text) if isolated else bidi.marked(text)
 
     def inline(match: re.Match[str]) -> str:
         if match.group(2):
@@ -39,17 +46,26 @@ def _code(text: str) -> str:
     return f"`{text}`" if "`" not in text and "\n" not in text else escape(text)
 
 
+def _fact(label: str, value: str) -> str:
+    """A cover value: file names and ids as code (nothing to unescape), the rest as text."""
+    return _code(value) if label in CODE_FACTS else escape(value)
+
+
 def _spans(spans: Sequence[Span]) -> str:
+    """One paragraph; isolated as a whole (a highlight inside it does not cut an override
+    short, as it does not in the reading pane)."""
     parts = []
     for span in spans:
-        body = escape(span.text)
+        body = escape(span.text, isolated=False)
         if span.colour is not None and span.text.strip():
             lead = body[: len(body) - len(body.lstrip())]
             trail = body[len(body.rstrip()) :]
             body = f"{lead}=={body.strip()}=={trail}"
         parts.append(body + "".join(f"\\[{n}\\]" for n in span.notes))
     # A single newline inside a paragraph is a hard line break: two spaces before it.
-    return "".join(parts).replace("\n", "  \n")
+    text = "".join(parts)
+    whole = "".join(span.text for span in spans)
+    return bidi.isolate_written(text, whole).replace("\n", "  \n")
 
 
 def _quote(text: str) -> str:
@@ -81,6 +97,8 @@ def _head(item: Block) -> str:
         bits.append("*removed*")
     if item.vanished:
         bits.append("*no longer in the latest dump*")
+    if item.revisions_label:
+        bits.append(f"*{item.revisions_label}*")
     for bookmark in item.bookmarks:
         bits.append("★ bookmarked" + (f": {escape(bookmark.label)}" if bookmark.label else ""))
     if item.context:
@@ -114,27 +132,16 @@ def _quoted(blocks: list[str], depth: int) -> str:
 def render_markdown(document: ThreadDocument, options: ExportOptions | None = None) -> str:
     """The whole document, ending with a newline."""
     options = options or ExportOptions()
-    post = document.post
     endnotes = options.endnotes
-    shown = str(document.comments_total)
-    if document.annotated_only:
-        shown += f" (showing {document.comments_shown}: annotated and bookmarked, with parents)"
-    exported = options.export_time().strftime("%Y-%m-%d %H:%M %z").strip()
+    rows = cover_rows(document, options)
     out = [
         f"# {escape(document.title)}",
-        "\n".join(
-            [
-                f"- Posted: {document.date_text}",
-                f"- Source: {_code(post.source or 'unknown')}",
-                f"- Exported: {exported}",
-                f"- Comments: {shown}",
-                f"- Annotations: {document.annotations_total},"
-                f" bookmarks: {document.bookmarks_total}",
-                f"- Post id: {_code(post.id)}",
-            ]
-        ),
-        _quoted(_item(document.body, endnotes=endnotes), 0),
+        "\n".join(f"- {label}: {_fact(label, value)}" for label, value in rows),
     ]
+    if options.wants_summary(len(document.notes)):
+        out.append("## Annotations")
+        out.append("\n".join(note_line(note, with_place=True) for note in document.notes))
+    out.append(_quoted(_item(document.body, endnotes=endnotes), 0))
     comments = document.comments
     if comments:
         out.append("## Comments")

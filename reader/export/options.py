@@ -84,6 +84,11 @@ class ExportOptions:
     (the post itself always stays: it is the root of every chain).  ``endnotes`` moves the
     notes from after each comment to the end of the document.  ``paper`` ``None`` means "from
     the locale".  ``exported_at`` is fixed by tests that compare output; ``None`` means now.
+
+    ``with_source_details`` prints the dump's full path and the post's internal id in the cover
+    block; by default only the dump's file name appears (a PDF handed to someone else should
+    not carry the sender's folders).  ``summary`` lists every annotation at the front (quote,
+    note, where, and in a PDF the page); ``None`` means "when there are annotations".
     """
 
     annotated_only: bool = False
@@ -91,6 +96,12 @@ class ExportOptions:
     paper: Paper | None = None
     exported_at: dt.datetime | None = None
     font_size_pt: float = 10.5
+    with_source_details: bool = False
+    summary: bool | None = None
+
+    def wants_summary(self, annotations: int) -> bool:
+        """Whether the annotation summary is printed for a document with ``annotations``."""
+        return annotations > 0 and self.summary is not False
 
     def resolved_paper(self) -> Paper:
         if self.paper is None:

@@ -17,6 +17,12 @@ the result.
   still fits the text, else ``reader.annotate.anchoring.anchor`` — the one way the program
   finds a passage.  Notes are numbered in reading order.
 
+Two more facts are decided here for every writer: an item whose text changed between dumps
+carries ``Block.revisions_label`` ("edited", or "another text kept aside" when a newer text
+looked damaged and is not shown; the pane links it to the revisions view, exports print it),
+and archive text holding bidirectional controls is written through ``reader.bidi`` (each
+paragraph and heading isolated, each control marked) by every writer alike.
+
 Offsets are code points into the item's own text (a post's body, a comment's text), as
 annotations store them.  Blocks are made when first asked for and their paragraphs when first
 needed, so a window can show the top of a 1,000-comment thread before the rest is cut up.
@@ -118,6 +124,35 @@ def term_marks(text: str, terms: Iterable[str]) -> list[Range]:
         return []
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.I)
     return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+_APOSTROPHES = "'\u2019"
+
+
+def word_end(text: str, offset: int) -> int:
+    """``offset``, or the end of the word it falls inside: where a note number goes, so a
+    highlight that ends mid-word ("motivates and d") is numbered after the whole word
+    ("drives[2]", never "d[2]rives").  Letters and digits make words, with apostrophes
+    between them ("don't"); a hyphen ends one.  (Highlights made from now on snap to whole
+    words when made; this keeps older ones readable.)"""
+    if offset <= 0 or offset >= len(text) or not text[offset - 1].isalnum():
+        return offset
+    end = offset
+    while end < len(text):
+        ch = text[end]
+        if ch.isalnum() or (ch in _APOSTROPHES and end + 1 < len(text) and text[end + 1].isalnum()):
+            end += 1
+        else:
+            break
+    return end
+
+
+def marker_offset(text: str, start: int, end: int) -> int:
+    """Where the note number of a highlight over ``text[start:end]`` goes: after its last
+    word, whole ("drives[2]"), and before any white space the selection took in at its end."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return word_end(text, end)
 
 
 def locate_highlight(text: str, annotation: Annotation) -> Range | None:
@@ -230,7 +265,18 @@ class Block:
     hits: Sequence[Range] = ()
     context: bool = False
     omitted_replies: int = 0
+    revisions: int = 0  # how many texts dumps gave the item (0: only ever one)
+    revision: int = 1  # which of them ``text`` is
     _paragraphs: list[Paragraph] | None = None
+
+    @property
+    def revisions_label(self) -> str:
+        """What the item's heading says about its other texts (``reader.store.revisions``):
+        "edited" when the text shown is not the first one seen, "another text kept aside"
+        when a later dump brought a text that looked damaged; "" for most items."""
+        if self.revisions <= 1:
+            return ""
+        return "edited" if self.revision > 1 else "another text kept aside"
 
     @property
     def bookmarked(self) -> bool:
@@ -260,7 +306,8 @@ def split(
     text: str, highlights: Sequence[Highlight] = (), hits: Sequence[Range] = ()
 ) -> list[Paragraph]:
     """``text`` as paragraphs of spans carrying ``highlights`` (later ones on top), search
-    ``hits`` and links.  A highlight's note number goes right after its passage; a passage
+    ``hits`` and links.  A highlight's note number goes right after its passage
+    (after the whole word when it ends inside one, ``word_end``); a passage
     that ends in the blank lines between paragraphs gets it at the end of the paragraph before.
     """
     ranges = paragraph_spans(text)
@@ -276,7 +323,7 @@ def split(
         at = ranges[0][0]
         for p_start, p_end in reversed(ranges):
             if p_start < h.end:
-                at = min(h.end, p_end)
+                at = min(marker_offset(text, h.start, h.end), p_end)
                 break
         notes.setdefault(at, []).append(h.number)
     drawn = [h for h in highlights if h.end > h.start]
@@ -420,10 +467,11 @@ class ThreadDocument:
         )
         if isinstance(node, Post):
             return Block(n, "post", item_id, "", 0, node.body, None, False, False, False, 0,
-                         *marks)  # fmt: skip
+                         *marks, revisions=node.revisions, revision=node.revision)  # fmt: skip
         block = Block(
             n, "comment", item_id, node.path, self.depths[n], node.text, node.author,
             node.removed, node.vanished, node.is_new, len(node.replies), *marks,
+            revisions=node.revisions, revision=node.revision,
         )  # fmt: skip
         if self.annotated_only:
             block.context = item_id in self._context

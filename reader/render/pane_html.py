@@ -12,6 +12,11 @@ Safety rules this module guarantees, and tests check:
 * the only markup comes from here: paragraphs, links made from ``http(s)`` addresses in the
   text, and marks; no ``<img>`` is ever emitted, so nothing can be fetched: an address that
   looks like an image becomes a placeholder naming it;
+* bidirectional controls in archive text stay inside the paragraph or heading that carries
+  them (``reader.bidi``: the piece isolated, what it left open closed, each control marked
+  visibly), so an unclosed right-to-left override never reverses the comments after it;
+* an item whose text changed between dumps has its ``Block.revisions_label`` in its heading,
+  linked as ``revisions:ITEM_ID`` (the window opens the revisions view from it);
 * every block carries ``-qt-user-state: N`` where ``N`` indexes ``items`` (0 is the post),
   which lets the window map a click or a scroll position back to a comment without searching
   the document.
@@ -23,6 +28,7 @@ import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from reader import bidi
 from reader.model import Post
 from reader.render.document import (
     Block,
@@ -38,6 +44,8 @@ INDENT_PX = 26
 HEAD_MARGIN_TOP = 16
 """Space above each comment's heading line (the window re-creates it when it appends)."""
 MAX_INDENT_LEVELS = 10
+REVISIONS_SCHEME = "revisions"
+"""Links ``revisions:ITEM_ID`` in the pane open the item's revisions view."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,10 +166,13 @@ def render_thread(
 
 def _post_piece(document: ThreadDocument, block: Block, palette: ThreadPalette) -> str:
     title = _esc(document.post.title)
+    edited = ""
+    if block.revisions_label:
+        edited = " &middot; " + _revisions_link(block, palette)
     out = [
         f'<h2 style="-qt-user-state:0;"><a name="{block.id}"></a>{title}</h2>',
         f'<p style="-qt-user-state:0; color:{palette.muted};">{_esc(document.date_text)}'
-        f" &middot; {_esc(document.count_text)}</p>",
+        f" &middot; {_esc(document.count_text)}{edited}</p>",
     ]
     out.extend(_paragraphs(block, palette, "-qt-user-state:0;"))
     return "\n".join(out)
@@ -190,15 +201,32 @@ def _comment_head(block: Block, style: str, palette: ThreadPalette) -> str:
         parts.append(f'<span style="color:{palette.removed};">removed</span>')
     if block.vanished:
         parts.append(f'<span style="color:{palette.removed};">not in the latest dump</span>')
+    if block.revisions_label:
+        parts.append(_revisions_link(block, palette))
     head = " &middot; ".join(parts)
     return f'<p style="{style} margin-top:{HEAD_MARGIN_TOP}px;">{head}</p>'
+
+
+def _revisions_link(block: Block, palette: ThreadPalette) -> str:
+    return (
+        f'<a href="{REVISIONS_SCHEME}:{block.id}" style="color:{palette.link};">'
+        f"{block.revisions_label}</a>"
+    )
+
+
+def _paragraph(style: str, inner: str, raw: str) -> str:
+    """One paragraph; isolated when its text carries bidi controls.  Each paragraph is its own
+    block, so its own bidi paragraph in Qt; isolating it and closing what it leaves open
+    keeps its controls out of any line after them (a highlight inside does not cut it up)."""
+    return f'<p dir="auto" style="{style}">{bidi.isolate_written(inner, raw)}</p>'
 
 
 def _paragraphs(block: Block, palette: ThreadPalette, style: str) -> list[str]:
     plain = block.plain_paragraphs()
     if plain is not None:  # nothing marked (most items)
-        return [f'<p style="{style}">{_esc_lines(text)}</p>' for text in plain]
+        return [_paragraph(style, _esc_lines(text), text) for text in plain]
     out = []
+    text = block.text
     for paragraph in block.paragraphs:
         spans = paragraph.spans
         if len(spans) == 1 and spans[0].colour is None and not spans[0].hit and not spans[0].link:
@@ -207,7 +235,7 @@ def _paragraphs(block: Block, palette: ThreadPalette, style: str) -> list[str]:
             inner = write_spans(spans, palette)
         else:
             continue
-        out.append(f'<p style="{style}">{inner}</p>')
+        out.append(_paragraph(style, inner, text[paragraph.start : paragraph.end]))
     return out
 
 
@@ -253,9 +281,20 @@ def _linked(segment: str, url: str, palette: ThreadPalette, *, first: bool) -> s
     return anchor
 
 
+_BIDI_MARK = '<span style="color:#b03a2e; font-size:small;">[{name}]</span>'
+"""Where the dump carried a bidi control: said visibly, before the (kept) control."""
+
+
 def _esc(text: str) -> str:
-    return html.escape(text, quote=False)
+    """A title or heading: escaped, and isolated if it carries bidi controls."""
+    escaped = html.escape(text, quote=False)
+    if bidi.has_controls(text):
+        escaped = bidi.isolate_written(bidi.marked(escaped, _BIDI_MARK), text)
+    return escaped
 
 
 def _esc_lines(text: str) -> str:
-    return html.escape(text, quote=False).replace("\n", "<br />")
+    escaped = html.escape(text, quote=False)
+    if bidi.has_controls(text):  # where the dump carried an override, say so visibly
+        escaped = bidi.marked(escaped, _BIDI_MARK)
+    return escaped.replace("\n", "<br />")

@@ -30,6 +30,8 @@ Contract of ``SearchIndex`` (one instance per thread, like ``Library``):
 * ``thread_hits(text, post_id)`` → ``ThreadHits``: the thread's items that match, in reading
   order, with the character spans of the matched words in each (the thread tree's hit marks,
   "hit 3 of 7"); cheap: only that thread is evaluated;
+* a read-only library's index is never written (``ensure_fresh``/``update``/``rebuild`` only
+  report its state) and ``search`` answers from the store when the index cannot be trusted;
 * ``merge()``: fold small segments together (after imports, in the background).
 
 Modules, by job: ``analysis`` (words, stems, CJK bigrams, grams), ``query`` (the language),
@@ -159,11 +161,16 @@ def update_after_import(library: Any, progress: Any = None, cancel: Any = None) 
     """
     from reader.search.index import IndexBusy, IndexCancelled, schedule_merge
 
+    release = getattr(library, "release_memory", None)
+    if callable(release):  # the import's page cache, before index builders start
+        with contextlib.suppress(Exception):
+            release()
     index = open_index(library)
     try:
         status = index.ensure_fresh(progress=progress, cancel=cancel)
         with contextlib.suppress(Exception):
-            schedule_merge(library.paths.search_index)  # after the wait, never inside it
+            if not getattr(library, "read_only", False):
+                schedule_merge(library.paths.search_index)  # after the wait, never inside it
         return status
     except IndexBusy as exc:
         return IndexStatus("behind", str(exc))

@@ -13,6 +13,11 @@ while answering (a ``damaged.json`` note) means "rebuild", never a crash and nev
 silently served from a wrong index.  ``ensure_fresh`` then rebuilds before the query is
 answered (the CLI), or in the background with progress (the window).
 
+**It is never written into a read-only library** (``Library.read_only``: a mounted backup, a
+shared drive): there ``ensure_fresh``, ``update`` and ``rebuild`` only report the index's state,
+and ``search`` answers from the store (``reader.search.scan``) whenever the index is not fresh
+or fails while answering, so results are never wrong and the folder is never touched.
+
 **It is never half-written.** A rebuild is made in a sibling folder and installed as a new
 generation; an incremental update adds a new small segment as a new generation.  A process
 killed at any moment leaves the previous generation or the new one, both answering correctly.
@@ -236,6 +241,11 @@ class LibraryIndex:
         conn: sqlite3.Connection = self.library.conn
         return conn
 
+    @property
+    def read_only(self) -> bool:
+        """The library cannot be written: the index is read as it is, never written."""
+        return bool(getattr(self.library, "read_only", False))
+
     # -- state -------------------------------------------------------------------------------
 
     def _current(self) -> tuple[int, dict[str, Any] | None]:
@@ -259,6 +269,8 @@ class LibraryIndex:
     def _note_damage(self, generation: int, reason: str) -> None:
         """Remember that this generation failed while answering, so every later check (in
         this process or the next) rebuilds it instead of failing again."""
+        if self.read_only:
+            return  # nothing is written there; ``search`` answers from the store instead
         with contextlib.suppress(OSError):
             (self.folder / DAMAGED_FILE).write_text(
                 json.dumps({"generation": generation, "reason": reason}), encoding="utf-8"
@@ -305,9 +317,10 @@ class LibraryIndex:
         return _folder_lock(self.folder, timeout)
 
     def ensure_fresh(self, progress: ProgressFn | None = None, cancel: Any = None) -> IndexStatus:
-        """Bring the index up to date however is cheapest: nothing, an update or a rebuild."""
+        """Bring the index up to date however is cheapest: nothing, an update or a rebuild
+        (in a read-only library: nothing, the state is returned)."""
         status = self.check()
-        if status.fresh:
+        if status.fresh or self.read_only:
             return status
         if status.needs_rebuild:
             return self.rebuild(progress=progress, cancel=cancel)
@@ -316,8 +329,11 @@ class LibraryIndex:
     def rebuild(self, progress: ProgressFn | None = None, cancel: Any = None) -> IndexStatus:
         """Build the whole index anew in a sibling folder and install it as a new generation.
 
-        Raises ``IndexCancelled`` (the old index is untouched) or ``IndexBusy``.
+        Raises ``IndexCancelled`` (the old index is untouched) or ``IndexBusy``.  In a
+        read-only library nothing is built: the state is returned.
         """
+        if self.read_only:
+            return self.check()
         lock = self._lock(timeout=1.0)
         token = uuid.uuid4().hex[:8]
         building = self.folder.with_name(f"{self.folder.name}.build-{token}")
@@ -391,7 +407,7 @@ class LibraryIndex:
         """Index exactly what imports changed since the index's stamp, as one new segment
         (rebuilding instead when the index is unusable or most of the library changed)."""
         status = self.check()
-        if status.fresh:
+        if status.fresh or self.read_only:
             return status
         if status.needs_rebuild:
             return self.rebuild(progress=progress, cancel=cancel)
@@ -444,6 +460,8 @@ class LibraryIndex:
         """Re-index these posts/comments now (after a note, bookmark or highlight changed);
         ids no longer in the library are removed.  Returns how many were written."""
         ids = list(dict.fromkeys(item_ids))
+        if self.read_only:
+            return 0
         _generation, meta = self._current()
         if not ids or meta is None or meta.get("format") != FORMAT:
             return 0
@@ -514,6 +532,8 @@ class LibraryIndex:
 
     def merge(self, cancel: Any = None) -> bool:
         """Merge what the size-tiered policy chooses (see ``merge_folder``)."""
+        if self.read_only:
+            return False
         merged = merge_folder(self.folder, cancel=cancel)
         self._reset_searcher()
         return merged
@@ -559,8 +579,26 @@ class LibraryIndex:
 
         Does not update the index (reading never waits for indexing): when the index is behind
         the library the results say so (``stale`` and a notice); when it is damaged, they say
-        that too (``damaged``): the caller rebuilds and asks again.
+        that too (``damaged``): the caller rebuilds and asks again.  In a read-only library
+        (where nothing can be rebuilt) the store is searched instead whenever the index is not
+        fresh or fails (``reader.search.scan``).
         """
+        options: dict[str, Any] = {"limit": limit, "offset": offset, "sort": sort, "group": group}
+        if self.read_only and not self.check().fresh:
+            return self._scan(text, options)
+        results = self._search_index(text, limit=limit, offset=offset, sort=sort, group=group)
+        if self.read_only and (results.damaged or results.stale):
+            return self._scan(text, options)
+        return results
+
+    def _scan(self, text: str, options: dict[str, Any]) -> SearchResults:
+        from reader.search.scan import scan_search
+
+        return scan_search(self.conn, text, provider=self.provider, **options)
+
+    def _search_index(
+        self, text: str, *, limit: int, offset: int, sort: str, group: bool
+    ) -> SearchResults:
         started = time.perf_counter()
 
         def unusable(notice: str, damaged: bool) -> SearchResults:

@@ -1,12 +1,16 @@
 """Importing one dump file into the store: all-or-nothing, idempotent, merging overlapping dumps.
 
 Every file is one transaction.  Posts are matched by their stable id (date + normalised title),
-comments by theirs (post, parent, normalised text, rank among identical siblings), so importing
+comments by theirs (post, parent, normalised text, rank among identical siblings; or, when the
+format names the comment -- a WordPress comment_id, a Disqus id, a Message-ID -- post and that
+name, so an edited comment in a newer export is the same comment), so importing
 the same file twice writes nothing, a listing page and a post's own page become one post, and a
 later dump of a post adds exactly the comments that are new.  Comments a later dump no longer
 shows are flagged ``vanished`` and kept (a page cut at "Load more..." flags none: it shows only
 the first comments); a comment later replaced by Blogger's deletion placeholder keeps its id
-and its text and is flagged ``removed``.
+and its text and is flagged ``removed``.  A different text for a stored item is never written
+over the old one: it becomes a revision (``reader.store.revisions``), shown or, when it looks
+damaged, kept aside.
 
 Each import bumps the library's change stamp and writes it on every row it touches, so the
 search index can catch up on exactly what changed.  A comment's stamp never runs ahead of its
@@ -29,6 +33,7 @@ from reader.changes import NOTHING, Changes
 from reader.errors import DumpError, ReaderError
 from reader.model import ParsedComment, ParsedPost
 from reader.plurals import plural
+from reader.store import revisions
 from reader.store.tx import transaction
 
 ProgressFn = Callable[[float | None, str], None]
@@ -41,6 +46,32 @@ class CancelFlag(Protocol):
 
 class Cancelled(ReaderError):
     """The user cancelled; the file's transaction was rolled back."""
+
+
+@dataclass(frozen=True, slots=True)
+class RevisedItem:
+    """An item to which this import brought a different text (kept as a revision).
+
+    ``shown``: the new text is what the library shows now (an edit upstream); otherwise it was
+    kept aside (``reason`` says why it looks damaged) and the earlier text is still shown.
+    """
+
+    item_id: str
+    post_id: str
+    title: str
+    number: int
+    shown: bool
+    reason: str | None = None
+
+    def line(self) -> str:
+        kind = "post" if self.item_id == self.post_id else "comment"
+        where = f"{kind} {self.item_id} in “{self.title}”"
+        if self.shown:
+            return f"  {where}: edited upstream; the new text is shown (revision {self.number})"
+        return (
+            f"  {where}: a different text kept aside, not shown — {self.reason}"
+            f" (see: archive-reader revisions show {self.item_id})"
+        )
 
 
 @dataclass
@@ -59,6 +90,7 @@ class ImportResult:
     comments_new: int = 0
     comments_vanished: int = 0
     stamp: int = 0
+    sha256: str = ""
     error: str | None = None
     line: int | None = None
     cancelled: bool = False
@@ -66,10 +98,32 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     changed_post_ids: list[str] = field(default_factory=list)  # new ones included
     added_post_ids: list[str] = field(default_factory=list)
+    revised: list[RevisedItem] = field(default_factory=list)
+    """Items this import gave a different text (shown, or kept aside as damaged-looking);
+    their threads are in ``changed_post_ids``."""
 
     @property
     def changed(self) -> bool:
         return bool(self.changed_post_ids)
+
+    @property
+    def revised_item_ids(self) -> list[str]:
+        """Items whose shown text this import changed (an edit upstream)."""
+        return [r.item_id for r in self.revised if r.shown]
+
+    @property
+    def kept_aside_item_ids(self) -> list[str]:
+        """Items for which this import's text looked damaged and was kept aside."""
+        return [r.item_id for r in self.revised if not r.shown]
+
+    def details(self, limit: int = 20) -> list[str]:
+        """Lines naming each item whose text changed, for the report under ``summary``."""
+        lines = [r.line() for r in self.revised[:limit]]
+        if len(self.revised) > limit:
+            lines.append(
+                f"  … and {len(self.revised) - limit} more (see: archive-reader revisions list)"
+            )
+        return lines
 
     @property
     def changes(self) -> Changes:
@@ -97,6 +151,13 @@ class ImportResult:
         )
         if self.comments_vanished:
             text += f", {self.comments_vanished} no longer in the dump (kept)"
+        if self.revised_item_ids:
+            text += f", {len(self.revised_item_ids)} edited upstream (new text shown)"
+        if self.kept_aside_item_ids:
+            text += (
+                f", {len(self.kept_aside_item_ids)} different text(s) that look damaged"
+                " kept aside (not shown)"
+            )
         if not self.changed:
             text += " — already up to date"
         if self.encoding and self.encoding != "utf-8":
@@ -139,8 +200,19 @@ class _Importer:
         # Every post id stored or queued: a post not in it is new without asking SQLite (a
         # heavy library's 10,000 ids take a few milliseconds to load and ~1 MB to hold).
         self.known_ids: set[str] = {row[0] for row in conn.execute("SELECT id FROM posts")}
+        self.titles: dict[str, str] = {}
+        self.key_ranks: dict[str, int] = {}  # native ids seen in the post being added
 
     # -- writing ---------------------------------------------------------------------------
+
+    def note_revision(
+        self, item_id: str, post_id: str, number: int, shown: bool, reason: str | None
+    ) -> None:
+        title = self.titles.get(post_id)
+        if title is None:
+            row = self.conn.execute("SELECT title FROM posts WHERE id = ?", [post_id]).fetchone()
+            title = self.titles[post_id] = row[0] if row else ""
+        self.result.revised.append(RevisedItem(item_id, post_id, title, number, shown, reason))
 
     def flush(self) -> None:
         if self.post_rows:
@@ -154,8 +226,8 @@ class _Importer:
         if self.comment_rows:
             self.conn.executemany(
                 "INSERT INTO comments(id, post_id, parent_id, position, path, text, removed,"
-                " vanished, is_new, author, source_id, added_at, stamp)"
-                " VALUES (?,?,?,?,?,?,?,0,?,?,?,?,?)",
+                " vanished, is_new, author, source_id, added_at, stamp, added_stamp)"
+                " VALUES (?,?,?,?,?,?,?,0,?,?,?,?,?,?)",
                 self.comment_rows,
             )
             self.comment_rows.clear()
@@ -171,7 +243,7 @@ class _Importer:
         """Queue a fresh subtree for insertion; returns how many comments it holds."""
         rows = self.comment_rows
         count = len(children)
-        child_ids = ids.sibling_ids(post_id, parent_id, [c.text for c in children])
+        child_ids = self.child_ids(post_id, parent_id, children)[0]
         prefix = f"{parent_path}." if parent_path else ""
         source_id, now, stamp = self.source_id, self.now, self.stamp
         for position, (cid, comment) in enumerate(zip(child_ids, children, strict=True), 1):
@@ -190,16 +262,38 @@ class _Importer:
                     source_id,
                     now,
                     stamp,
+                    stamp,
                 )
             )
             if comment.replies:
                 count += self._queue_tree(post_id, cid, path, comment.replies, is_new)
         return count
 
+    def child_ids(
+        self, post_id: str, parent_id: str | None, children: list[ParsedComment]
+    ) -> tuple[list[str], list[str]]:
+        """(ids, text-based ids) of the comments directly under ``parent_id``: a comment its
+        format names (``source_key``) is known by that name (``ids.keyed_comment_id``), any
+        other by its text; the text-based ids find such a comment imported before it was."""
+        text_ids = ids.sibling_ids(post_id, parent_id, [c.text for c in children])
+        if not any(c.source_key for c in children):
+            return text_ids, text_ids
+        found = []
+        for comment, text_id in zip(children, text_ids, strict=True):
+            key = comment.source_key
+            if not key:
+                found.append(text_id)
+                continue
+            rank = self.key_ranks.get(key, 0)
+            self.key_ranks[key] = rank + 1
+            found.append(ids.keyed_comment_id(post_id, key, rank))
+        return found, text_ids
+
     # -- merging ---------------------------------------------------------------------------
 
     def add(self, post: ParsedPost) -> None:
         pid = ids.post_id(post.date, post.title)
+        self.key_ranks.clear()
         result = self.result
         result.posts += 1
         has = post.comments is not None
@@ -232,9 +326,11 @@ class _Importer:
             return
         self.flush()  # the post may be queued: this file holds it twice (a listing and its page)
         row = self.conn.execute(
-            "SELECT body, declared_comments, has_comments FROM posts WHERE id = ?", [pid]
+            "SELECT body, declared_comments, has_comments, revisions FROM posts WHERE id = ?",
+            [pid],
         ).fetchone()
         result.posts_merged += 1
+        self.titles.setdefault(pid, post.title)
         changed = self._merge_post_fields(pid, post, row)
         if has:
             changed |= self._merge_comments(
@@ -246,12 +342,25 @@ class _Importer:
             self.conn.execute("UPDATE posts SET stamp = ? WHERE id = ?", [self.stamp, pid])
 
     def _merge_post_fields(self, pid: str, post: ParsedPost, row: tuple[Any, ...]) -> bool:
-        old_body, old_declared, old_has = row
+        old_body, old_declared, old_has, count = row
         has = post.comments is not None
         updates: dict[str, object] = {}
-        # The post's own page (with comments) beats a listing page; otherwise the fuller text.
-        if post.body != old_body and (has, len(post.body)) > (bool(old_has), len(old_body)):
-            updates["body"] = post.body
+        changed = False
+        if post.body != old_body:
+            decision = revisions.classify(
+                old_body,
+                post.body,
+                known=revisions.known_texts(self.conn, pid) if count else (),
+                old_from_listing=not old_has,
+                new_from_listing=not has,
+            )
+            if decision.action == revisions.UPGRADE:
+                updates["body"] = post.body  # the listing's excerpt, contained in the page
+            elif decision.action in (revisions.CURRENT, revisions.ASIDE):
+                shown = decision.action == revisions.CURRENT
+                number = self._add_revision(pid, post.body, shown, decision.reason)
+                self.note_revision(pid, pid, number, shown, decision.reason)
+                changed = True
         if post.declared_comments is not None and (
             old_declared is None or post.declared_comments > old_declared
         ):
@@ -259,10 +368,22 @@ class _Importer:
         if has and not old_has:
             updates["has_comments"] = 1
         if not updates:
-            return False
+            return changed
         assignments = ", ".join(f"{column} = ?" for column in updates)
         self.conn.execute(f"UPDATE posts SET {assignments} WHERE id = ?", [*updates.values(), pid])
         return True
+
+    def _add_revision(self, item_id: str, text: str, shown: bool, reason: str | None) -> int:
+        return revisions.add(
+            self.conn,
+            item_id,
+            text,
+            source_id=self.source_id,
+            stamp=self.stamp,
+            now=self.now,
+            current=shown,
+            reason=reason,
+        )
 
     def _merge_comments(
         self, pid: str, incoming: list[ParsedComment], *, had_comments: bool, partial: bool
@@ -270,8 +391,8 @@ class _Importer:
         """Add what is new; flag what vanished, unless the page showed only the first comments
         (``partial``: a "Load more..." page says nothing about the rest)."""
         old_rows = self.conn.execute(
-            "SELECT id, parent_id, position, path, removed, vanished FROM comments"
-            " WHERE post_id = ? ORDER BY position",
+            "SELECT id, parent_id, position, path, removed, vanished, text, revisions"
+            " FROM comments WHERE post_id = ? ORDER BY position",
             [pid],
         ).fetchall()
         if not old_rows:
@@ -290,17 +411,24 @@ class _Importer:
         new_children: dict[str | None, list[str]] = {}
         self._resolve(pid, None, incoming, old_children, old_by_id, resolved, new_children)
         self.result.comments += len(resolved)
+        for parent, kids in old_children.items():  # a comment this dump puts elsewhere
+            old_children[parent] = [
+                k for k in kids if k not in resolved or resolved[k].parent_id == parent
+            ]
 
         changed = False
-        # Insert what is new, parents before children (resolved keeps pre-order).
+        # Insert what is new, parents before children (resolved keeps pre-order); a different
+        # text for a comment already stored becomes a revision of it.
         for item in resolved.values():
-            if item.id in old_by_id:
+            old = old_by_id.get(item.id)
+            if old is not None:
+                changed |= self._comment_text(pid, old, item.comment)
                 continue
             c = item.comment
             self.conn.execute(
                 "INSERT INTO comments(id, post_id, parent_id, position, path, text, removed,"
-                " vanished, is_new, author, source_id, added_at, stamp)"
-                " VALUES (?,?,?,0,'',?,?,0,?,?,?,?,?)",
+                " vanished, is_new, author, source_id, added_at, stamp, added_stamp)"
+                " VALUES (?,?,?,0,'',?,?,0,?,?,?,?,?,?)",
                 [
                     item.id,
                     pid,
@@ -311,6 +439,7 @@ class _Importer:
                     c.author,
                     self.source_id,
                     self.now,
+                    self.stamp,
                     self.stamp,
                 ],
             )
@@ -339,7 +468,7 @@ class _Importer:
             for position, cid in enumerate(order, 1):
                 positions[cid] = (parent, position)
         paths = _paths(positions)
-        for cid, (_, position) in positions.items():
+        for cid, (parent, position) in positions.items():
             old = old_by_id.get(cid)
             if old is None or old[2] != position or old[3] != paths[cid]:
                 self.conn.execute(
@@ -347,9 +476,46 @@ class _Importer:
                     [position, paths[cid], cid],
                 )
                 changed = changed or old is not None
+            if old is not None and old[1] != parent and cid in resolved:
+                # a reply a repair could only keep at the top level, back under its parent
+                self.conn.execute("UPDATE comments SET parent_id = ? WHERE id = ?", [parent, cid])
+                changed = True
         if changed:
             self._refresh_count(pid)
         return changed
+
+    def _comment_text(self, pid: str, old: tuple[Any, ...], comment: ParsedComment) -> bool:
+        """A stored comment met again: keep a different text as a revision (see
+        ``reader.store.revisions``); True if anything was stored."""
+        cid, stored, count = old[0], old[6], old[7]
+        text = comment.text
+        if text == stored or comment.removed:
+            return False  # a deletion placeholder: the comment keeps its text, flagged removed
+        decision = revisions.classify(
+            stored, text, known=revisions.known_texts(self.conn, cid) if count else ()
+        )
+        if decision.action not in (revisions.CURRENT, revisions.ASIDE):
+            return False
+        shown = decision.action == revisions.CURRENT
+        number = self._add_revision(cid, text, shown, decision.reason)
+        self.conn.execute("UPDATE comments SET stamp = ? WHERE id = ?", [self.stamp, cid])
+        self.note_revision(cid, pid, number, shown, decision.reason)
+        return True
+
+    def _damaged_copy_of(
+        self, text: str, candidate: str, old_by_id: dict[str, tuple[Any, ...]]
+    ) -> bool:
+        """Whether an incoming comment's ``text`` (whose id matched nothing, because its text
+        differs) is a damaged copy of stored comment ``candidate`` — or a text already stored
+        for it — so it is kept as a revision of that comment rather than as a new comment
+        beside it (one stray byte must not duplicate a comment)."""
+        old = old_by_id[candidate]
+        if old[4]:
+            return False
+        stored = old[6]
+        if old[7] and text in revisions.known_texts(self.conn, candidate):
+            return True
+        return revisions.damage_reason(stored, text) is not None
 
     def _resolve(
         self,
@@ -362,14 +528,20 @@ class _Importer:
         new_children: dict[str | None, list[str]],
     ) -> None:
         """Give incoming comments their ids, matching deletion placeholders to the originals."""
-        group = ids.sibling_ids(pid, parent_id, [c.text for c in children])
+        group, text_ids = self.child_ids(pid, parent_id, children)
+        if group is not text_ids:  # named comments stored under their text id stay that one
+            group = [
+                text_id if cid not in old_by_id and text_id in old_by_id else cid
+                for cid, text_id in zip(group, text_ids, strict=True)
+            ]
         old_group = old_children.get(parent_id, [])
         incoming_set = set(group)
         for index, comment in enumerate(children):
             cid = group[index]
-            if cid in old_by_id or not comment.removed or not old_group:
+            if cid in old_by_id or not old_group:
                 continue
-            # A placeholder where an old comment stood: the same comment, deleted upstream.
+            # A placeholder where an old comment stood: the same comment, deleted upstream; a
+            # damaged copy of the comment that stood there: the same comment, a new revision.
             previous = group[index - 1] if index else None
             candidate: str | None
             if previous is None:
@@ -379,7 +551,9 @@ class _Importer:
                 candidate = old_group[at] if at < len(old_group) else None
             else:
                 candidate = None
-            if candidate and candidate not in incoming_set and not old_by_id[candidate][4]:
+            if not candidate or candidate in incoming_set or old_by_id[candidate][4]:
+                continue
+            if comment.removed or self._damaged_copy_of(comment.text, candidate, old_by_id):
                 group[index] = candidate
                 incoming_set.add(candidate)
         new_children[parent_id] = group
@@ -478,7 +652,8 @@ def import_file(
             result.stamp = stamp
             if result.changed:
                 conn.execute("UPDATE meta SET value = ? WHERE key = 'change_stamp'", [str(stamp)])
-            source_id = _settle_source(conn, source_id, source.sha256())
+            result.sha256 = source.sha256()
+            source_id = _settle_source(conn, source_id, result.sha256)
             _finish_source(conn, source_id, result, report)
         result.ok = True
         result.format = report.format
@@ -488,15 +663,26 @@ def import_file(
         result.cancelled = True
         result.changed_post_ids.clear()
         result.added_post_ids.clear()
+        result.revised.clear()
     except DumpError as exc:
         result.error = str(exc)
         result.line = exc.line
         result.changed_post_ids.clear()
         result.added_post_ids.clear()
+        result.revised.clear()
     except (OSError, UnicodeError) as exc:
         result.error = f"{path}: cannot read ({exc})"
         result.changed_post_ids.clear()
         result.added_post_ids.clear()
+        result.revised.clear()
+    except sqlite3.OperationalError as exc:
+        if "full" not in str(exc):
+            raise
+        # SQLITE_FULL: the transaction was rolled back, the library is as it was
+        result.error = f"{path}: not imported: the disk is full ({exc}); nothing was changed"
+        result.changed_post_ids.clear()
+        result.added_post_ids.clear()
+        result.revised.clear()
     finally:
         if source is not None:
             source.close()
@@ -522,7 +708,7 @@ def _settle_source(conn: sqlite3.Connection, source_id: int, sha: str) -> int:
         conn.execute("UPDATE sources SET sha256 = ? WHERE id = ?", [sha, source_id])
         return source_id
     existing = int(row[0])
-    for table in ("posts", "comments"):
+    for table in ("posts", "comments", "revisions"):
         conn.execute(f"UPDATE {table} SET source_id = ? WHERE source_id = ?", [existing, source_id])
     conn.execute("DELETE FROM sources WHERE id = ?", [source_id])
     return existing

@@ -141,20 +141,130 @@ def _m004_comment_stamps_via_posts(conn: sqlite3.Connection) -> None:
     conn.execute("DROP INDEX IF EXISTS comments_stamp")
 
 
+def _m005_revisions(conn: sqlite3.Connection) -> None:
+    """Every text a dump ever gave a post or comment (``reader.store.revisions``).
+
+    Rows exist only for items that had more than one text: the original becomes number 1 when
+    the second arrives.  ``posts.revision``/``comments.revision`` is the number shown (1 for an
+    item without rows), ``revisions`` how many the item has (0 for none).  ``suspect`` says why
+    a text looks damaged (it is then never shown unless the user chooses it).
+    """
+    run_script(
+        conn,
+        """
+        CREATE TABLE revisions (
+            item_id TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            source_id INTEGER REFERENCES sources(id),
+            first_seen TEXT NOT NULL,
+            stamp INTEGER NOT NULL DEFAULT 0,
+            suspect TEXT,
+            PRIMARY KEY (item_id, number)
+        ) WITHOUT ROWID;
+        ALTER TABLE posts ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE posts ADD COLUMN revisions INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE comments ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE comments ADD COLUMN revisions INTEGER NOT NULL DEFAULT 0
+        """,
+    )
+
+
+def _m006_user_data_file(conn: sqlite3.Connection) -> None:
+    """Move annotations, bookmarks and read marks into the user-data file (attached as
+    ``user``, see ``reader.store.userdata``), so writing them never waits behind an import.
+
+    Copies first (the user-data file commits on its own: in WAL mode a transaction over two
+    files is atomic per file), then drops the old tables; a crash in between leaves this
+    migration unrecorded, and running it again copies nothing twice (``INSERT OR IGNORE``).
+    """
+    tables = {
+        row[0] for row in conn.execute("SELECT name FROM main.sqlite_master WHERE type='table'")
+    }
+    if "annotations" in tables:
+        conn.execute(
+            "INSERT OR IGNORE INTO user.annotations(id, item_id, post_id, exact, prefix, suffix,"
+            " start_at, end_at, colour, note, state, created, modified)"
+            " SELECT id, item_id, post_id, exact, prefix, suffix, start_at, end_at, colour,"
+            " note, state, created, modified FROM main.annotations"
+        )
+    if "bookmarks" in tables:
+        conn.execute(
+            "INSERT OR IGNORE INTO user.bookmarks(id, item_id, post_id, label, created)"
+            " SELECT id, item_id, post_id, label, created FROM main.bookmarks"
+        )
+    if "read_state" in tables:
+        conn.execute(
+            "INSERT OR IGNORE INTO user.read_state(post_id, opened_at, last_comment_id)"
+            " SELECT post_id, opened_at, last_comment_id FROM main.read_state"
+        )
+    for key in ("annotation_stamp", "annotations_stamp"):
+        row = conn.execute("SELECT value FROM main.meta WHERE key = ?", [key]).fetchone()
+        if row is not None:
+            conn.execute(
+                "UPDATE user.user_meta SET value = max(CAST(value AS INTEGER), ?) WHERE key = ?",
+                [int(row[0]), key],
+            )
+    for table in ("annotations", "bookmarks", "read_state"):
+        conn.execute(f"DROP TABLE IF EXISTS main.{table}")
+    conn.execute("DELETE FROM main.meta WHERE key IN ('annotation_stamp', 'annotations_stamp')")
+
+
+def _m007_comment_added_stamp(conn: sqlite3.Connection) -> None:
+    """The import that added each comment, so "new since you read this thread" is a comparison
+    with the read mark's stamp (in the user-data file) and marking a thread read never writes
+    the library database.  Comments still flagged new keep their flag's meaning."""
+    run_script(
+        conn,
+        """
+        ALTER TABLE comments ADD COLUMN added_stamp INTEGER NOT NULL DEFAULT 0;
+        UPDATE comments SET added_stamp = stamp WHERE is_new = 1
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_initial", _m001_initial),
     ("002_annotations", _m002_annotations),
     ("003_annotation_stamp", _m003_annotation_stamp),
     ("004_comment_stamps_via_posts", _m004_comment_stamps_via_posts),
+    ("005_revisions", _m005_revisions),
+    ("006_user_data_file", _m006_user_data_file),
+    ("007_comment_added_stamp", _m007_comment_added_stamp),
 ]
+KNOWN = {name for name, _ in MIGRATIONS}
+
+
+def recorded(conn: sqlite3.Connection) -> set[str] | None:
+    """The names of the migrations applied to this database (None: no migrations table, so a
+    new database, or one that is not a library).  Reads only: opening a library must not
+    take the write lock, or every reader would wait behind an import."""
+    exists = conn.execute(
+        "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'migrations'"
+    ).fetchone()
+    if not exists:
+        return None
+    return {row[0] for row in conn.execute("SELECT name FROM main.migrations").fetchall()}
+
+
+def pending(conn: sqlite3.Connection) -> list[str]:
+    """Migrations this version would apply, in order (reads only)."""
+    done = recorded(conn) or set()
+    return [name for name, _ in MIGRATIONS if name not in done]
 
 
 def apply(conn: sqlite3.Connection) -> list[str]:
-    """Apply every migration not yet recorded, in order, each in its own transaction."""
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
-    )
-    done = {row[0] for row in conn.execute("SELECT name FROM migrations").fetchall()}
+    """Apply every migration not yet recorded, in order, each in its own transaction.
+
+    Call under the library lock (``reader.store.lock``) with the user-data file attached:
+    ``Library.open`` does, and only when ``pending`` says there is something to do.
+    """
+    if recorded(conn) is None:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS migrations"
+            " (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+    done = recorded(conn) or set()
     applied = []
     for name, migration in MIGRATIONS:
         if name in done:

@@ -15,7 +15,6 @@ from typing import Any
 
 from reader.errors import NotFound
 from reader.model import Comment, Post
-from reader.store.tx import transaction
 
 
 @dataclass(slots=True)
@@ -32,11 +31,19 @@ class PostSummary:
     has_comments: bool
 
 
+_NEW_SINCE_READ = (
+    "c.is_new = 1 AND c.added_stamp >"
+    " coalesce((SELECT r.read_stamp FROM read_state r WHERE r.post_id = c.post_id), -1)"
+)
+"""A comment is new when a later import added it (``is_new``) after the reader last opened
+its thread (the read mark's stamp, in the user-data file: marking read never writes here)."""
+
+
 def post_summaries(conn: sqlite3.Connection) -> list[PostSummary]:
     """Every post, newest first, with present and new comment counts."""
     new_counts = dict(
         conn.execute(
-            "SELECT post_id, count(*) FROM comments WHERE is_new = 1 GROUP BY post_id"
+            f"SELECT c.post_id, count(*) FROM comments c WHERE {_NEW_SINCE_READ} GROUP BY c.post_id"
         ).fetchall()
     )
     rows = conn.execute(
@@ -60,7 +67,8 @@ def post_summaries(conn: sqlite3.Connection) -> list[PostSummary]:
 def load_post(conn: sqlite3.Connection, post_id: str, *, with_comments: bool = True) -> Post:
     """A post with its whole comment tree in stored order; ``NotFound`` for an unknown id."""
     row = conn.execute(
-        "SELECT p.id, p.date, p.title, p.body, p.declared_comments, p.comment_count, s.path"
+        "SELECT p.id, p.date, p.title, p.body, p.declared_comments, p.comment_count, s.path,"
+        " p.revisions, p.revision"
         " FROM posts p LEFT JOIN sources s ON s.id = p.source_id WHERE p.id = ?",
         [post_id],
     ).fetchone()
@@ -74,6 +82,8 @@ def load_post(conn: sqlite3.Connection, post_id: str, *, with_comments: bool = T
         declared_comments=row[4],
         comment_count=row[5],
         source=row[6],
+        revisions=row[7],
+        revision=row[8],
     )
     if with_comments:
         post.comments, post.new_count = _comment_tree(conn, post_id)
@@ -86,14 +96,18 @@ def _comment_tree(conn: sqlite3.Connection, post_id: str) -> tuple[list[Comment]
     Opening a 1,000-comment thread in the window starts here, so: one query, positional
     arguments (a dataclass ``__init__`` with nine keywords costs twice as much), and the new
     count taken from the rows rather than from a walk over the tree afterwards."""
+    read = conn.execute("SELECT read_stamp FROM read_state WHERE post_id = ?", [post_id])
+    seen = read.fetchone()
     rows = conn.execute(
-        "SELECT id, parent_id, position, path, text, removed, vanished, is_new, author"
+        "SELECT id, parent_id, position, path, text, removed, vanished,"
+        " is_new AND added_stamp > ?, author, revisions, revision"
         " FROM comments WHERE post_id = ? ORDER BY position",
-        [post_id],
+        [seen[0] if seen else -1, post_id],
     ).fetchall()
     by_id: dict[str, Comment] = {}
     new = 0
-    for cid, parent_id, position, path, text, removed, vanished, is_new, author in rows:
+    for row in rows:
+        cid, parent_id, position, path, text, removed, vanished, is_new, author = row[:9]
         # Comment(id, post_id, parent_id, position, path, text, removed, vanished, is_new,
         # author): the field order of reader.model.Comment
         by_id[cid] = Comment(
@@ -108,6 +122,9 @@ def _comment_tree(conn: sqlite3.Connection, post_id: str) -> tuple[list[Comment]
             bool(is_new),
             author,
         )
+        if row[9]:
+            comment = by_id[cid]
+            comment.revisions, comment.revision = row[9], row[10]
         new += is_new
     roots: list[Comment] = []
     for comment in by_id.values():  # rows come ordered by position, so siblings stay in order
@@ -157,23 +174,16 @@ def stats(conn: sqlite3.Connection) -> dict[str, int]:
         "replies": one("SELECT count(*) FROM comments WHERE parent_id IS NOT NULL").fetchone()[0],
         "removed": one("SELECT count(*) FROM comments WHERE removed = 1").fetchone()[0],
         "vanished": one("SELECT count(*) FROM comments WHERE vanished = 1").fetchone()[0],
-        "new": one("SELECT count(*) FROM comments WHERE is_new = 1").fetchone()[0],
+        "new": one(f"SELECT count(*) FROM comments c WHERE {_NEW_SINCE_READ}").fetchone()[0],
     }
 
 
-def mark_thread_read(conn: sqlite3.Connection, post_id: str, last_comment_id: str | None) -> int:
-    """Clear the thread's new marks and remember where the reader was; returns how many cleared."""
-    with transaction(conn):
-        cleared = conn.execute(
-            "UPDATE comments SET is_new = 0 WHERE post_id = ? AND is_new = 1", [post_id]
-        ).rowcount
-        conn.execute(
-            "INSERT INTO read_state(post_id, opened_at, last_comment_id) VALUES (?, ?, ?)"
-            " ON CONFLICT(post_id) DO UPDATE SET opened_at = excluded.opened_at,"
-            " last_comment_id = excluded.last_comment_id",
-            [post_id, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), last_comment_id],
-        )
-    return cleared
+def new_comment_count(conn: sqlite3.Connection, post_id: str) -> int:
+    """How many of the post's comments are new since the reader last opened it."""
+    count: int = conn.execute(
+        f"SELECT count(*) FROM comments c WHERE c.post_id = ? AND {_NEW_SINCE_READ}", [post_id]
+    ).fetchone()[0]
+    return count
 
 
 def _comment_json(comment: Comment) -> dict[str, Any]:
@@ -183,6 +193,9 @@ def _comment_json(comment: Comment) -> dict[str, Any]:
         "removed": comment.removed,
         "replies": [_comment_json(reply) for reply in comment.replies],
     }
+    if comment.revisions:
+        data["revisions"] = comment.revisions
+        data["revision"] = comment.revision
     if comment.vanished:
         data["vanished"] = True
     if comment.is_new:
@@ -192,13 +205,17 @@ def _comment_json(comment: Comment) -> dict[str, Any]:
 
 def post_json(post: Post) -> dict[str, Any]:
     """The ``dump --json`` shape of one post (a contract other tools rely on: extend only)."""
-    return {
+    data: dict[str, Any] = {
         "id": post.id,
         "date": post.date.isoformat(),
         "title": post.title,
         "declared_comments": post.declared_comments,
         "comments": [_comment_json(comment) for comment in post.comments],
     }
+    if post.revisions:  # extended, not changed: only items with several texts carry these
+        data["revisions"] = post.revisions
+        data["revision"] = post.revision
+    return data
 
 
 def dump(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:

@@ -5,6 +5,11 @@ thread's own connection, for reading), the settings, the task runner (all work o
 thread), the undo stack, the window's ``Events``, the queue of the reader's own writes with
 their effect overlaid on what is read (``marks``), and the post-commit step.  Tests build a
 context without a window the same way (``AppContext.create``).
+
+A library that cannot be written (a mounted backup, a shared drive: ``Library.read_only``) is
+refused here once for every part: ``write`` says so and runs nothing, ``writes`` (the reader's
+highlights, notes and bookmarks) fails each write at once with the reason, and the runner opens
+its workers' libraries read-only too, so nothing is ever written into such a folder.
 """
 
 from __future__ import annotations
@@ -51,7 +56,9 @@ class AppContext:
         runner: TaskRunner | None = None,
     ) -> AppContext:
         runner = runner or TaskRunner(library.paths, parent)
-        writes = StoreWrites(runner, lambda: library.conn, parent)
+        runner.read_only = library.read_only  # the workers' libraries too
+        # highlights, notes, bookmarks: on the runner's user-data thread, never behind an import
+        writes = StoreWrites(runner, lambda: library.conn, parent, read_only=library.read_only)
         events = Events(parent)
         return cls(
             library=library,
@@ -63,6 +70,14 @@ class AppContext:
             marks=MarksReader(library, writes),
             post_commit=PostCommit(runner, parent),
         )
+
+    @property
+    def read_only(self) -> bool:
+        """The library cannot be written: every write is refused (see the module docstring)."""
+        return self.library.read_only
+
+    def read_only_line(self) -> str:
+        return f"The library at {self.library.paths.root} is read-only: nothing was changed"
 
     def say(self, text: str, timeout_ms: int = 6000) -> None:
         """A line for the status bar."""
@@ -84,9 +99,19 @@ class AppContext:
         *,
         label: str = "",
         defer: bool = False,
-    ) -> Task:
-        """Run a write on the writer thread; when it lands its changes go to the views and
-        to the post-commit step."""
+        user_data: bool = False,
+        quiet: bool = False,
+    ) -> Task | None:
+        """Run a write on the writer thread (``user_data``: one that writes only the user-data
+        file, such as a read mark, on the user-data thread, never behind an import); when it
+        lands its changes go to the views and to the post-commit step.
+
+        In a read-only library nothing runs and ``None`` comes back; the status bar says why
+        unless ``quiet`` (a write the reader did not ask for, such as a read mark)."""
+        if self.read_only:
+            if not quiet:
+                self.say(self.read_only_line())
+            return None
 
         def landed(saved: Saved[object]) -> None:
             self.changed(saved.changes)
@@ -99,7 +124,8 @@ class AppContext:
             kind,
             job,
             label=label,
-            writes=True,
+            writes=not user_data,
+            user_data=user_data,
             defer=defer,
             on_done=landed,
             on_error=lambda error: self.say(f"Could not save: {error.text}"),

@@ -111,6 +111,8 @@ class ExportPrefs:
             annotated_only=self._get("annotated_only", "false") == "true",
             endnotes=self._get("endnotes", "false") == "true",
             paper=paper if paper in PAPERS else None,
+            summary=None if self._get("summary", "true") == "true" else False,
+            with_source_details=self._get("source_details", "false") == "true",
         )
 
     def remember(self, request: ExportRequest) -> None:
@@ -120,6 +122,10 @@ class ExportPrefs:
         self.qs.setValue("export/format", request.fmt)
         self.qs.setValue("export/annotated_only", "true" if options.annotated_only else "false")
         self.qs.setValue("export/endnotes", "true" if options.endnotes else "false")
+        self.qs.setValue("export/summary", "false" if options.summary is False else "true")
+        self.qs.setValue(
+            "export/source_details", "true" if options.with_source_details else "false"
+        )
         locale_paper = default_paper()
         paper = options.paper if options.paper and options.paper != locale_paper else ""
         self.qs.setValue("export/paper", paper)
@@ -147,6 +153,14 @@ class ExportDialog(QDialog):
         self.annotated_only.setChecked(options.annotated_only)
         self.endnotes = QCheckBox("Notes as endnotes, at the end of the document", self)
         self.endnotes.setChecked(options.endnotes)
+        self.summary = QCheckBox("A summary of the annotations at the front", self)
+        self.summary.setChecked(options.summary is not False)
+        self.source_details = QCheckBox("Include the dump's full path and the post's id", self)
+        self.source_details.setToolTip(
+            "Off: only the dump's file name is printed, so a file you hand over shows none of "
+            "your folders"
+        )
+        self.source_details.setChecked(options.with_source_details)
         self.paper = QComboBox(self)
         for paper in PAPERS:
             self.paper.addItem(PAPER_NAMES[paper], paper)
@@ -174,6 +188,8 @@ class ExportDialog(QDialog):
         form.addRow("Format:", row)
         form.addRow("", self.annotated_only)
         form.addRow("", self.endnotes)
+        form.addRow("", self.summary)
+        form.addRow("", self.source_details)
         form.addRow("Paper (PDF):", self.paper)
         form.addRow("File:", file_row)
         form.addRow(buttons)
@@ -211,6 +227,8 @@ class ExportDialog(QDialog):
             annotated_only=self.annotated_only.isChecked(),
             endnotes=self.endnotes.isChecked(),
             paper=self.paper.currentData(),
+            summary=None if self.summary.isChecked() else False,
+            with_source_details=self.source_details.isChecked(),
         )
         path = Path(self.path.text().strip()).expanduser()
         return ExportRequest(with_suffix(path, self.fmt), self.fmt, options)

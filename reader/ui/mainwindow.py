@@ -6,8 +6,9 @@ drives, none knowing the window:
 * controllers (``reader.ui.controllers``): ``thread`` (the open thread: tree and reading pane),
   ``navigation`` (Go menu, find, copy), ``imports`` (drops, File › Import…, the sample),
   ``search``, ``annotating`` and ``export`` (made when first needed), ``view`` (theme, zoom,
-  Help);
-* panels (``reader.ui.panels``): the posts list, the Annotations and Bookmarks docks.
+  Help), ``revisions`` (earlier texts of an *edited* item), ``repair`` (File › Check Library…);
+* panels (``reader.ui.panels``): the posts list, the Annotations and Bookmarks docks, and the
+  read-only banner (a library that cannot be written: writing actions off).
 
 Parts talk through ``Events`` (``_connect``): a thread opened, an item selected, the library
 changed.  Every write returns ``Changes``; views refresh themselves from ``library_changed``,
@@ -32,12 +33,15 @@ from reader.ui.context import AppContext
 from reader.ui.controllers.hits import HitCounter
 from reader.ui.controllers.imports import SAMPLE_HINT, ImportsController
 from reader.ui.controllers.navigation import NavigationController
+from reader.ui.controllers.repair import RepairController
+from reader.ui.controllers.revisions import RevisionsController
 from reader.ui.controllers.search import SearchController
 from reader.ui.controllers.thread import ThreadController
 from reader.ui.controllers.view import ViewController
 from reader.ui.models.posts import PostListModel
 from reader.ui.models.threadtree import ThreadModel
 from reader.ui.panels.posts import PostsPanel
+from reader.ui.panels.read_only import ReadOnlyPanel
 from reader.ui.panes import Panes
 from reader.ui.settings import WindowSettings
 from reader.ui.statusbar import StatusArea
@@ -104,6 +108,9 @@ class MainWindow(QMainWindow):
         )
         self.hits = HitCounter(ctx, self.threads, self.thread_model, panes.hit_counter)
         self.watcher = LibraryWatcher(ctx, self)
+        self.revisions = RevisionsController(ctx, self.threads, self.reading, self)
+        self.repair = RepairController(ctx, self)
+        self.read_only_banner = ReadOnlyPanel.install(ctx, panes.central, self)
         self._connect()
         self.commands.connect(self._slot)
         self._restore_preferences()

@@ -1,5 +1,6 @@
 """The import report: a non-modal table with one row per file an import went through — added,
-merged, already in the library, skipped (not a dump) or failed — and why.
+merged, already in the library, skipped (not a dump) or failed — and why; and a row for each
+post or comment to which an import brought a different text (see reader.store.revisions).
 
 Every import the reader starts from the window ends with it, so a folder with a file that
 could not be read never reads as a full success ("Imported 4 files" when 2 were skipped).
@@ -41,6 +42,7 @@ ADDED, MERGED, UNCHANGED, SKIPPED, FAILED, CANCELLED = (
     "Failed",
     "Cancelled",
 )
+REVISED = "Revised"
 
 
 def _message(result: ImportResult) -> str:
@@ -116,6 +118,10 @@ class ImportReport(QDialog):
     def set_outcome(self, outcome: ImportOutcome) -> None:
         self.summary.setText(outcome.summary())
         rows = [file_row(r) for r in outcome.results]
+        # items to which the import brought a different text: shown, or kept aside (issue 14)
+        rows += [
+            (r.path, REVISED, item.line().strip()) for r in outcome.results for item in r.revised
+        ]
         if outcome.error:
             rows.append((Path("import"), FAILED, outcome.error))
         self.set_rows(rows)

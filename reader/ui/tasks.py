@@ -9,6 +9,9 @@ the GUI thread, where callbacks run.  Rules the runner enforces so callers need 
   search typed quickly never shows stale hits);
 * jobs that write run on a single-thread pool, one after the other, so two imports never fight
   for SQLite's write lock and the GUI thread never waits for it;
+* jobs that write only the user-data file (``user_data=True``: highlights, notes, bookmarks,
+  read marks) run on a single-thread pool of their own, so they are never queued behind an
+  import (the file has its own lock: ``reader.store.userdata``);
 * ``ctx.library`` opens the job's own ``Library`` (its own SQLite connection, in the worker
   thread) and closes it when the job ends;
 * a job that raises reaches ``on_error`` as a ``TaskError`` (what kind, the message, where),
@@ -117,6 +120,7 @@ class TaskContext:
         self.task = task
         self._emitter = runner._emitter
         self._paths = paths
+        self._read_only = runner.read_only
         self._library: Library | None = None
         self._last_progress = 0.0
 
@@ -160,7 +164,7 @@ class TaskContext:
                 raise RuntimeError("this runner has no library")
             from reader.store import Library
 
-            self._library = Library.open(self._paths)
+            self._library = Library.open(self._paths, read_only=self._read_only or None)
         return self._library
 
     def _close(self) -> None:
@@ -190,6 +194,7 @@ class TaskRunner(QObject):
     def __init__(self, paths: LibraryPaths | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.paths = paths
+        self.read_only = False  # jobs' libraries open read-only too (``library_state``)
         self._ids = itertools.count(1)
         self._active: dict[int, Task] = {}
         self._emitter = _Emitter(self)
@@ -202,6 +207,8 @@ class TaskRunner(QObject):
         self._readers.setMaxThreadCount(2)
         self._writer = QThreadPool(self)
         self._writer.setMaxThreadCount(1)
+        self._user_writer = QThreadPool(self)
+        self._user_writer.setMaxThreadCount(1)
         self._closed = False
 
     # -- submitting --------------------------------------------------------------------------
@@ -213,6 +220,7 @@ class TaskRunner(QObject):
         *,
         label: str = "",
         writes: bool = False,
+        user_data: bool = False,
         supersede: bool = False,
         on_done: Callable[[Any], None] | None = None,
         on_partial: Callable[[Any], None] | None = None,
@@ -221,7 +229,8 @@ class TaskRunner(QObject):
         on_cancelled: Callable[[], None] | None = None,
         defer: bool = False,
     ) -> Task:
-        """Queue ``fn``; ``writes=True`` puts it on the single writer thread.
+        """Queue ``fn``; ``writes=True`` puts it on the single writer thread, ``user_data=True``
+        on the user-data writer thread (never behind an import).
 
         ``defer=True`` starts it on the next turn of the event loop, once what the user is
         waiting for has been painted (a worker starting meanwhile competes with the paint
@@ -248,7 +257,7 @@ class TaskRunner(QObject):
         was_busy = self.busy
         self._active[task.id] = task
         context = TaskContext(task, self, self.paths)
-        pool = self._writer if writes else self._readers
+        pool = self._user_writer if user_data else self._writer if writes else self._readers
         if defer:
             QTimer.singleShot(0, self, lambda: self._start(pool, fn, context))
         else:
@@ -315,11 +324,15 @@ class TaskRunner(QObject):
         self._closed = True
         self.cancel_all()
         ok = self._readers.waitForDone(timeout_ms) and self._writer.waitForDone(timeout_ms)
-        return bool(ok)
+        return bool(ok and self._user_writer.waitForDone(timeout_ms))
 
     def wait(self, timeout_ms: int = 30000) -> bool:
         """Block until the pools are idle (tests and the benchmark; not for the GUI)."""
-        return bool(self._writer.waitForDone(timeout_ms) and self._readers.waitForDone(timeout_ms))
+        return bool(
+            self._writer.waitForDone(timeout_ms)
+            and self._user_writer.waitForDone(timeout_ms)
+            and self._readers.waitForDone(timeout_ms)
+        )
 
     # -- GUI-thread delivery -------------------------------------------------------------
 

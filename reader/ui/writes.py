@@ -1,9 +1,12 @@
 """Annotation and bookmark writes: in order, off the GUI thread, and never lost at exit.
 
-Why not write on the GUI thread: an import holds SQLite's write lock for a whole file, so a
-highlight made meanwhile would freeze the window until the import commits.  So each write is a
-job on the ``TaskRunner``'s single writer thread (after whatever is running there), and the
-window shows its effect at once from ``pending`` (the caller overlays it on what it reads).
+Why not write on the GUI thread: a write does I/O (an fsync of the user-data file and of the
+journal), which is no work for the thread that paints.  Each write is a job on the
+``TaskRunner``'s user-data thread (``user_data=True``): the user-data file has its own lock, so
+a highlight never waits behind an import, which holds only the library database's lock (it
+lands within milliseconds; ``tests/gui/test_writes_never_wait.py`` measures it).  The window
+shows its effect at once from ``pending`` (the caller overlays it on what it reads).  In a
+read-only library a write fails at once, with the reason.
 
 Why ``flush``: ``TaskRunner.shutdown`` cancels queued jobs, and a cancelled job never runs.
 Closing the window right after Ctrl+H must not drop the highlight, so ``flush`` (call it before
@@ -61,10 +64,13 @@ class StoreWrites(QObject):
         runner: TaskRunner,
         connection: Callable[[], sqlite3.Connection],
         parent: QObject | None = None,
+        *,
+        read_only: bool = False,
     ) -> None:
         super().__init__(parent)
         self.runner = runner
         self.connection = connection
+        self.read_only = read_only
         self._lock = threading.Lock()
         self._pending: list[Write] = []
 
@@ -76,12 +82,17 @@ class StoreWrites(QObject):
     def submit(self, label: str, fn: Callable[[sqlite3.Connection], Changes], effect: Any) -> Write:
         """Queue ``fn(conn)`` after every earlier write; returns at once."""
         write = Write(label, fn, effect)
+        if self.read_only:
+            write.state, write.error = DONE, "the library is read-only"
+            write.finished.set()
+            self.failed.emit(write, write.error)
+            return write
         self._pending.append(write)
         self.runner.submit(
             KIND,
             lambda ctx: self._run_in_worker(write, ctx),
             label=label,
-            writes=True,
+            user_data=True,
             on_done=lambda _result: self._finish(write),
             on_error=lambda error: self._finish(write, error.text),
             on_cancelled=lambda: None,  # shutdown: ``flush`` has run it, or will

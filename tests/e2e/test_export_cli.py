@@ -75,7 +75,7 @@ def test_pdf_html_markdown_of_an_annotated_thread(cli, seeded, tmp_path: Path, d
     pattern = rf"Wrote .*t\.pdf \(\d+ pages, {count} of {count} comments, 1 annotations"
     assert re.search(pattern, proc.stdout)
     text = flat(pdftotext(pdf))
-    assert text.startswith(TITLE)
+    assert re.match(rf"page 1 of \d+ {re.escape(flat(TITLE))}", text)  # header, then title
     position = 0
     numbered = [(c, str(i)) for i, c in enumerate(post["comments"], start=1)]
     for comment, path in numbered:
@@ -89,7 +89,7 @@ def test_pdf_html_markdown_of_an_annotated_thread(cli, seeded, tmp_path: Path, d
 
     document = html.read_text(encoding="utf-8")
     assert document.startswith("<!DOCTYPE html>")
-    assert not re.search(r"<(script|link|img|iframe)\b|\b(src|href)=|url\(", document)
+    assert not re.search(r"<(script|link|img|iframe)\b|\bsrc=|\bhref=\"(?!#)|url\(", document)
     assert "background-color:#b3e5fc" in document
     assert "Raise this at the hearing" in md.read_text(encoding="utf-8")
 
@@ -192,3 +192,31 @@ def test_a_full_disk_leaves_the_old_file_and_no_temporary(
     assert err == [f"archive-reader: cannot write {out}: the disk is full"]
     assert out.read_text() == "the previous export"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["thread.html"]
+
+
+def test_handed_over_files_name_the_dump_but_no_folder_or_id(
+    cli, seeded, tmp_path: Path, dumps_dir: Path
+) -> None:
+    """By default the cover names the dump by its file name; ``--with-source-details`` adds
+    the full path and the post id.  The summary comes first unless ``--no-summary``."""
+    library, facts = seeded
+    post_id = facts["post"]["id"]
+    quote = flat(facts["quote"])
+    for details in (False, True):
+        pdf, html, md = tmp_path / f"{details}.pdf", tmp_path / f"{details}.html", tmp_path / "m.md"
+        flags = ["--with-source-details"] if details else []
+        out = ["--pdf", str(pdf), "--html", str(html), "--markdown", str(md)]
+        assert cli(library, "export", post_id, *out, *flags).returncode == 0
+        texts = [flat(pdftotext(pdf)), html.read_text(encoding="utf-8"), md.read_text("utf-8")]
+        for text in texts:
+            assert (str(dumps_dir) in text) == details
+            assert (post_id in text) == details
+            assert any(dump.name in text for dump in dumps_dir.iterdir())
+        pdf_text = texts[0]
+        summary = pdf_text.index("Annotations [1]")
+        assert summary < pdf_text.index(f"{quote}[1]")
+        assert re.search(rf"\[1\] comment [\d.]+ “{re.escape(quote)}” — Raise this at the "
+                         r"hearing page \d+", pdf_text)  # fmt: skip
+    pdf = tmp_path / "no-summary.pdf"
+    assert cli(library, "export", post_id, "--pdf", str(pdf), "--no-summary").returncode == 0
+    assert "Annotations [1]" not in flat(pdftotext(pdf))

@@ -149,6 +149,13 @@ def test_dialog_defaults_suffixes_and_paper_from_the_locale(qtbot, monkeypatch, 
     assert request.path == tmp_path / "2019-12-07 T.pdf"
     assert (request.fmt, request.options.annotated_only, request.options.endnotes,
             request.options.paper) == ("pdf", True, True, "letter")  # fmt: skip
+    # a file to hand over: no folders, no ids, the summary on; the user may choose otherwise
+    assert request.options.with_source_details is False and request.options.summary is None
+    dialog.source_details.setChecked(True)
+    dialog.summary.setChecked(False)
+    options = dialog.request().options
+    assert options.with_source_details is True and options.summary is False
+    assert not options.wants_summary(3)
     monkeypatch.setattr(export_dialog, "choose_export_path",
                         lambda parent, start, fmt: str(tmp_path / "chosen"))  # fmt: skip
     dialog._browse()

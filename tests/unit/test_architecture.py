@@ -96,6 +96,7 @@ def test_the_cli_registers_every_command_group_explicitly(monkeypatch) -> None:
     commands = set(cli.build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     assert commands == {
         "import", "dump", "stats", "search", "reindex", "export", "annotations", "bookmarks",
+        "revisions", "check", "repair",
     }  # fmt: skip
     # a command module that cannot load stops the program; it is never left out
     monkeypatch.setitem(sys.modules, "reader.commands.export", None)

@@ -5,7 +5,7 @@ with its text (no ``page-break-after: avoid``), and every fix-up (a forced page 
 another full relayout.  Laying out once without pages and choosing breaks between lines costs
 one pass over the lines, and allows the usual rules:
 
-* a heading (a block carrying the ``KEEP_WITH_NEXT`` anchor) never ends a page;
+* a heading (a block in the ``KEEP_STATE`` user state) never ends a page;
 * a paragraph does not leave its first line alone at the foot of a page (orphan) nor its last
   line alone at the head of the next (widow), unless keeping it costs more than half a page.
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QTextBlock, QTextBlockFormat, QTextCursor, QTextDocument
 
-from reader.export.html import INDENT_PX, KEEP_WITH_NEXT
+from reader.export.html import INDENT_PX, KEEP_STATE
 
 EPSILON = 0.5  # px: positions closer than this are the same
 LINE_SEPARATOR = "\u2028"  # what QTextDocument makes of <br>
@@ -44,10 +44,7 @@ class Line:
 
 
 def _keep_with_next(block: QTextBlock) -> bool:
-    fragments = block.begin()
-    if fragments.atEnd():
-        return False
-    return KEEP_WITH_NEXT in fragments.fragment().charFormat().anchorNames()
+    return block.userState() == KEEP_STATE
 
 
 def lines(doc: QTextDocument) -> list[Line]:
@@ -160,7 +157,9 @@ def split_blocks(doc: QTextDocument, positions: list[int]) -> None:
         rest = QTextBlockFormat(original)
         rest.setTopMargin(0)
         rest.setTextIndent(0)
+        state = cursor.block().userState()
         cursor.insertBlock(rest, cursor.charFormat())
+        cursor.block().setUserState(state)  # the second part may hold a note marker too
     cursor.endEditBlock()
     # Qt's relayout after an edit stops where positions converge: redo the rest explicitly.
     start = doc.findBlock(min(positions)).position()

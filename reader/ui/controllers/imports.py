@@ -10,7 +10,9 @@ time).  Each file is its own transaction in the store, so:
 * cancelling rolls back only the file being imported; files already committed stay, which is
   exactly "the library as it was before the file being imported".
 
-Drops are taken with an event filter on the window, so no widget has to forward them.
+Drops are taken with an event filter on the window, so no widget has to forward them.  A
+read-only library imports nothing: each way in says so instead.  Another program importing into
+the same library makes this one wait its turn, with a line in the status bar saying so.
 """
 
 from __future__ import annotations
@@ -132,12 +134,19 @@ class ImportsController(QObject):
 
     # -- importing ---------------------------------------------------------------------------
 
-    def import_paths(self, paths: Sequence[Path | str], *, label: str = "Importing") -> Task:
-        """Import files and folders (recursively) in the background."""
-        self.ctx.say(f"{label} {plural(len(paths), 'item')}…")
-        return self._start([Path(p) for p in paths], label)
+    def import_paths(self, paths: Sequence[Path | str], *, label: str = "Importing") -> Task | None:
+        """Import files and folders (recursively) in the background (``None``: refused, the
+        library is read-only)."""
+        task = self._start([Path(p) for p in paths], label)
+        if task is not None:
+            self.ctx.say(f"{label} {plural(len(paths), 'item')}…")
+        return task
 
-    def _start(self, targets: list[Path], label: str) -> Task:
+    def _start(self, targets: list[Path], label: str) -> Task | None:
+        if self.ctx.read_only:
+            self.ctx.say(self.ctx.read_only_line(), 10000)
+            return None
+
         def job(ctx: TaskContext) -> ImportOutcome:
             outcome = ImportOutcome(targets)
             done = 0
@@ -147,7 +156,10 @@ class ImportsController(QObject):
                 after_done = f" · {plural(done, 'file')} done" if done else ""
                 ctx.progress(fraction, f"{label} {name}{after_done}")
 
-            for result in ctx.library.import_paths(targets, progress=progress, cancel=ctx.cancel):
+            library = ctx.library
+            # another process importing into this library: say so while waiting for it
+            library.on_wait = lambda message: ctx.progress(None, message[:1].upper() + message[1:])
+            for result in library.import_paths(targets, progress=progress, cancel=ctx.cancel):
                 done += 1
                 outcome.results.append(result)
                 ctx.partial(result)
@@ -197,9 +209,11 @@ class ImportsController(QObject):
 
     def import_sample_if_empty(self) -> Task | None:
         """First run: import the shipped sample into an empty library, to show the reader."""
-        if not self.ctx.library.is_empty() or not sample_paths():
+        if self.ctx.read_only or not self.ctx.library.is_empty() or not sample_paths():
             return None
         task = self.import_paths(sample_paths(), label="Importing the sample archive")
+        if task is None:
+            return None
         self._sample_task = task
         self.ctx.settings.sample_imported = True
         self.banner.show_text(SAMPLE_HINT)
@@ -215,7 +229,8 @@ class ImportsController(QObject):
         the window imports by itself on a first run does not)."""
         self.ctx.say(outcome.summary(), 10000)
         sample = self._sample_task is not None and self._sample_task.finished
-        if not sample or outcome.problems or outcome.error:
+        revised = any(r.revised for r in outcome.results)  # items whose text changed (issue 14)
+        if not sample or outcome.problems or outcome.error or revised:
             self.show_report(outcome)
         if sample:
             self._sample_task = None
@@ -240,7 +255,10 @@ class ImportsController(QObject):
         kind = event.type()
         if kind == QEvent.Type.DragEnter and isinstance(event, QDragEnterEvent):
             paths = local_paths(event.mimeData())
-            if paths:
+            if paths and self.ctx.read_only:
+                event.ignore()
+                self.ctx.say(self.ctx.read_only_line())
+            elif paths:
                 event.acceptProposedAction()
                 many = "s" if len(paths) > 1 else ""
                 self.ctx.say(f"Drop to import {len(paths)} item{many}")

@@ -71,8 +71,9 @@ def summary_line(results: SearchResults) -> str:
 class _Sessions:
     """One (Library, SearchIndex) per worker thread, all closed together at shutdown."""
 
-    def __init__(self, paths: LibraryPaths) -> None:
+    def __init__(self, paths: LibraryPaths, *, read_only: bool = False) -> None:
         self.paths = paths
+        self.read_only = read_only  # as the window's library: never written, even if it could
         self._local = threading.local()
         self._all: list[tuple[Library, SearchIndex]] = []
         self._lock = threading.Lock()
@@ -83,7 +84,7 @@ class _Sessions:
             from reader.search import open_index
             from reader.store import Library
 
-            library = Library.open(self.paths)
+            library = Library.open(self.paths, read_only=self.read_only or None)
             session = (library, open_index(library))
             self._local.session = session
             with self._lock:
@@ -123,7 +124,7 @@ class SearchController(QObject):
         self.toolbar = toolbar
         self.left_stack = left_stack
         self.posts_view = posts_view
-        self.sessions = _Sessions(ctx.library.paths)
+        self.sessions = _Sessions(ctx.library.paths, read_only=ctx.library.read_only)
         self.sort = "relevance"
         self.grouped = False
         self._shown: tuple[str, str, bool] | None = None  # (text, sort, grouped) on screen
@@ -420,6 +421,11 @@ class SearchController(QObject):
                 status = index.check()
                 if status.fresh:
                     return status
+                if getattr(ctx.library, "read_only", False):  # never written: searches scan
+                    from reader.search import IndexStatus
+
+                    reason = "the library is read-only; searches read it directly (slower)"
+                    return IndexStatus(status.state, reason)
                 ctx.progress(None, "Indexing the library for search")
                 return index.ensure_fresh(progress=ctx.progress, cancel=ctx.cancel)
             except (IndexBusy, IndexCancelled) as exc:

@@ -219,8 +219,9 @@ class ThreadController(QObject):
         def write(library: Library) -> Saved[int]:
             return library.mark_thread_read(post_id)
 
-        # after the thread's first paint: nobody waits for this write
-        self.ctx.write("mark-read", write, defer=True)
+        # after the thread's first paint: nobody waits for this write, and it waits for
+        # nothing (the user-data file has its own lock); a read-only library keeps no marks
+        self.ctx.write("mark-read", write, defer=True, user_data=True, quiet=True)
 
     # -- keeping it current ------------------------------------------------------------------
 

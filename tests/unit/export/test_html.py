@@ -22,6 +22,7 @@ class Checker(HTMLParser):
         self.stack: list[str] = []
         self.errors: list[str] = []
         self.ids: list[str] = []
+        self.fragments: list[str] = []
         self.doctype = False
         self.text: list[str] = []
         self.styles: list[str] = []
@@ -34,7 +35,9 @@ class Checker(HTMLParser):
         if tag in EXTERNAL_TAGS:
             self.errors.append(f"external-resource tag <{tag}>")
         for name, value in attrs:
-            if name in {"src", "href", "srcset", "action", "poster", "data"}:
+            if name == "href" and value and value.startswith("#"):
+                self.fragments.append(value[1:])  # a place in the same file
+            elif name in {"src", "href", "srcset", "action", "poster", "data"}:
                 self.errors.append(f"<{tag} {name}={value!r}>")
             if name == "id":
                 self.ids.append(value)
@@ -63,6 +66,8 @@ def check(document: str) -> Checker:
     checker.close()
     assert checker.doctype, "no <!DOCTYPE html>"
     assert not checker.errors, checker.errors
+    missing = set(checker.fragments) - set(checker.ids)
+    assert not missing, f"links to places that do not exist: {missing}"
     assert checker.stack == [], f"unclosed: {checker.stack}"
     assert len(checker.ids) == len(set(checker.ids)), "duplicate ids"
     css = " ".join(checker.styles)
@@ -111,7 +116,7 @@ def test_dump_text_is_escaped_never_interpreted(kit) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in document
     assert "<script" not in document
     assert "Why &lt;this&gt; matters" in document
-    assert "<a " not in document  # links stay text
+    assert not re.search(r'<a [^>]*href="(?!#)', document)  # web addresses stay text
     text = "".join(check(document).text)
     assert "Body with <b>markup</b> & a link https://example.org/?a=1&b=2" in text
 
@@ -120,7 +125,8 @@ def test_structure_numbers_paragraphs_and_nesting(kit) -> None:
     document = render_html(*_sample(kit))
     for path in ("1", "1.1", "1.1.1", "2", "3"):
         assert f'<span class="num">{path}</span>' in document
-    assert "<p>Top" in document and "<p>Second paragraph<br>\nwith a line break.</p>" in document
+    assert '<p dir="auto">Top' in document
+    assert '<p dir="auto">Second paragraph<br>\nwith a line break.</p>' in document
     # 1.1.1 sits inside 1.1's replies, which sit inside 1's replies
     nested = re.search(
         r'id="c-1".*?class="replies".*?id="c-1-1".*?class="replies".*?id="c-1-1-1"', document, re.S
@@ -172,7 +178,49 @@ def test_header_block_holds_the_facts(kit) -> None:
     document = render_html(*_sample(kit, annotated_only=True))
     text = " ".join(" ".join(check(document).text).split())
     assert "Posted Sunday, 7 March 2021" in text  # the pane's date, the dumps' own style
-    assert "Source /archive/dump-2021.txt" in text
+    assert "Source dump-2021.txt" in text  # the file name only
+    assert "/archive" not in document and "Post id" not in text and "p1" not in text
     assert "Exported 2024-05-01 09:30 +0000" in text
     assert "Comments 5 (this export shows 3" in text
     assert "Annotations 2" in text and "Bookmarks 1" in text
+
+
+def test_source_details_only_when_asked(kit) -> None:
+    for flavour in ("browser", "qt"):
+        plain = render_html(*_sample(kit), flavour=flavour)
+        assert "/archive/dump-2021.txt" not in plain and "Post id" not in plain
+        detailed = render_html(*_sample(kit, with_source_details=True), flavour=flavour)
+        text = " ".join(" ".join(check(detailed).text).split())
+        assert "Source dump-2021.txt" in text
+        assert "Source path /archive/dump-2021.txt" in text and "Post id p1" in text
+
+
+def test_declared_and_held_comments_both_shown_when_they_differ(kit) -> None:
+    post = kit.make_post("Body.", kit.comment("1", "One."), kit.comment("2", "Two."))
+    post.declared_comments = 5
+    text = " ".join(" ".join(check(render_html(build_document(post), kit.options())).text).split())
+    assert "Comments 2 held of 5 declared" in text
+
+
+def test_summary_lists_every_note_with_a_link_to_its_passage(kit) -> None:
+    document = render_html(*_sample(kit))
+    checker = check(document)
+    text = " ".join(" ".join(checker.text).split())
+    summary = text[text.index("Annotations [1]") : text.index("Post ")]
+    assert "[1] post “£ sign”" in summary
+    assert "[2] comment 1.1 “highlighted” — Why <this> matters" in summary
+    assert {"m-1", "m-2"} <= set(checker.fragments) and {"m-1", "m-2"} <= set(checker.ids)
+    # the summary comes before the post, the notes after their passages stay where they were
+    assert text.index("Annotations [1]") < text.index("Post ") < text.index("£ sign [1]")
+
+
+def test_summary_can_be_switched_off_and_is_absent_without_annotations(kit) -> None:
+    assert "Annotations</h2>" not in render_html(*_sample(kit, summary=False))
+    plain = build_document(kit.make_post("Nothing marked."))
+    assert "Annotations</h2>" not in render_html(plain, kit.options(summary=True))
+
+
+def test_top_level_comments_are_separated_by_a_rule_in_a_browser(kit) -> None:
+    document = render_html(*_sample(kit))
+    assert re.search(r"\.top \+ \.top \{ border-top: 1px solid", document)
+    assert document.count('class="comment top"') == 3

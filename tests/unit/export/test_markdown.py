@@ -55,7 +55,9 @@ def test_endnotes_collect_notes_with_their_place(kit) -> None:
         kit.annotate("p1", post.body, "text", note="n1"),
         kit.annotate("c1", "Comment text.", "Comment", note="n2"),
     ]
-    md = render_markdown(build_document(post, annotations=annotations), kit.options(endnotes=True))
+    options = kit.options(endnotes=True, summary=False)
+    md = render_markdown(build_document(post, annotations=annotations), options)
+    assert "## Annotations" not in md
     notes = md[md.index("## Notes") :]
     assert "**\\[1\\]** (yellow) post: “text” — n1" in notes
     assert "**\\[2\\]** (yellow) comment 1: “Comment” — n2" in notes

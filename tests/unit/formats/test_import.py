@@ -1,5 +1,6 @@
 """New formats through today's importer: authors stored, re-imports idempotent, a newer export
-adds exactly its new comments.  (Native-id identity comes with the store's phase 2.)"""
+adds exactly its new comments.  (Comments are known by their native ids already, see
+tests/unit/store/test_format_revisions.py; posts by theirs with the store's phase 2.)"""
 
 from __future__ import annotations
 

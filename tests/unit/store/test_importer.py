@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -254,19 +255,48 @@ def test_a_comment_is_never_stamped_later_than_its_post(library: Library, tmp_pa
 def test_a_library_from_an_earlier_version_is_migrated(
     library_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reader.store import migrations
+    """A library as the version before revisions and the user-data file left it (migrations
+    001-004, annotations in the library database) opens: migrated, backed up first, the
+    user's annotations, bookmarks and read marks moved to the user-data file and journaled."""
+    from reader.store import backup, migrations
 
-    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:3])
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:4])
     with Library.open(library_dir) as lib:
-        lib.import_file(write(tmp_path / "a.txt", post("T", [C("a")])))
-        indexes = {r[0] for r in lib.conn.execute("SELECT name FROM sqlite_master")}
-        assert "comments_stamp" in indexes
+        conn = lib.conn
+        conn.execute(
+            "INSERT INTO posts(id, date, title, body, added_at, has_comments)"
+            " VALUES ('p1', '2021-03-07', 'T', 'Body text.', 'x', 1)"
+        )
+        conn.execute(
+            "INSERT INTO comments(id, post_id, position, path, text, added_at, is_new, stamp)"
+            " VALUES ('c1', 'p1', 1, '1', 'a comment', 'x', 1, 1)"
+        )
+        conn.execute(
+            "INSERT INTO main.annotations(id, item_id, post_id, exact, start_at, end_at,"
+            " created, modified) VALUES ('a1', 'c1', 'p1', 'comment', 2, 9,"
+            " '2021-01-01T00:00:00+00:00', '2021-01-01T00:00:00+00:00')"
+        )
+        conn.execute(
+            "INSERT INTO main.bookmarks(id, item_id, post_id, created)"
+            " VALUES ('b1', 'p1', 'p1', '2021-01-01T00:00:00+00:00')"
+        )
+        indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        assert "comments_stamp" not in indexes and "annotations" in indexes
     monkeypatch.undo()
     with Library.open(library_dir) as lib:
-        indexes = {r[0] for r in lib.conn.execute("SELECT name FROM sqlite_master")}
-        assert "comments_stamp" not in indexes
+        tables = {r[0] for r in lib.conn.execute("SELECT name FROM main.sqlite_master")}
+        assert "annotations" not in tables and "revisions" in tables
         assert migrations.schema_version(lib.conn) == len(migrations.MIGRATIONS)
-        assert [c["text"] for c in snapshot(lib)[0]["comments"]] == ["a"]
+        assert [c["text"] for c in snapshot(lib)[0]["comments"]] == ["a comment"]
+        assert lib.conn.execute("SELECT exact FROM user.annotations").fetchall() == [("comment",)]
+        assert lib.conn.execute("SELECT item_id FROM user.bookmarks").fetchall() == [("p1",)]
+        assert lib.thread("p1").new_count == 1  # still new: the thread was never opened
+    (taken,) = backup.list_backups(lib.paths)  # the library as it was, before the upgrade
+    old = sqlite3.connect(taken.library)
+    assert old.execute("SELECT count(*) FROM annotations").fetchone() == (1,)
+    old.close()
+    journal = (library_dir / "journal.jsonl").read_text(encoding="utf-8")
+    assert '"kind":"annotation"' in journal and '"kind":"bookmark"' in journal
 
 
 def test_one_file_holding_a_listing_and_the_post_page_gives_one_post(
