@@ -72,8 +72,8 @@ def start(
     window = MainWindow(lib, settings=WindowSettings())
     window.show()
     restored = window.restore_position()
-    if first_run and not restored:
-        window.imports.import_sample_if_empty()
+    if first_run and not restored and window.imports.import_sample_if_empty() is None:
+        window.open_newest_post()  # a library filled before (the CLI): its newest post
     # Everything made so far (modules, widgets, the posts list) lives as long as the window:
     # keep it out of the collector's full passes, which otherwise walk all of it (~30 ms)
     # at unpredictable moments, such as while a thread opens.  (There is no cyclic garbage

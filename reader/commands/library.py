@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from reader.changes import NOTHING
 from reader.commands.post_commit import after_writes
 from reader.commands.progress import TerminalProgress
+from reader.plurals import plural
 from reader.store import Library
 
 if TYPE_CHECKING:
@@ -59,9 +60,9 @@ def cmd_import(args: argparse.Namespace) -> int:
                 failed += 1
                 print(f"archive-reader: {result.error}", file=sys.stderr)
         print(
-            f"Total: {totals['files']} file(s) imported, {failed} failed; "
-            f"{totals['posts_new']} new posts, {totals['posts_merged']} merged, "
-            f"{totals['comments_new']} new comments"
+            f"Total: {plural(totals['files'], 'file')} imported, {failed} failed; "
+            f"{plural(totals['posts_new'], 'new post')}, {totals['posts_merged']} merged, "
+            f"{plural(totals['comments_new'], 'new comment')}"
         )
         after_writes(library, changes)
     return 1 if failed else 0

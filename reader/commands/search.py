@@ -22,6 +22,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from reader.commands.progress import TerminalProgress
 from reader.errors import ReaderError
+from reader.plurals import plural
 from reader.store import Library
 
 if TYPE_CHECKING:
@@ -317,5 +318,6 @@ def cmd_reindex(args: argparse.Namespace) -> int:
         finally:
             progress.done()
             index.close()
-    print(f"Indexed {status.index_docs} posts and comments in {time.monotonic() - started:.1f} s")
+    indexed = plural(status.index_docs, "post or comment", "posts and comments")
+    print(f"Indexed {indexed} in {time.monotonic() - started:.1f} s")
     return 0

@@ -32,6 +32,7 @@ from reader import formats, ids
 from reader.changes import NOTHING, Changes
 from reader.errors import DumpError, ReaderError
 from reader.model import ParsedComment, ParsedPost
+from reader.plurals import plural
 from reader.store import revisions
 from reader.store.tx import transaction
 
@@ -145,8 +146,8 @@ class ImportResult:
         if not self.ok:
             return self.error or f"{self.path}: failed"
         text = (
-            f"{self.path}: {self.posts} posts ({self.posts_new} new, {self.posts_merged} merged), "
-            f"{self.comments_new} new comments"
+            f"{self.path}: {plural(self.posts, 'post')} ({self.posts_new} new, "
+            f"{self.posts_merged} merged), {plural(self.comments_new, 'new comment')}"
         )
         if self.comments_vanished:
             text += f", {self.comments_vanished} no longer in the dump (kept)"

@@ -1,8 +1,11 @@
 """The activity strip: posts and comments per month across the archive's years, as bars.
 
 Drawn with QPainter from a small precomputed array (one entry per month), so a repaint costs
-a few hundred rectangle fills whatever the size of the library.  Clicking a month emits
-``month_clicked((year, month))``; clicking it again (or Escape) emits ``month_clicked(None)``.
+a few hundred rectangle fills whatever the size of the library.  Below the bars: the years,
+and the months where there is room for them (initials, or every third month's name); a
+legend says which bar is which, and each bar's tooltip gives its month's counts.  Clicking a
+month emits ``month_clicked((year, month))``; clicking it again (or Escape) emits
+``month_clicked(None)``.
 The painting code keeps to plain ``fillRect``/``drawText`` with no save/restore or clipping,
 and a GUI test repaints it thousands of times (see the PySide 6.12 crash noted in pyproject).
 """
@@ -22,6 +25,8 @@ from PySide6.QtGui import (
     QPalette,
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+from reader.plurals import plural
 
 LABEL_GAP = 2
 
@@ -143,28 +148,93 @@ class ActivityStrip(QWidget):
                 painter.fillRect(
                     QRectF(x + (width - inner) / 2, rect.bottom() - height, inner, height), strong
                 )
-        self._paint_years(painter, rect, width, text)
+        self._paint_labels(painter, rect, text)
+        self._paint_legend(painter, light, strong)
         painter.end()
 
-    def _paint_years(self, painter: QPainter, rect: QRectF, width: float, text: QColor) -> None:
-        years = len(self._months) // 12
+    def labels(self) -> list[tuple[float, str, bool]]:
+        """What is written under the bars: ``(x, text, is_year)``; years first claim their
+        place, then months where they fit (initials when a month is wide enough for one,
+        else "Apr", "Jul", "Oct" when a quarter is wide enough for a name)."""
+        if not self._months:
+            return []
+        rect = self._bars_rect()
+        width = rect.width() / len(self._months)
         metrics = QFontMetrics(self.font())
-        label_width = metrics.horizontalAdvance("0000") + 8
+        years = len(self._months) // 12
+        year_width = metrics.horizontalAdvance("0000") + 8
         every = 1
-        while every * 12 * width < label_width and every < years:
+        while every * 12 * width < year_width and every < years:
             every += 1
+        found: list[tuple[float, str, bool]] = []
+        limit = self._legend_left() - 6  # labels stop short of the legend
+        for index in range(0, years, every):
+            x = rect.left() + index * 12 * width
+            if x + year_width - 8 <= limit or index == 0:
+                found.append((x, str(self._first_year + index), True))
+        if every > 1:
+            return found
+        initial = metrics.horizontalAdvance("M") + 3
+        name = metrics.horizontalAdvance("May") + 6
+        if width >= initial and 12 * width >= year_width + 11 * initial:
+            step, short = 1, True
+        elif 3 * width >= name and 3 * width >= year_width:
+            step, short = 3, False
+        else:
+            return found
+        taken = [(x, x + metrics.horizontalAdvance(text) + 4) for x, text, _year in found]
+        for index in range(years):
+            for month in range(step, 12, step):
+                text = calendar.month_abbr[month + 1]
+                x = rect.left() + (index * 12 + month) * width
+                label = text[0] if short else text
+                end = x + metrics.horizontalAdvance(label)
+                if end <= limit and not any(x < right and end > left for left, right in taken):
+                    found.append((x, label, False))
+        return found
+
+    def _paint_labels(self, painter: QPainter, rect: QRectF, text: QColor) -> None:
+        metrics = QFontMetrics(self.font())
         grid = QColor(text)
         grid.setAlpha(60)
-        painter.setPen(text)
-        for index in range(years):
-            x = rect.left() + index * 12 * width
-            if index:
+        muted = self.palette().color(QPalette.ColorRole.PlaceholderText)
+        top = int(rect.bottom()) + LABEL_GAP
+        for x, label, is_year in self.labels():
+            if is_year and x > rect.left():
                 painter.fillRect(QRectF(x, rect.top(), 1.0, rect.height()), grid)
-            if index % every == 0:
-                label = QRect(
-                    int(x), int(rect.bottom()) + LABEL_GAP, int(label_width), metrics.height()
-                )
-                painter.drawText(label, Qt.AlignmentFlag.AlignLeft, str(self._first_year + index))
+            painter.setPen(text if is_year else muted)
+            box = QRect(int(x) + 1, top, metrics.horizontalAdvance(label) + 4, metrics.height())
+            painter.drawText(box, Qt.AlignmentFlag.AlignLeft, label)
+
+    def _legend_boxes(self) -> list[tuple[str, QRectF, QRect]]:
+        """(entry, swatch, text box) of the legend, right-aligned on the labels' line."""
+        metrics = QFontMetrics(self.font())
+        swatch = max(6, metrics.ascent() - 3)
+        right = self.width() - 6
+        top = int(self._bars_rect().bottom()) + LABEL_GAP
+        boxes = []
+        for label in ("comments", "posts"):
+            advance = metrics.horizontalAdvance(label)
+            x = right - advance
+            box = QRectF(x - swatch - 3, top + (metrics.height() - swatch) / 2, swatch, swatch)
+            boxes.append((label, box, QRect(x, top, advance + 2, metrics.height())))
+            right = int(box.left()) - 10
+        return boxes[::-1]
+
+    def _legend_left(self) -> float:
+        return self._legend_boxes()[0][1].left()
+
+    def _paint_legend(self, painter: QPainter, light: QColor, strong: QColor) -> None:
+        """Which bar is which: a swatch and a word each."""
+        muted = self.palette().color(QPalette.ColorRole.PlaceholderText)
+        painter.setPen(muted)
+        for label, swatch, box in self._legend_boxes():
+            painter.fillRect(swatch, light if label == "comments" else strong)
+            painter.drawText(box, 0, label)
+
+    def legend(self) -> list[str]:
+        """The legend's entries, left to right (for tests)."""
+        return [label for label, _swatch, _box in self._legend_boxes()]
 
     # -- interaction -------------------------------------------------------------------------
 
@@ -203,12 +273,16 @@ class ActivityStrip(QWidget):
         super().leaveEvent(event)
 
     def month_text(self, slot: int) -> str:
+        """A bar's tooltip: its month, its counts, and what a click does."""
         year, month = self._key(slot)
         posts, comments = self._months[slot]
-        return (
-            f"{calendar.month_name[month]} {year}: {posts} post{'s' if posts != 1 else ''}, "
-            f"{comments} comment{'s' if comments != 1 else ''}"
+        counts = f"{plural(posts, 'post')}, {plural(comments, 'comment')}"
+        action = (
+            "click again to show all months"
+            if slot == self._selected
+            else ("click to show only this month's posts" if posts else "no posts")
         )
+        return f"{calendar.month_name[month]} {year}: {counts}\n({action})"
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):

@@ -34,6 +34,9 @@ class Events(QObject):
     """``reader.settings.ReadingSettings``: Preferences changed how the pane sets text."""
     query_changed = Signal(str)
     """the library search's text changed or was cleared: the pane drops its hit marks."""
+    hit_wrapped = Signal(int)
+    """F3 went past the thread's last hit to its first (1), or Shift+F3 past the first to the
+    last (-1); the item it selects follows as ``item_selected``."""
     message = Signal(str, int)
     """a line for the status bar, and how long to show it (ms)."""
     closing = Signal()

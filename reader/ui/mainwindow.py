@@ -24,12 +24,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent, QPaintEvent
-from PySide6.QtWidgets import QMainWindow, QSizePolicy, QToolBar, QWidget
+from PySide6.QtWidgets import QMainWindow
 
 from reader.store import Library
 from reader.ui import icons
 from reader.ui.actions import WindowActions
 from reader.ui.context import AppContext
+from reader.ui.controllers.hits import HitCounter
 from reader.ui.controllers.imports import SAMPLE_HINT, ImportsController
 from reader.ui.controllers.navigation import NavigationController
 from reader.ui.controllers.repair import RepairController
@@ -45,6 +46,7 @@ from reader.ui.panes import Panes
 from reader.ui.settings import WindowSettings
 from reader.ui.statusbar import StatusArea
 from reader.ui.tasks import TaskRunner
+from reader.ui.toolbar import MainToolbar
 from reader.ui.watcher import LibraryWatcher
 
 if TYPE_CHECKING:
@@ -87,7 +89,8 @@ class MainWindow(QMainWindow):
         self.reading = self.panes.reading
         self.activity = self.panes.activity
         self.commands = WindowActions(self)
-        self.toolbar = self._build_toolbar()
+        self.main_toolbar = MainToolbar(self, self.commands, self.events)
+        self.toolbar = self.main_toolbar.bar
         self.status = StatusArea(self, self.ctx.runner)
 
         ctx, panes = self.ctx, self.panes
@@ -103,6 +106,7 @@ class MainWindow(QMainWindow):
         self.search = SearchController(
             ctx, self.threads, self.toolbar, panes.left_stack, self.posts_view
         )
+        self.hits = HitCounter(ctx, self.threads, self.thread_model, panes.hit_counter)
         self.watcher = LibraryWatcher(ctx, self)
         self.revisions = RevisionsController(ctx, self.threads, self.reading, self)
         self.repair = RepairController(ctx, self)
@@ -115,28 +119,18 @@ class MainWindow(QMainWindow):
 
     # -- construction ------------------------------------------------------------------------
 
-    def _build_toolbar(self) -> QToolBar:
-        bar = self.addToolBar("Main")
-        bar.setObjectName("main-toolbar")
-        bar.setMovable(False)
-        for name in ("import_files", "back", "forward"):
-            bar.addAction(self.commands[name])
-        spacer = QWidget(bar)
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        bar.addWidget(spacer)
-        return bar
-
     def _connect(self) -> None:
         """Every signal between parts, in one place."""
         events, panes, actions = self.events, self.panes, self.commands
         events.message.connect(self.status.message)
         self.posts.post_chosen.connect(lambda post_id: self.threads.open_post(post_id))
         self.posts.counts_changed.connect(self.status.set_counts)
-        self.imports.sample_ready.connect(self._open_first_post)
+        self.imports.sample_ready.connect(self.open_newest_post)
         self.ctx.post_commit.finished.connect(self._on_derived)
         self.ctx.post_commit.failed.connect(
             lambda error: self.ctx.say(f"Search index not updated: {error.text}")
         )
+        events.thread_opened.connect(self._show_bylines)
         panes.expand_button.clicked.connect(self.threads.expand_all)
         panes.collapse_button.clicked.connect(self.threads.collapse_all)
         panes.banner.dismissed.connect(self._on_banner_dismissed)
@@ -218,6 +212,12 @@ class MainWindow(QMainWindow):
                     (bookmarks, "&Bookmarks Panel", "Ctrl+Shift+B"),
                 ],
             )
+            self.main_toolbar.add_panels(
+                [
+                    (bookmarks.toggle_action, "bookmarks", "Bookmarks"),
+                    (annotations.toggle_action, "annotations", "Annotations"),
+                ]
+            )
             self._annotating, self._docks = ctl, (annotations, bookmarks)
         return self._annotating
 
@@ -263,9 +263,19 @@ class MainWindow(QMainWindow):
 
     # -- reactions ---------------------------------------------------------------------------
 
-    def _open_first_post(self) -> None:
+    def _show_bylines(self, _post_id: str) -> None:
+        """The thread tree's author/date column, for threads whose format has them."""
+        from reader.ui.models.threadtree import BY_COLUMN
+
+        hidden = not self.thread_model.has_bylines
+        if self.thread_view.isColumnHidden(BY_COLUMN) != hidden:
+            self.thread_view.setColumnHidden(BY_COLUMN, hidden)
+
+    def open_newest_post(self) -> bool:
+        """The first start: open the newest post (unless a thread is open already)."""
         if self.threads.current_post is None:
-            self.navigation.next_post()
+            return self.navigation.next_post()
+        return False
 
     def _on_derived(self, report: object) -> None:
         """The post-commit step ran: say what the reader should know; what it changed (notes

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from reader.ui.activity import ActivityStrip
 from reader.ui.models.posts import PostListModel
-from reader.ui.models.threadtree import ThreadModel
+from reader.ui.models.threadtree import BY_COLUMN, ThreadModel
 from reader.ui.reading import ReadingPane
 from reader.ui.rowview import RowView
 
@@ -134,7 +134,7 @@ class Panes:
         self.filter_edit.setAcceptDrops(False)
         left.addWidget(self.filter_edit)
         self.left_stack = QStackedWidget(self.left)
-        self.posts_view = make_tree(posts_model, {1: "2021-12-30", 2: "999/999 +99"}, "posts")
+        self.posts_view = make_tree(posts_model, {1: "2021-12-30", 2: "999/999"}, "posts")
         self.left_stack.addWidget(self.posts_view)
         left.addWidget(self.left_stack, 1)
 
@@ -157,7 +157,11 @@ class Panes:
         header.addWidget(self.expand_button)
         header.addWidget(self.collapse_button)
         middle.addLayout(header)
-        self.thread_view = make_tree(thread_model, {1: "99.99", 2: "Replies"}, "thread", RowView)
+        self.thread_view = make_tree(
+            thread_model, {1: "99.99", 2: "Replies", BY_COLUMN: "A. Commenter"}, "thread", RowView
+        )
+        self.thread_view.header().moveSection(BY_COLUMN, 1)  # shown after the comment's line
+        self.thread_view.setColumnHidden(BY_COLUMN, True)  # until a thread has bylines
         middle.addWidget(self.thread_view, 1)
 
         # right: the reading pane with its find bar
@@ -168,15 +172,26 @@ class Panes:
         self._right_layout = QVBoxLayout(self.right)
         self._right_layout.setContentsMargins(0, 0, 0, 0)
         self._right_layout.setSpacing(0)
+        # "Hit 3 of 7" while the thread came from a search (``controllers.hits``)
+        self.hit_counter = QLabel(self.right)
+        self.hit_counter.setObjectName("hit-counter")
+        self.hit_counter.setContentsMargins(8, 3, 8, 3)
+        self.hit_counter.setAutoFillBackground(True)
+        self.hit_counter.setBackgroundRole(QPalette.ColorRole.AlternateBase)
+        self.hit_counter.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.hit_counter.hide()
+        self._right_layout.addWidget(self.hit_counter)
         self._right_layout.addWidget(self.reading, 1)
         self._find_bar: FindBar | None = None
 
         for widget in (self.left, self.middle, self.right):
             self.splitter.addWidget(widget)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 0)
-        self.splitter.setStretchFactor(2, 1)
-        self.splitter.setSizes([380, 320, 580])
+        # a wider window widens every pane: the posts' titles and the comments' first lines
+        # use the room too, the reading pane (its text kept to a readable measure) the most
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([410, 330, 540])
 
     @property
     def has_find_bar(self) -> bool:

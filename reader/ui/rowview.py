@@ -12,7 +12,8 @@ The model provides (besides ``data`` for everything else: tooltips, tests, acces
 
 * ``row_look(index) -> (texts, fonts, muted, icon, right)``: per column the text, the font
   (``REGULAR``, ``BOLD`` or ``ITALIC``) and whether it is right-aligned; whether the row is
-  drawn in the muted colour; the icon before the first column's text;
+  drawn in the muted colour; the icon (or icons, side by side: a row's marks) before the
+  first column's text;
 * ``row_depth(index)`` (0 for a top-level row) and ``row_has_children(index)``.
 
 Everything else (layout, scrolling, keys, mouse, selection, accessibility) is QTreeView's.
@@ -45,7 +46,9 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-RowLook = tuple[tuple[str, ...], tuple[int, ...], bool, QIcon | None, tuple[bool, ...]]
+RowLook = tuple[
+    tuple[str, ...], tuple[int, ...], bool, QIcon | tuple[QIcon, ...] | None, tuple[bool, ...]
+]
 REGULAR, BOLD, ITALIC = 0, 1, 2  # the fonts a row's columns can use
 _ELIDE = Qt.TextElideMode.ElideRight
 CACHE_LIMIT = 4000  # cut texts and text widths kept between paints
@@ -117,8 +120,11 @@ class RowView(QTreeView):
             left, right = x + margin, x + width - margin
             if column == 0 and icon is not None:
                 size = frame.icon_size
-                icon.paint(painter, QRect(left, y + (height - size) // 2, size, size))
-                left += size + 2 * margin
+                top = y + (height - size) // 2
+                for one in icon if isinstance(icon, tuple) else (icon,):  # marks side by side
+                    one.paint(painter, QRect(left, top, size, size))
+                    left += size + margin
+                left += margin
             text = texts[column] if column < len(texts) else ""
             if not text or right <= left:
                 continue

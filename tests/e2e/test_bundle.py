@@ -75,7 +75,7 @@ def test_version(home: Path) -> None:
 def test_import_from_the_command_line(home: Path) -> None:
     done = run(home, "import", str(SAMPLE / "welcome.txt"))
     assert done.returncode == 0, done.stderr
-    assert "1 new posts" in done.stdout
+    assert "1 new post," in done.stdout and "1 posts" not in done.stdout
     assert (home / ".local" / "share" / "archive-reader" / "library" / "library.sqlite").is_file()
     assert posts(home) == 1
     search = run(home, "search", "garden")

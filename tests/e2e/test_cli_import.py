@@ -27,7 +27,7 @@ def test_import_gives_exactly_the_generated_archive(cli, tmp_path: Path, dumps) 
     """The contract on the project's own archive: every post, tree, text, flag and count."""
     library = tmp_path / "lib"
     out = cli(library, "import", str(dumps.dumps)).stdout
-    assert f"Total: {len(dumps.files)} file(s) imported, 0 failed" in out
+    assert f"Total: {len(dumps.files)} files imported, 0 failed" in out
     posts = cli.json(library, "dump", "--json")
     assert dumpgen.without_ids(posts) == [dumpgen.stored_post_json(p) for p in dumps.library]
     assert all(set(p) >= {"id", "date", "title", "declared_comments", "comments"} for p in posts)
@@ -46,7 +46,7 @@ def test_import_gives_exactly_the_generated_archive(cli, tmp_path: Path, dumps) 
 def test_import_seeds_reproduces_expected(cli, tmp_path: Path, seeds_dir: Path) -> None:
     library = tmp_path / "lib"
     out = cli(library, "import", str(seeds_dir)).stdout
-    assert "Total: 5 file(s) imported, 0 failed" in out
+    assert "Total: 5 files imported, 0 failed" in out
     posts = cli.json(library, "dump", "--json")
     expected = json.loads((seeds_dir / "EXPECTED.json").read_text(encoding="utf-8"))
     want = [p for file_posts in expected.values() for p in file_posts]
@@ -97,3 +97,27 @@ def test_library_env_variable_is_honoured(cli, tmp_path: Path, dumps) -> None:
     cli(None, "import", str(seed), env={"ARCHIVE_READER_LIBRARY": str(tmp_path / "e")})
     assert (tmp_path / "e" / "library.sqlite").exists()
     assert cli.json(tmp_path / "e", "stats", "--json")["posts"] == len(dumps.files[0].posts)
+
+
+def test_counts_of_one_are_singular(cli, tmp_path: Path) -> None:
+    """ "1 post", "1 new comment", "1 file": never "1 posts"."""
+    import datetime as dt
+
+    from reader.formats.blogtext_write import write_dump
+    from reader.model import ParsedComment, ParsedPost
+
+    dump = tmp_path / "one.txt"
+    post = ParsedPost(
+        date=dt.date(2024, 5, 1),
+        title="A single post",
+        body="Only one post here.",
+        declared_comments=1,
+        comments=[ParsedComment(text="Only one comment.")],
+    )
+    with open(dump, "w", encoding="utf-8") as handle:
+        write_dump([post], handle)
+    out = cli(tmp_path / "lib", "import", str(dump)).stdout
+    assert "1 post (1 new, 0 merged), 1 new comment" in out
+    assert "Total: 1 file imported, 0 failed; 1 new post, 0 merged, 1 new comment" in out
+    for wrong in ("1 posts", "1 files", "1 new comments", "file(s)"):
+        assert wrong not in out

@@ -86,7 +86,7 @@ def test_every_format_from_one_folder(cli, tmp_path: Path) -> None:
     exports = tmp_path / "exports"
     write_exports(exports)
     out = cli(library, "import", str(exports)).stdout
-    assert "5 file(s) imported, 0 failed" in out
+    assert "5 files imported, 0 failed" in out
     posts = {p["title"]: p for p in cli.json(library, "dump", "--json")}
     assert set(posts) == {
         "From WordPress",
@@ -110,7 +110,7 @@ def test_every_format_from_one_folder(cli, tmp_path: Path) -> None:
 def test_real_samples_from_the_command_line(cli, tmp_path: Path) -> None:
     library = tmp_path / "lib"
     out = cli(library, "import", str(CORPUS)).stdout
-    assert "6 file(s) imported, 0 failed" in out
+    assert "6 files imported, 0 failed" in out
     stats = cli.json(library, "stats", "--json")
     # every comment of every sample: Blogger 1 + 22, WordPress 33, Disqus 209, mbox 18 + 6
     assert stats["comments"] + stats["replies"] == 1 + 22 + 33 + 209 + 18 + 6

@@ -49,9 +49,11 @@ def test_dropping_the_dump_files_imports_them_and_posts_appear(
             dumpgen.stored_post_json(p) for p in dumps.library
         ]
     assert window.activity.selected is None
+    # the new posts were revealed: the newest is selected and open
+    assert window.threads.current_post.title == dumps.library[0].title
     # the window stayed usable: a post opens while nothing runs any more
     assert window.navigation.next_post()
-    assert window.threads.current_post.title == dumps.library[0].title
+    assert window.threads.current_post.title == dumps.library[1].title
 
 
 def test_drop_on_a_child_widget_also_imports(make_window, library_dir, dumps, qtbot, gui):
@@ -80,8 +82,10 @@ def test_dropped_folder_and_bad_file_are_reported(
     assert [r.path.name for r in outcome.problems] == ["broken.txt"]
     report = window.imports.report
     assert report is not None and report.isVisible() and not report.isModal()
-    ((name, line, message),) = report.rows()
-    assert name == "broken.txt" and line == "1" and message
+    rows = {name: (result, details) for name, result, details in report.rows()}
+    assert set(rows) == {"good.txt", "notes.md", "broken.txt"}  # one row per file
+    assert rows["broken.txt"][0] == "Failed" and rows["broken.txt"][1].startswith("line 1: ")
+    assert rows["notes.md"][0] == "Skipped" and rows["good.txt"][0] == "Added"
     assert [s.title for s in window.posts_model.summaries] == dumps.files[2].titles()
 
 

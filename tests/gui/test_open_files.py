@@ -86,7 +86,10 @@ def test_files_given_are_imported_and_problems_reported(
     assert seen["ok"] == ["greenway-garden-2024.txt"]
     assert seen["problems"] == ["gone.txt", "notes.txt"]
     assert seen["report"], "a file that is not a dump is reported in the window"
-    assert len(seen["report_rows"]) == 2
+    assert len(seen["report_rows"]) == 3  # one row per file, the imported one too
+    assert any(
+        row.startswith("greenway-garden-2024.txt 3 new posts") for row in seen["report_rows"]
+    )
     assert any("gone.txt" in row for row in seen["report_rows"])
     assert any("notes.txt" in row and "unknown format" in row for row in seen["report_rows"])
     assert not seen["banner"], "no sample hint: the user opened their own files"

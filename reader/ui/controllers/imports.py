@@ -28,6 +28,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QWidget
 
 from reader.paths import resources_dir
+from reader.plurals import plural
 from reader.store import ImportResult
 from reader.ui import dialogs
 from reader.ui.context import AppContext
@@ -79,16 +80,28 @@ class ImportOutcome:
     def changed(self) -> bool:
         return any(r.changed for r in self.results)
 
+    @property
+    def skipped(self) -> list[ImportResult]:
+        return [r for r in self.results if getattr(r, "skipped", False)]
+
+    @property
+    def added_post_ids(self) -> list[str]:
+        """The threads this import brought in that were not in the library before."""
+        return [post_id for r in self.results if r.ok for post_id in r.added_post_ids]
+
     def summary(self) -> str:
+        """ "Imported 2 files: 3 new posts, 1 new comment; 1 skipped; 1 failed"."""
         ok = [r for r in self.results if r.ok]
         new_posts = sum(r.posts_new for r in ok)
         new_comments = sum(r.comments_new for r in ok)
         text = (
-            f"Imported {len(ok)} file{'s' if len(ok) != 1 else ''}: {new_posts} new posts, "
-            f"{new_comments} new comments"
+            f"Imported {plural(len(ok), 'file')}: {plural(new_posts, 'new post')}, "
+            f"{plural(new_comments, 'new comment')}"
         )
+        if self.skipped:
+            text += f"; {len(self.skipped)} skipped (not a dump)"
         if self.problems:
-            text += f"; {len(self.problems)} with problems"
+            text += f"; {len(self.problems)} failed"
         if self.cancelled:
             text += "; cancelled (the file being imported was left out)"
         return text
@@ -126,7 +139,7 @@ class ImportsController(QObject):
         library is read-only)."""
         task = self._start([Path(p) for p in paths], label)
         if task is not None:
-            self.ctx.say(f"{label} {len(paths)} item{'s' if len(paths) != 1 else ''}…")
+            self.ctx.say(f"{label} {plural(len(paths), 'item')}…")
         return task
 
     def _start(self, targets: list[Path], label: str) -> Task | None:
@@ -140,7 +153,7 @@ class ImportsController(QObject):
 
             def progress(fraction: float | None, current: str) -> None:
                 name = Path(current).name if current else ""
-                after_done = f" · {done} file{'s' if done != 1 else ''} done" if done else ""
+                after_done = f" · {plural(done, 'file')} done" if done else ""
                 ctx.progress(fraction, f"{label} {name}{after_done}")
 
             library = ctx.library
@@ -212,22 +225,29 @@ class ImportsController(QObject):
         self.ctx.committed(changes)
 
     def _on_finished(self, outcome: ImportOutcome) -> None:
+        """Every import the reader asked for ends in a report, one row per file (the sample
+        the window imports by itself on a first run does not)."""
         self.ctx.say(outcome.summary(), 10000)
+        sample = self._sample_task is not None and self._sample_task.finished
         revised = any(r.revised for r in outcome.results)  # items whose text changed (issue 14)
-        if outcome.problems or outcome.error or revised:
-            if self._report is None:
-                from reader.ui.report import ImportReport  # the table, only when needed
-
-                self._report = ImportReport(self.window)
-            self._report.set_outcome(outcome)
-            self._report.show()
-            self._report.raise_()
-        if self._sample_task is not None and self._sample_task.finished:
+        if not sample or outcome.problems or outcome.error or revised:
+            self.show_report(outcome)
+        if sample:
             self._sample_task = None
             self.sample_ready.emit()
         elif outcome.changed:
             self.banner.hide()
         self.ctx.events.import_finished.emit(outcome)
+
+    def show_report(self, outcome: ImportOutcome) -> None:
+        """The import report (a non-modal window), filled with ``outcome``."""
+        if self._report is None:
+            from reader.ui.report import ImportReport  # the table, only when needed
+
+            self._report = ImportReport(self.window)
+        self._report.set_outcome(outcome)
+        self._report.show()
+        self._report.raise_()
 
     # -- drag and drop -----------------------------------------------------------------------
 

@@ -121,13 +121,17 @@ class NavigationController(QObject):
         if step > 0:
             later = [n for n in numbers if n > current]
             target = later[0] if later else numbers[0]
+            wrapped = not later and current >= numbers[0]
         else:
             earlier = [n for n in numbers if n < current]
             target = earlier[-1] if earlier else numbers[-1]
+            wrapped = not earlier and current <= numbers[-1]
         item = model.item_id(target)
         highlight = self.threads.highlighter
         if item is None or highlight is None:
             return
+        if wrapped and len(numbers) > 1:
+            self.ctx.events.hit_wrapped.emit(step)  # the hit counter says so
         self.threads.select_item(item)
         text = self.threads.text_of(item) or ""
         ranges = highlight(text)

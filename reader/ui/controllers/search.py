@@ -6,6 +6,10 @@
 * Results replace the posts list on the left (Escape or "Back to posts" returns); choosing a hit
   opens its thread at the comment and highlights the matched words (``F3``/``Shift+F3`` then
   move between the comments that have them).
+* Steering: every hit is reachable (the first ``LIMIT`` come at once, the next pages as the
+  list scrolls: ``ResultsModel.fetchMore``); "By thread" groups the hits per thread with a
+  count each; the sort button switches relevance / newest first; a word found nowhere offers
+  the core's "did you mean" as a button that runs the corrected search.
 * The index is derived data: it is checked shortly after start and brought up to date in the
   background with progress in the status bar; imports update it as they finish.  Searching
   never waits for indexing (the core answers from the old index and says so); an index found
@@ -28,6 +32,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QPushButton,
     QStackedWidget,
     QToolBar,
     QToolButton,
@@ -37,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.paths import LibraryPaths
+from reader.plurals import plural
 from reader.ui.context import AppContext
 from reader.ui.controllers.thread import ThreadController
 from reader.ui.tasks import TaskContext
@@ -49,6 +55,17 @@ if TYPE_CHECKING:
 DEBOUNCE_MS = 180
 LIMIT = 200
 INDEX_CHECK_DELAY_MS = 400
+
+
+def summary_line(results: SearchResults) -> str:
+    """ "1,484 matches in 312 threads", "1 match", "No matches"."""
+    total = results.total
+    if total == 0:
+        return "No matches"
+    line = plural(total, "match")
+    if results.threads:
+        line += f" in {plural(results.threads, 'thread')}"
+    return line
 
 
 class _Sessions:
@@ -90,6 +107,7 @@ class SearchController(QObject):
     posts list) and the index maintenance of one window."""
 
     results_shown = Signal(object)  # SearchResults, once on screen
+    pages_added = Signal(int)  # rows in the list after a page fetched on scrolling came in
     index_checked = Signal(object)  # IndexStatus after a background check/update
 
     def __init__(
@@ -108,6 +126,8 @@ class SearchController(QObject):
         self.posts_view = posts_view
         self.sessions = _Sessions(ctx.library.paths, read_only=ctx.library.read_only)
         self.sort = "relevance"
+        self.grouped = False
+        self._shown: tuple[str, str, bool] | None = None  # (text, sort, grouped) on screen
         self._build()
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self.run_search)
@@ -143,6 +163,7 @@ class SearchController(QObject):
             from reader.ui.models.results import ResultDelegate, ResultsModel
 
             self._model = ResultsModel(self)
+            self._model.more_wanted.connect(self.fetch_page)
             self._delegate = ResultDelegate(self)
         return self._model
 
@@ -174,13 +195,28 @@ class SearchController(QObject):
         self.sort_button.setText("By relevance")
         self.sort_button.setToolTip("Sort the results by relevance or newest first")
         self.sort_button.clicked.connect(self.toggle_sort)
+        self.group_button = QToolButton(self._page)
+        self.group_button.setText("By thread")
+        self.group_button.setCheckable(True)
+        self.group_button.setToolTip("Show one row per thread, with its number of hits")
+        self.group_button.toggled.connect(self.set_grouped)
         back = QToolButton(self._page)
         back.setText("Back to posts")
         back.clicked.connect(self.clear)
-        header.addWidget(self.summary, 1)
+        header.addWidget(self.group_button)
         header.addWidget(self.sort_button)
+        header.addStretch(1)
         header.addWidget(back)
         layout.addLayout(header)
+        layout.addWidget(self.summary)  # its own line: "1,484 matches in 312 threads. …"
+        self.suggestion_button = QPushButton(self._page)
+        self.suggestion_button.setObjectName("did-you-mean")
+        self.suggestion_button.setFlat(True)
+        self.suggestion_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.suggestion_button.setStyleSheet("text-align: left; padding: 2px 4px;")
+        self.suggestion_button.clicked.connect(self.take_suggestion)
+        self.suggestion_button.hide()
+        layout.addWidget(self.suggestion_button)
         self.view = QListView(self._page)
         self.view.setObjectName("results")
         self.view.setModel(self.model)
@@ -211,13 +247,36 @@ class SearchController(QObject):
         """Escape: empty the field and show the posts list again."""
         self._timer.stop()
         self.ctx.runner.cancel_all("search")
+        self.ctx.runner.cancel_all("search-page")
         self.field.clear()
         self.left_stack.setCurrentIndex(0)
         self.posts_view.setFocus()
 
     def toggle_sort(self) -> None:
-        self.sort = "date" if self.sort == "relevance" else "relevance"
-        self.sort_button.setText("Newest first" if self.sort == "date" else "By relevance")
+        self.set_sort("date" if self.sort == "relevance" else "relevance")
+
+    def set_sort(self, sort: str) -> None:
+        """``"relevance"`` or ``"date"`` (newest first); runs the search again."""
+        self.sort = sort
+        self.page  # noqa: B018  (the button lives there)
+        self.sort_button.setText("Newest first" if sort == "date" else "By relevance")
+        self.run_search()
+
+    def set_grouped(self, grouped: bool) -> None:
+        """One row per thread (with its hit count) or one per hit; runs the search again."""
+        self.grouped = grouped
+        if self.group_button.isChecked() != grouped:
+            self.group_button.setChecked(grouped)  # calls back here once
+            return
+        self.run_search()
+
+    def take_suggestion(self) -> None:
+        """The "did you mean" button: search for the corrected text."""
+        results = self.model.results
+        suggestion = results.suggestion if results is not None else None
+        if suggestion is None:
+            return
+        self.field.setText(suggestion.query)
         self.run_search()
 
     def _on_text(self, text: str) -> None:
@@ -227,6 +286,9 @@ class SearchController(QObject):
             self.ctx.runner.cancel_all("search")
             if self._model is not None:
                 self._model.set_results(None)
+            if self._page is not None:
+                self.suggestion_button.hide()
+            self._shown = None
             self.left_stack.setCurrentIndex(0)
             return
         self._timer.start()
@@ -242,12 +304,12 @@ class SearchController(QObject):
         text = self.field.text().strip()
         if not text:
             return
-        sort = self.sort
+        sort, grouped = self.sort, self.grouped
         sessions = self.sessions
 
         def job(ctx: TaskContext) -> SearchResults:
             ctx.check()
-            return sessions.index().search(text, limit=LIMIT, sort=sort)
+            return sessions.index().search(text, limit=LIMIT, sort=sort, group=grouped)
 
         page = self.page
         self.summary.setText("Searching…")
@@ -256,25 +318,34 @@ class SearchController(QObject):
             "search",
             job,
             supersede=True,
-            on_done=lambda results: self._show(results, text, open_first),
+            on_done=lambda results: self._show(results, text, open_first, (text, sort, grouped)),
             on_error=lambda error: self.summary.setText(f"Search failed: {error.text}"),
         )
 
-    def _show(self, results: SearchResults, text: str, open_first: bool) -> None:
+    def _show(
+        self,
+        results: SearchResults,
+        text: str,
+        open_first: bool,
+        asked: tuple[str, str, bool] | None = None,
+    ) -> None:
         if text != self.field.text().strip():
             return  # the field changed while this ran: a newer search follows
+        self._shown = asked or (text, self.sort, self.grouped)
+        self.ctx.runner.cancel_all("search-page")
         self.delegate.reset()
         self.model.set_results(results)
-        shown = len(results.hits)
-        total = results.total
-        if total == 0:
-            line = "No matches"
-        elif shown < total:
-            line = f"{total:,} matches, the best {shown} shown"
-        else:
-            line = f"{total:,} match{'es' if total != 1 else ''}"
+        shown = self.model.rowCount()
+        line = summary_line(results)
         notices = " ".join(results.notices)
         self.summary.setText(f"{line}. {notices}".strip() if notices else line)
+        suggestion = results.suggestion
+        if suggestion is not None:
+            self.suggestion_button.setText(
+                f"Did you mean: {suggestion.query}?  ({plural(suggestion.total, 'match')})"
+            )
+            self.suggestion_button.setToolTip(f"Search for {suggestion.query}")
+        self.suggestion_button.setVisible(suggestion is not None)
         if results.damaged:
             # Rebuilt in the background with progress; the search runs again when it is done.
             self.refresh_index()
@@ -282,6 +353,32 @@ class SearchController(QObject):
         if open_first and shown:
             self.view.setCurrentIndex(self.model.index(0, 0))
         self.results_shown.emit(results)
+
+    def fetch_page(self, offset: int) -> None:
+        """The next page of the results on screen, asked for by the list as it scrolls."""
+        if self._shown is None:
+            return
+        text, sort, grouped = self._shown
+        sessions = self.sessions
+
+        def job(ctx: TaskContext) -> SearchResults:
+            ctx.check()
+            index = sessions.index()
+            return index.search(text, limit=LIMIT, offset=offset, sort=sort, group=grouped)
+
+        def done(page: SearchResults) -> None:
+            if self._shown == (text, sort, grouped):
+                self.model.add_page(page)
+                self.pages_added.emit(self.model.rowCount())
+
+        self.ctx.runner.submit(
+            "search-page",
+            job,
+            supersede=True,
+            on_done=done,
+            on_error=lambda _error: self.model.page_failed(),
+            on_cancelled=self.model.page_failed,
+        )
 
     # -- opening hits ------------------------------------------------------------------------
 

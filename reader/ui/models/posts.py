@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
+from reader.plurals import plural
 from reader.store.queries import PostSummary
 from reader.ui import icons
 
@@ -68,7 +69,26 @@ _DELEGATE_ROLES = (
 
 
 def _count(posts: int) -> str:
-    return f"{posts} post{'s' if posts != 1 else ''}"
+    return plural(posts, "post")
+
+
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+def count_tooltip(summary: PostSummary) -> str:
+    """What the count column means, in words: "6 comments held of 7 declared", and the new
+    ones since the last visit."""
+    declared = summary.declared_comments
+    held = plural(summary.comment_count, "comment")
+    if declared is not None and declared != summary.comment_count:
+        line = f"{held} held of {declared} declared by the page"
+    elif summary.has_comments or declared is not None:
+        line = held
+    else:
+        line = "This dump did not include the comments"
+    if summary.new_count:
+        line += f"\n{summary.new_count} new since your last visit"
+    return line
 
 
 def comment_count_text(summary: PostSummary) -> str:
@@ -217,6 +237,10 @@ class PostListModel(QAbstractItemModel):
         summary = self.summary(index)
         return summary.id if summary else None
 
+    def position_of(self, post_id: str) -> int | None:
+        """The post's place in the list as shown (0 = newest), or None if it is not shown."""
+        return self._position.get(post_id)
+
     def index_for_post(self, post_id: str, column: int = 0) -> QModelIndex:
         position = self._position.get(post_id)
         if position is None:
@@ -349,12 +373,14 @@ class PostListModel(QAbstractItemModel):
                 year = self._years[row]
                 text = (str(year.year), None, _count(year.posts))[column]
                 font = self._bold if column == 0 else None
-                icon = alignment = None
+                icon = None
+                alignment: object = _RIGHT if column == 2 else None
             elif parent_id < MONTH_BASE:
                 month = self._months[self._years[parent_id - 1].months[row]]
                 name = calendar.month_name[month.month]
                 text = (name, None, _count(month.end - month.first))[column]
-                font = icon = alignment = None
+                font = icon = None
+                alignment = _RIGHT if column == 2 else None
             else:
                 summary = self._rows[self._months[parent_id - MONTH_BASE].first + row]
                 text = self._post_data(summary, column, _DISPLAY)  # type: ignore[assignment]
@@ -371,9 +397,13 @@ class PostListModel(QAbstractItemModel):
             if column == 0:
                 return str(year.year)
             if column == 2:
-                return f"{year.posts} post{'s' if year.posts != 1 else ''}"
+                return _count(year.posts)
         elif role == Qt.ItemDataRole.FontRole and column == 0:
             return self._bold
+        elif role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
+            return _RIGHT
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            return f"{year.year}: {_count(year.posts)}, {plural(year.comments, 'comment')}"
         elif role == KIND_ROLE:
             return "year"
         return None
@@ -384,8 +414,15 @@ class PostListModel(QAbstractItemModel):
             if column == 0:
                 return calendar.month_name[month.month]
             if column == 2:
-                count = month.end - month.first
-                return f"{count} post{'s' if count != 1 else ''}"
+                return _count(month.end - month.first)
+        elif role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
+            return _RIGHT
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            comments = sum(s.comment_count for s in self._rows[month.first : month.end])
+            name = calendar.month_name[month.month]
+            year = self._years[month.year_row].year
+            posts = _count(month.end - month.first)
+            return f"{name} {year}: {posts}, {plural(comments, 'comment')}"
         elif role == KIND_ROLE:
             return "month"
         return None
@@ -408,9 +445,9 @@ class PostListModel(QAbstractItemModel):
         elif role == Qt.ItemDataRole.FontRole and summary.new_count:
             return self._bold
         elif role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(summary)
+            return count_tooltip(summary) if column == 2 else self._tooltip(summary)
         elif role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return _RIGHT
         elif role == ID_ROLE:
             return summary.id
         elif role == KIND_ROLE:
@@ -418,16 +455,7 @@ class PostListModel(QAbstractItemModel):
         return None
 
     def _tooltip(self, summary: PostSummary) -> str:
-        lines = [summary.title, summary.date.strftime("%A, %d %B %Y")]
-        declared = summary.declared_comments
-        if declared is not None and declared != summary.comment_count:
-            lines.append(f"{summary.comment_count} comments here; the page declared {declared}")
-        elif summary.has_comments:
-            lines.append(f"{summary.comment_count} comments")
-        else:
-            lines.append("This dump did not include the comments")
-        if summary.new_count:
-            lines.append(f"{summary.new_count} new since your last visit")
+        lines = [summary.title, summary.date.strftime("%A, %d %B %Y"), count_tooltip(summary)]
         if summary.id in self._bookmarked:
             lines.append("Bookmarked")
         return "\n".join(lines)

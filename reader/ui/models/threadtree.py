@@ -22,9 +22,10 @@ first line can be a whole paragraph, and text is measured character by character
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QFont, QPalette
+from PySide6.QtGui import QBrush, QFont, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 from reader.model import Comment, Post
@@ -34,7 +35,10 @@ from reader.ui.rowview import BOLD, ITALIC, REGULAR, RowLook
 ID_ROLE = Qt.ItemDataRole.UserRole
 NODE_ROLE = Qt.ItemDataRole.UserRole + 1
 BOOKMARK_ROLE = Qt.ItemDataRole.UserRole + 2
-COLUMNS = ("Comment", "#", "Replies")
+HIT_ROLE = Qt.ItemDataRole.UserRole + 3  # holds a hit of the search the thread was opened from
+MARKS_ROLE = Qt.ItemDataRole.UserRole + 4  # the row's marks, in words ("search hit, note")
+COLUMNS = ("Comment", "#", "Replies", "By")
+BY_COLUMN = 3  # author (and date, where the format has them): hidden for threads without
 NCOLUMNS = len(COLUMNS)
 TOOLTIP_CHARS = 400
 FIRST_TOP = 40  # top-level comments exposed when a thread opens (more than a screenful)
@@ -52,9 +56,9 @@ _ALIGNMENT = int(_R.TextAlignmentRole)
 _TOOLTIP = int(_R.ToolTipRole)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _MUTED = object()  # stands for the palette's placeholder colour in a cached cell
-_POST_FONTS = (BOLD, REGULAR, REGULAR)  # the post's row: its title in bold
-_LEFT = (False, False, False)
-_REPLIES_RIGHT = (False, False, True)
+_POST_FONTS = (BOLD, REGULAR, REGULAR, REGULAR)  # the post's row: its title in bold
+_LEFT = (False, False, False, False)
+_REPLIES_RIGHT = (False, False, True, False)
 _ROLES = frozenset(
     int(r)
     for r in (
@@ -67,6 +71,8 @@ _ROLES = frozenset(
         ID_ROLE,
         NODE_ROLE,
         BOOKMARK_ROLE,
+        HIT_ROLE,
+        MARKS_ROLE,
     )
 )
 
@@ -86,7 +92,11 @@ class ThreadModel(QAbstractItemModel):
         self._looks: list[RowLook | None] = []  # per node, made when its row is first shown
         self._cells: dict[int, dict[int, object]] = {}  # number * NCOLUMNS + column -> roles
         self._shown_top = 0  # how many top-level comments the view has been given
+        self.has_bylines = False  # whether any item has an author or a date (``BY_COLUMN``)
         self._bookmarked: frozenset[str] = frozenset()
+        self._hits: frozenset[str] = frozenset()
+        self._highlighted: frozenset[str] = frozenset()
+        self._noted: frozenset[str] = frozenset()
         self._bold = QFont()
         self._bold.setBold(True)
         self._italic = QFont()
@@ -140,15 +150,40 @@ class ThreadModel(QAbstractItemModel):
             self._number = {}
             self._shown_top = 0
         self._looks = [None] * len(self._nodes)
+        self.has_bylines = any(byline(node) for node in self._nodes)
         self.endResetModel()
 
     def set_bookmarked(self, item_ids: Iterable[str]) -> None:
         """Items to show with a bookmark (the annotations package decides what is one)."""
         old, self._bookmarked = self._bookmarked, frozenset(item_ids)
-        for item_id in old ^ self._bookmarked:
+        self._marks_changed(old ^ self._bookmarked)
+
+    def set_hits(self, item_ids: Iterable[str]) -> None:
+        """Items holding a hit of the search the thread was opened from (none: no search)."""
+        old, self._hits = self._hits, frozenset(item_ids)
+        self._marks_changed(old ^ self._hits)
+
+    def set_annotated(self, highlighted: Iterable[str], noted: Iterable[str]) -> None:
+        """Items with a highlight, and items with a note (a highlight that has one)."""
+        old = self._highlighted | self._noted
+        before = (self._highlighted, self._noted)
+        self._highlighted, self._noted = frozenset(highlighted), frozenset(noted)
+        if before == (self._highlighted, self._noted):
+            return
+        changed = old | self._highlighted | self._noted
+        self._marks_changed(
+            {
+                i
+                for i in changed
+                if (i in before[0], i in before[1]) != (i in self._highlighted, i in self._noted)
+            }
+        )
+
+    def _marks_changed(self, item_ids: Iterable[str]) -> None:
+        for item_id in item_ids:
             number = self._number.get(item_id, -1)
             if number >= 0:
-                self._cells.pop(number * NCOLUMNS, None)  # column 0 holds the bookmark
+                self._cells.pop(number * NCOLUMNS, None)  # column 0 holds the marks
                 self._looks[number] = None
                 index = self.index_for_number(number)
                 self.dataChanged.emit(index, index.siblingAtColumn(NCOLUMNS - 1))
@@ -273,6 +308,10 @@ class ThreadModel(QAbstractItemModel):
             return number
         if role == BOOKMARK_ROLE:
             return self._nodes[number].id in self._bookmarked
+        if role == HIT_ROLE:
+            return self._nodes[number].id in self._hits
+        if role == MARKS_ROLE:
+            return ", ".join(self._mark_words(self._nodes[number]))
         if role == _TOOLTIP:
             node = self._nodes[number]
             if number == 0:
@@ -312,7 +351,7 @@ class ThreadModel(QAbstractItemModel):
             if muted:
                 cell[_FOREGROUND] = _MUTED
             if column == 0 and icon is not None:
-                cell[_DECORATION] = icon
+                cell[_DECORATION] = icon[0] if isinstance(icon, tuple) else icon
             if right[column]:
                 cell[_ALIGNMENT] = _RIGHT
             self._cells[key] = cell
@@ -340,8 +379,10 @@ class ThreadModel(QAbstractItemModel):
             if number == 0:
                 post: Post = node  # type: ignore[assignment]
                 count = str(len(post.comments)) if post.comments else ""
-                icon = icons.bookmark() if post.id in self._bookmarked else None
-                texts = (post.title or "(untitled)", "", count)
+                icon = self._icons(
+                    post.id, icons.bookmark() if post.id in self._bookmarked else None
+                )
+                texts = (post.title or "(untitled)", "", count, byline(post))
                 look = (texts, _POST_FONTS, False, icon, _LEFT)
             else:
                 comment: Comment = node  # type: ignore[assignment]
@@ -355,11 +396,45 @@ class ThreadModel(QAbstractItemModel):
                     icon = icons.new_dot()
                 else:
                     icon = None
+                icon = self._icons(comment.id, icon)
                 replies = str(len(comment.replies)) if comment.replies else ""
-                texts = (row_text(comment.text) or "(empty)", comment.path, replies)
-                look = (texts, (font, font, font), gone, icon, _REPLIES_RIGHT)
+                texts = (
+                    row_text(comment.text) or "(empty)",
+                    comment.path,
+                    replies,
+                    byline(comment),
+                )
+                look = (texts, (font, font, font, font), gone, icon, _REPLIES_RIGHT)
             self._looks[number] = look
         return look
+
+    def _icons(self, item_id: str, first: QIcon | None) -> QIcon | tuple[QIcon, ...] | None:
+        """The row's marks, side by side: bookmark / new / removed, then search hit,
+        highlight, note."""
+        marks = [first] if first is not None else []
+        if item_id in self._hits:
+            marks.append(icons.search_hit())
+        if item_id in self._noted:
+            marks.append(icons.noted())
+        elif item_id in self._highlighted:
+            marks.append(icons.highlighted())
+        if len(marks) <= 1:
+            return marks[0] if marks else None
+        return tuple(marks)
+
+    def _mark_words(self, node: Post | Comment) -> list[str]:
+        words = []
+        if node.id in self._bookmarked:
+            words.append("bookmarked")
+        if isinstance(node, Comment) and node.is_new:
+            words.append("new")
+        if node.id in self._hits:
+            words.append("search hit")
+        if node.id in self._highlighted:
+            words.append("highlight")
+        if node.id in self._noted:
+            words.append("note")
+        return words
 
     def _muted_brush(self) -> QBrush:
         """The placeholder colour of the current palette (it follows a theme change)."""
@@ -380,8 +455,22 @@ class ThreadModel(QAbstractItemModel):
             notes.append("removed upstream")
         if comment.vanished:
             notes.append("no longer in the latest dump (kept)")
+        if comment.id in self._hits:
+            notes.append("holds a search hit")
+        if comment.id in self._noted:
+            notes.append("has a note")
+        elif comment.id in self._highlighted:
+            notes.append("has a highlight")
         head = f"{comment.path}" + (f" — {', '.join(notes)}" if notes else "")
         return f"{head}\n\n{text}"
+
+
+def byline(node: Post | Comment) -> str:
+    """ "Ada · 2021-03-07 14:05": the item's author and time, where its format has them."""
+    author = (getattr(node, "author", None) or "").strip()
+    when: Any = getattr(node, "published", None) if isinstance(node, Comment) else None
+    stamp = when.strftime("%Y-%m-%d %H:%M") if when is not None else ""
+    return " · ".join(part for part in (author, stamp) if part)
 
 
 def row_text(text: str) -> str:

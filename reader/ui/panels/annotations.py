@@ -65,7 +65,7 @@ class AnnotationsPanel(ListDock):
             self.colour_combo.addItem(swatch(name), name.title(), name)
         self._build([self.show_combo, self.colour_combo])
         self.filter.setPlaceholderText("Filter quotes and notes")
-        self.size_columns({2: "A post title of some length · comment 12.3", 3: "2024-12-31"},
+        self.size_columns({2: "A post title · comment 12.3", 3: "2024-12-31"},
                           stretch=(0, 1))  # fmt: skip
         self.show_combo.currentIndexChanged.connect(lambda _i: self.schedule())
         self.colour_combo.currentIndexChanged.connect(lambda _i: self.schedule())

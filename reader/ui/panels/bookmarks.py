@@ -55,7 +55,7 @@ class BookmarksPanel(ListDock):
         self.model = BookmarksModel(self.where, lambda item: item_title(conn, item), self)
         self._build([])
         self.filter.setPlaceholderText("Filter bookmarks")
-        self.size_columns({1: "A post title of some length · comment 12.3", 2: "2024-12-31"})
+        self.size_columns({1: "A post title · comment 12.3", 2: "2024-12-31"})
 
     def load(self) -> list[Bookmark]:
         if self.library_scope:

@@ -14,7 +14,7 @@ import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
-from PySide6.QtGui import QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from reader.changes import Changes
 from reader.errors import NotFound, ReaderError
+from reader.plurals import plural
 from reader.store import queries
 from reader.ui.models.marks import OBJECT_ROLE, _LazyTable
 
@@ -42,7 +43,8 @@ if TYPE_CHECKING:
     from reader.ui.controllers.thread import ThreadController
 
 THREAD, LIBRARY = "thread", "library"
-HEIGHT = 260
+HEIGHT = 260  # below the panes: a dozen rows
+WIDTH = 380  # beside them: the list's columns readable, the reading pane still wide
 
 
 def item_label(conn: sqlite3.Connection, item_id: str, *, with_title: bool = True) -> str:
@@ -85,6 +87,8 @@ class ListDock(QDockWidget):
         self._closed = False
         self._just_clicked = -1
         self.sized = False  # True once it has a size (``install`` sets it for a restored dock)
+        self.toggle_action = QAction(title, self)  # the View menu's entry (``place_docks``)
+        self.toggle_action.setCheckable(True)
         self._post_id: str | None = None
         self._timer = QTimer(self, singleShot=True, interval=0)
         self._timer.timeout.connect(self.refresh)
@@ -178,14 +182,22 @@ class ListDock(QDockWidget):
         if not visible:
             return
         if not self.sized and not self.isFloating():
-            self.sized = True  # first shown: tall enough for a dozen rows
-            QTimer.singleShot(0, self, self._set_height)
+            self.sized = True  # first shown: a sensible size for where it is
+            QTimer.singleShot(0, self, self._set_size)
         if self._stale:
             self.schedule()
 
-    def _set_height(self) -> None:
+    def _set_size(self) -> None:
+        """Beside the panes: ``WIDTH`` (at most a third of the window); below: ``HEIGHT``.
+        Later sizes are the reader's, kept with the window's state."""
         main = self.parentWidget()
-        if isinstance(main, QMainWindow):
+        if not isinstance(main, QMainWindow):
+            return
+        area = main.dockWidgetArea(self)
+        if area in (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea):
+            width = min(WIDTH, max(240, main.width() // 3))
+            main.resizeDocks([self], [width], Qt.Orientation.Horizontal)
+        else:
             main.resizeDocks([self], [HEIGHT], Qt.Orientation.Vertical)
 
     def schedule(self) -> None:
@@ -218,8 +230,7 @@ class ListDock(QDockWidget):
         where = "in the library" if self.library_scope else "in this thread"
         if self.current_post_id() is None and not self.library_scope:
             return "Open a thread, or choose Whole library."
-        plural = "s" if count != 1 else ""
-        return f"{count:,} {self.noun}{plural} {where}"
+        return f"{plural(count, self.noun)} {where}"
 
     # -- acting on rows ----------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ not open threads itself.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 
 from PySide6.QtCore import QModelIndex, QObject, QTimer, Signal
 
@@ -50,6 +51,7 @@ class PostsPanel(QObject):
         events.library_changed.connect(self._on_library_changed)
         events.thread_opened.connect(self._on_thread_opened)
         events.thread_closed.connect(lambda: setattr(self, "_open", None))
+        events.import_finished.connect(self._on_import_finished)
         events.closing.connect(self._bookmarks_timer.stop)
         events.closing.connect(self._filter_timer.stop)
 
@@ -87,6 +89,30 @@ class PostsPanel(QObject):
             self._update_counts()
         if changes.bookmarks or changes.marks_unknown:
             self.refresh_bookmarks()  # one query: the star shows with the change
+
+    def _on_import_finished(self, outcome: object) -> None:
+        added = getattr(outcome, "added_post_ids", None)
+        if added:
+            self.reveal(added)
+
+    def reveal(self, post_ids: Iterable[str]) -> str | None:
+        """Open the years and months holding these posts (an import's new ones) and select
+        the newest of them, which opens it; returns its id.  Posts the filter hides stay
+        hidden."""
+        model, view = self.model, self.view
+        shown = [(model.position_of(p), p) for p in post_ids]
+        found = sorted((position, p) for position, p in shown if position is not None)
+        if not found:
+            return None
+        for _position, post_id in found:
+            month = model.index_for_post(post_id).parent()
+            view.expand(month.parent())
+            view.expand(month)
+        newest = found[0][1]
+        index = model.index_for_post(newest)
+        view.setCurrentIndex(index)  # asks for the thread, as a click does
+        view.scrollTo(index)
+        return newest
 
     def _update_counts(self) -> None:
         summaries = self.model.summaries
