@@ -273,6 +273,7 @@ def test_preferences_change_the_pane_at_once(
     make_window, seeded_library_dir, qtbot, gui, output_dir
 ):
     window = open_focus(make_window, seeded_library_dir, gui)
+    window.resize(1900, SIZE[1])  # room for the measure beside the notes and the side dock
     pane = window.reading
     assert pane.font().family() == "DejaVu Serif"  # a serif that a bare Debian has
     metrics_width = pane.fontMetrics().averageCharWidth()
