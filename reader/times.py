@@ -62,3 +62,14 @@ def original_text(stored: str | None) -> str:
         return f"{text} (zone not stated)"
     offset = when.strftime("%z")
     return f"{text} UTC{offset[:3]}:{offset[3:]}" if offset else text
+
+
+def stated_text(stored: str | None) -> str:
+    """The time as the source stated it, with its offset, for exports handed to others:
+    "28 May 2019, 04:13 (UTC+08:00)"; "" for no time."""
+    when = parse(stored)
+    if when is None:
+        return ""
+    text = default_format(when)
+    offset = when.strftime("%z") if when.tzinfo is not None else ""
+    return f"{text} (UTC{offset[:3]}:{offset[3:]})" if offset else text

@@ -131,6 +131,9 @@ def _mark(number: int) -> str:
     return f'<sup class="mark">[{number}]</sup>'
 
 
+_STYLE_TAGS = {"strong": "b", "em": "i", "code": "code", "struck": "s", "quote": "i"}
+
+
 def _spans(w: _Writer, spans: Sequence[Span]) -> str:
     """A paragraph: highlights in their colour, note numbers after their passage; web
     addresses stay text (the file refers to nothing outside it).  Isolated as a whole when
@@ -139,6 +142,9 @@ def _spans(w: _Writer, spans: Sequence[Span]) -> str:
     parts = []
     for span in spans:
         body = w.text(span.text, isolated=False)
+        for style in span.styles:  # the source's formatting (links stay text)
+            if style in _STYLE_TAGS:
+                body = f"<{_STYLE_TAGS[style]}>{body}</{_STYLE_TAGS[style]}>"
         if span.colour is not None and span.text:
             body = f'<span style="background-color:{colour_rgb(span.colour)}">{body}</span>'
         parts.append(body + "".join(_mark(n) for n in span.notes))
@@ -187,8 +193,7 @@ def _item_head(w: _Writer, item: Block) -> str:
         bits.append('<span class="num">Post</span>')
     else:
         bits.append(f'<span class="num">{w.text(item.path)}</span>')
-        if item.author:
-            bits.append(w.text(item.author))
+    bits.extend(w.text(field) for field in item.heading_fields())
     if item.removed:
         bits.append('<span class="flag">removed</span>')
     if item.vanished:

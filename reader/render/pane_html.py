@@ -17,6 +17,12 @@ Safety rules this module guarantees, and tests check:
   visibly), so an unclosed right-to-left override never reverses the comments after it;
 * an item whose text changed between dumps has its ``Block.revisions_label`` in its heading,
   linked as ``revisions:ITEM_ID`` (the window opens the revisions view from it);
+* authors and times come from ``Block.byline``: the time in the reader's zone (the window
+  passes a locale formatter), the time as the source wrote it in the ``title`` (hover); a
+  status other than published is a mark in the heading, and unapproved, spam and deleted
+  items are dimmed, or folded to their heading line with ``hide_dimmed``;
+* the source's HTML formatting (``Block.formatting``: emphasis, code, quotes, links, image
+  placeholders) is drawn as marks on the escaped text, never as the stored HTML itself;
 * every block carries ``-qt-user-state: N`` where ``N`` indexes ``items`` (0 is the post),
   which lets the window map a click or a scroll position back to a comment without searching
   the document.
@@ -28,7 +34,7 @@ import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from reader import bidi
+from reader import bidi, times
 from reader.model import Post
 from reader.render.document import (
     Block,
@@ -105,9 +111,18 @@ class PaneHtml:
     the window can show the top of a 1,000-comment thread before the rest is even written.
     """
 
-    def __init__(self, document: ThreadDocument, palette: ThreadPalette = LIGHT) -> None:
+    def __init__(
+        self,
+        document: ThreadDocument,
+        palette: ThreadPalette = LIGHT,
+        *,
+        time_format: times.TimeFormat = times.default_format,
+        hide_dimmed: bool = False,
+    ) -> None:
         self.document = document
         self.palette = palette
+        self.time_format = time_format
+        self.hide_dimmed = hide_dimmed
         self.items = document.items
         self._pieces: list[str | None] = [None] * len(document)
 
@@ -131,9 +146,11 @@ class PaneHtml:
         if cached is None:
             block = self.document.block(n)
             if n == 0:
-                cached = _post_piece(self.document, block, self.palette)
+                cached = _post_piece(self.document, block, self.palette, self.time_format)
             else:
-                cached = _comment_piece(block, self.indent(n), self.palette)
+                cached = _comment_piece(
+                    block, self.indent(n), self.palette, self.time_format, self.hide_dimmed
+                )
             self._pieces[n] = cached
         return cached
 
@@ -164,31 +181,79 @@ def render_thread(
     return PaneHtml(document, palette)
 
 
-def _post_piece(document: ThreadDocument, block: Block, palette: ThreadPalette) -> str:
+def _post_piece(
+    document: ThreadDocument,
+    block: Block,
+    palette: ThreadPalette,
+    time_format: times.TimeFormat = times.default_format,
+) -> str:
     title = _esc(document.post.title)
     edited = ""
     if block.revisions_label:
         edited = " &middot; " + _revisions_link(block, palette)
+    byline = "".join(f" &middot; {part}" for part in _byline(block, palette, time_format))
+    if block.status_label:
+        byline += f" &middot; {_status_mark(block, palette)}"
     out = [
         f'<h2 style="-qt-user-state:0;"><a name="{block.id}"></a>{title}</h2>',
         f'<p style="-qt-user-state:0; color:{palette.muted};">{_esc(document.date_text)}'
-        f" &middot; {_esc(document.count_text)}{edited}</p>",
+        f"{byline} &middot; {_esc(document.count_text)}{edited}</p>",
     ]
     out.extend(_paragraphs(block, palette, "-qt-user-state:0;"))
     return "\n".join(out)
 
 
-def _comment_piece(block: Block, indent: int, palette: ThreadPalette) -> str:
+def _comment_piece(
+    block: Block,
+    indent: int,
+    palette: ThreadPalette,
+    time_format: times.TimeFormat = times.default_format,
+    hide_dimmed: bool = False,
+) -> str:
     style = f"-qt-user-state:{block.index}; margin-left:{indent}px;"
-    out = [_comment_head(block, style, palette)]
+    out = [_comment_head(block, style, palette, time_format, folded=hide_dimmed)]
+    if hide_dimmed and block.dimmed:
+        return out[0]  # folded to its heading: the text is one menu command away
     if block.removed:
         style += f" color:{palette.removed}; font-style:italic;"
+    elif block.dimmed:
+        style += f" color:{palette.removed};"
     out.extend(_paragraphs(block, palette, style))
     return "\n".join(out)
 
 
-def _comment_head(block: Block, style: str, palette: ThreadPalette) -> str:
+def _byline(block: Block, palette: ThreadPalette, time_format: times.TimeFormat) -> list[str]:
+    """The author (bold) and the time (hover: as the source wrote it), as heading parts."""
+    line = block.byline(time_format)
+    parts = []
+    if line.author:
+        parts.append(f"<b>{_esc(line.author)}</b>")
+    if line.time:
+        title = html.escape(line.original, quote=True)
+        parts.append(
+            f'<span title="{title}" style="color:{palette.muted};">{_esc(line.time)}</span>'
+        )
+    return parts
+
+
+def _status_mark(block: Block, palette: ThreadPalette) -> str:
+    return f'<span style="color:{palette.removed};">[{_esc(block.status_label)}]</span>'
+
+
+def _comment_head(
+    block: Block,
+    style: str,
+    palette: ThreadPalette,
+    time_format: times.TimeFormat = times.default_format,
+    *,
+    folded: bool = False,
+) -> str:
     parts = [f'<a name="{block.id}"></a><b>{block.path}</b>']
+    parts.extend(_byline(block, palette, time_format))
+    if block.status_label:
+        parts.append(_status_mark(block, palette))
+    if folded and block.dimmed:
+        parts.append(f'<span style="color:{palette.muted};">hidden</span>')
     if block.replies:
         count = block.replies
         parts.append(
@@ -231,7 +296,13 @@ def _paragraphs(block: Block, palette: ThreadPalette, style: str) -> list[str]:
     text = block.text
     for paragraph in block.paragraphs:
         spans = paragraph.spans
-        if len(spans) == 1 and spans[0].colour is None and not spans[0].hit and not spans[0].link:
+        if (
+            len(spans) == 1
+            and spans[0].colour is None
+            and not spans[0].hit
+            and not spans[0].link
+            and not spans[0].styles
+        ):
             inner = _esc_lines(spans[0].text)  # most paragraphs: plain text
         elif paragraph.end > paragraph.start:
             inner = write_spans(spans, palette)
@@ -249,6 +320,8 @@ def write_spans(spans: Sequence[Span], palette: ThreadPalette = LIGHT) -> str:
         if not span.text:
             continue
         segment = _esc_lines(span.text)
+        if span.styles:
+            segment = _styled(segment, span.styles, palette)
         if span.hit:
             segment = (
                 f'<span style="background-color:{palette.hit_bg}; color:{palette.hit_fg};">'
@@ -274,10 +347,28 @@ def render_text(
     return write_spans(spans_of(text, 0, len(text), highlights, hits), palette)
 
 
+_STYLE_TAGS = {"strong": ("<b>", "</b>"), "em": ("<i>", "</i>"), "struck": ("<s>", "</s>")}
+
+
+def _styled(segment: str, styles: Sequence[str], palette: ThreadPalette) -> str:
+    """The source's formatting on an escaped segment, in the markup Qt's rich text shows."""
+    for style in styles:
+        if style in _STYLE_TAGS:
+            start, end = _STYLE_TAGS[style]
+            segment = f"{start}{segment}{end}"
+        elif style == "code":
+            segment = f'<span style="font-family:monospace;">{segment}</span>'
+        elif style == "quote":
+            segment = f'<span style="color:{palette.muted}; font-style:italic;">{segment}</span>'
+        elif style == "image":  # a placeholder, never the picture: the pane fetches nothing
+            segment = f'<span style="color:{palette.muted};">{segment}</span>'
+    return segment
+
+
 def _linked(segment: str, url: str, palette: ThreadPalette, *, first: bool) -> str:
     href = html.escape(url, quote=True)
     anchor = f'<a href="{href}" style="color:{palette.link};">{segment}</a>'
-    if first and is_image_address(url):
+    if first and is_image_address(url) and "[image" not in segment:
         # Never an <img>: the reading pane is offline, so a picture is only named.
         return f'<span style="color:{palette.muted};">[image] </span>{anchor}'
     return anchor

@@ -419,7 +419,7 @@ class _Importer:
         self.titles.setdefault(pid, post.title)
         stored_family = family(row[5])
         incoming_family = family(post.source_key)
-        if row[4] and not post.comments_only or (
+        if (row[4] and not post.comments_only) or (
             stored_family == "disqus" and incoming_family not in ("disqus", None)
         ):
             changed = self._replace_post(pid, post, row)  # the post a thread stood in for
@@ -482,9 +482,13 @@ class _Importer:
             updates["url_key"] = post.url_key
         if post.comments is not None and not row[2]:
             updates["has_comments"] = 1
-        if post.comments_only and row[4] and post.declared_comments is not None:
-            if row[1] is None or post.declared_comments > row[1]:
-                updates["declared_comments"] = post.declared_comments
+        if (
+            post.comments_only
+            and row[4]
+            and post.declared_comments is not None
+            and (row[1] is None or post.declared_comments > row[1])
+        ):
+            updates["declared_comments"] = post.declared_comments
         self._update_post(pid, updates)
         return bool(updates)
 
@@ -704,9 +708,12 @@ class _Importer:
         """A stored comment's status as the newer export states it (approved since, marked
         spam), and details the stored row lacks; True if anything was stored."""
         updates: dict[str, object] = {}
-        if comment.source_key is not None and comment.status != old[9]:
-            if not (old[4] and comment.status == "published"):  # removed stays removed
-                updates["status"] = comment.status
+        if (
+            comment.source_key is not None
+            and comment.status != old[9]
+            and not (old[4] and comment.status == "published")  # removed stays removed
+        ):
+            updates["status"] = comment.status
         for column, value, stored in (
             ("source_key", comment.source_key, old[8]),
             ("author", comment.author, old[11]),

@@ -157,7 +157,9 @@ class Panes:
         header.addWidget(self.expand_button)
         header.addWidget(self.collapse_button)
         middle.addLayout(header)
-        self.thread_view = make_tree(thread_model, {1: "99.99", 2: "Replies"}, "thread", RowView)
+        self.thread_view = make_tree(
+            thread_model, {1: "99.99", 2: "Replies", 3: "An Author Name"}, "thread", RowView
+        )
         middle.addWidget(self.thread_view, 1)
 
         # right: the reading pane with its find bar

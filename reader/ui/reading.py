@@ -20,12 +20,13 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QPoint, QRectF, QRegularExpression, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QPoint, QRectF, QRegularExpression, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
     QFont,
     QFontMetrics,
+    QHelpEvent,
     QMouseEvent,
     QPalette,
     QResizeEvent,
@@ -34,7 +35,7 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtWidgets import QTextBrowser, QToolTip, QWidget
 
 if TYPE_CHECKING:
     from reader.render import PaneHtml
@@ -84,6 +85,23 @@ class ReadingPane(QTextBrowser):
         self._zoom = 0
         self._press_pos: QPoint | None = None
         self.setPlaceholderText("Choose a post to read it here.")
+
+    # -- hover --------------------------------------------------------------------------------
+
+    def tooltip_at(self, pos: QPoint) -> str:
+        """The hover text at a viewport position: a time as the source wrote it."""
+        return self.cursorForPosition(pos).charFormat().toolTip()
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            assert isinstance(event, QHelpEvent)
+            tip = self.tooltip_at(event.pos())
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
 
     # -- content -----------------------------------------------------------------------------
 

@@ -35,7 +35,7 @@ from reader.ui.reading import ReadingPane
 from reader.ui.theme import thread_palette
 
 if TYPE_CHECKING:
-    from reader.render import Highlight, ThreadDocument
+    from reader.render import Highlight, PaneHtml, ThreadDocument
     from reader.store import Library
 
 Highlighter = Callable[[str], list[tuple[int, int]]]
@@ -75,6 +75,7 @@ class ThreadController(QObject):
         self._after_paint.timeout.connect(self._after_thread_paint)
         self._retired: list[Post] = []
         self._collector_paused = False
+        self.show_dimmed = True  # View > Show Unapproved, Spam and Deleted Comments
         view.selectionModel().currentChanged.connect(self._on_item_current)
         model.rowsInserted.connect(self._on_thread_rows)
         reading.item_clicked.connect(self._on_pane_item)
@@ -188,9 +189,26 @@ class ThreadController(QObject):
 
     def _write(self, document: ThreadDocument) -> None:
         """Show ``document`` in the pane (its writer, in the theme's colours)."""
-        from reader.render import PaneHtml
+        self.reading.show_thread(self._pane(document))
 
-        self.reading.show_thread(PaneHtml(document, thread_palette(self.dark)))
+    def _pane(self, document: ThreadDocument) -> PaneHtml:
+        """The pane's writer for ``document``: theme colours, locale times, dimmed items
+        shown or folded to their headings."""
+        from reader.render import PaneHtml
+        from reader.ui.locale_format import locale_time
+
+        return PaneHtml(
+            document,
+            thread_palette(self.dark),
+            time_format=locale_time,
+            hide_dimmed=not self.show_dimmed,
+        )
+
+    def set_show_dimmed(self, shown: bool) -> None:
+        """Show unapproved, spam and deleted comments, or fold each to its heading line."""
+        if shown != self.show_dimmed:
+            self.show_dimmed = shown
+            self.rerender()
 
     def _build(self) -> ThreadDocument:
         """The open thread with the reader's marks and the search hits."""
@@ -251,11 +269,9 @@ class ThreadController(QObject):
 
     def redraw_items(self, item_ids: Sequence[str]) -> None:
         """Redraw only these items of the open thread (their marks changed), in place."""
-        from reader.render import PaneHtml
-
         if self._document is None:
             return
-        self.reading.redraw_items(PaneHtml(self._document, thread_palette(self.dark)), item_ids)
+        self.reading.redraw_items(self._pane(self._document), item_ids)
 
     def refresh_thread(self) -> None:
         """Reload and redraw the open thread where the reader is (after an import)."""

@@ -27,6 +27,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QBrush, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
+from reader import times
 from reader.model import Comment, Post
 from reader.ui import icons
 from reader.ui.rowview import BOLD, ITALIC, REGULAR, RowLook
@@ -34,7 +35,7 @@ from reader.ui.rowview import BOLD, ITALIC, REGULAR, RowLook
 ID_ROLE = Qt.ItemDataRole.UserRole
 NODE_ROLE = Qt.ItemDataRole.UserRole + 1
 BOOKMARK_ROLE = Qt.ItemDataRole.UserRole + 2
-COLUMNS = ("Comment", "#", "Replies")
+COLUMNS = ("Comment", "#", "Replies", "Author")
 NCOLUMNS = len(COLUMNS)
 TOOLTIP_CHARS = 400
 FIRST_TOP = 40  # top-level comments exposed when a thread opens (more than a screenful)
@@ -52,9 +53,10 @@ _ALIGNMENT = int(_R.TextAlignmentRole)
 _TOOLTIP = int(_R.ToolTipRole)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _MUTED = object()  # stands for the palette's placeholder colour in a cached cell
-_POST_FONTS = (BOLD, REGULAR, REGULAR)  # the post's row: its title in bold
-_LEFT = (False, False, False)
-_REPLIES_RIGHT = (False, False, True)
+_POST_FONTS = (BOLD, REGULAR, REGULAR, REGULAR)  # the post's row: its title in bold
+_LEFT = (False, False, False, False)
+_REPLIES_RIGHT = (False, False, True, False)
+_DIMMED = frozenset({"unapproved", "spam", "deleted"})  # statuses shown muted
 _ROLES = frozenset(
     int(r)
     for r in (
@@ -341,11 +343,12 @@ class ThreadModel(QAbstractItemModel):
                 post: Post = node  # type: ignore[assignment]
                 count = str(len(post.comments)) if post.comments else ""
                 icon = icons.bookmark() if post.id in self._bookmarked else None
-                texts = (post.title or "(untitled)", "", count)
+                texts = (post.title or "(untitled)", "", count, post.author or "")
                 look = (texts, _POST_FONTS, False, icon, _LEFT)
             else:
                 comment: Comment = node  # type: ignore[assignment]
                 gone = comment.removed or comment.vanished
+                muted = gone or comment.status in _DIMMED
                 font = BOLD if comment.is_new else ITALIC if gone else REGULAR
                 if comment.id in self._bookmarked:
                     icon = icons.bookmark(with_dot="#2f7de1" if comment.is_new else "")
@@ -356,8 +359,13 @@ class ThreadModel(QAbstractItemModel):
                 else:
                     icon = None
                 replies = str(len(comment.replies)) if comment.replies else ""
-                texts = (row_text(comment.text) or "(empty)", comment.path, replies)
-                look = (texts, (font, font, font), gone, icon, _REPLIES_RIGHT)
+                texts = (
+                    row_text(comment.text) or "(empty)",
+                    comment.path,
+                    replies,
+                    comment.author or "",
+                )
+                look = (texts, (font, font, font, font), muted, icon, _REPLIES_RIGHT)
             self._looks[number] = look
         return look
 
@@ -380,7 +388,13 @@ class ThreadModel(QAbstractItemModel):
             notes.append("removed upstream")
         if comment.vanished:
             notes.append("no longer in the latest dump (kept)")
+        if comment.status != "published" and not comment.removed:
+            notes.append(comment.status)
         head = f"{comment.path}" + (f" — {', '.join(notes)}" if notes else "")
+        if comment.author:
+            head += f"\n{comment.author}"
+        if when := times.local_text(comment.published):
+            head += f" · {when}"
         return f"{head}\n\n{text}"
 
 
