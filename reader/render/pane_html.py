@@ -199,6 +199,12 @@ def _post_piece(
         f'<p style="-qt-user-state:0; color:{palette.muted};">{_esc(document.date_text)}'
         f"{byline} &middot; {_esc(document.count_text)}{edited}</p>",
     ]
+    if document.post.comments_only:
+        out.append(
+            f'<p style="-qt-user-state:0; color:{palette.muted}; font-style:italic;">'
+            "Only the comments are in this library: import the blog's backup and the post"
+            " takes this place, its comments kept.</p>"
+        )
     out.extend(_paragraphs(block, palette, "-qt-user-state:0;"))
     return "\n".join(out)
 

@@ -126,3 +126,10 @@ def test_a_deleted_comment_says_removed_once(status) -> None:
     document = build_document(post)
     assert document.block(2).dimmed and document.block(2).status_label == ""
     assert "removed" in PaneHtml(document).piece(2)
+
+
+def test_a_post_known_only_through_its_comment_feed_says_so() -> None:
+    post = thread()
+    assert "Only the comments" not in PaneHtml(build_document(post)).piece(0)
+    post.comments_only = True
+    assert "Only the comments are in this library" in PaneHtml(build_document(post)).piece(0)
