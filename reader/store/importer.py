@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 from reader import formats, ids
 from reader.changes import NOTHING, Changes
 from reader.errors import DumpError, ReaderError
+from reader.formats.urls import url_key
 from reader.model import ParsedComment, ParsedPost
 from reader.store import revisions
 from reader.store.tx import transaction
@@ -366,6 +367,8 @@ class _Importer:
         return next((pid for pid, url in found if host and _host(url) == host), found[0][0])
 
     def add(self, post: ParsedPost) -> None:
+        if post.url and not post.url_key:  # a Blogger post: its permalink is its article
+            post.url_key = url_key(post.url)
         pid = self.resolve(post)
         self.key_ranks.clear()
         result = self.result

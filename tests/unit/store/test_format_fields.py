@@ -346,3 +346,19 @@ def test_an_unknown_status_is_a_notice_not_an_error() -> None:
 
     parsed = parse_query("status:banana word")
     assert parsed.notices and "status:banana" in parsed.notices[0]
+
+
+def test_a_disqus_thread_attaches_to_a_blogger_post_by_its_permalink(
+    library: Library, tmp_path: Path
+) -> None:
+    entries = [
+        blogger_entry("1", "post", title="Blogger post", content="<p>Body.</p>"),
+        blogger_entry("2", "comment", content="A Blogger comment.", post="1"),
+    ]
+    assert library.import_file(write(tmp_path, "b.xml", blogger_feed(entries))).ok
+    thread = [("7", "https://www.blog.example.org/2011/01/post-1.html", "Blogger post",
+               "2011-08-01T00:00:00Z")]  # fmt: skip
+    comments = [{"id": "70", "thread": "7", "message": "Via Disqus."}]
+    result = library.import_file(write(tmp_path, "d.xml", disqus(thread, comments)))
+    assert result.ok and result.posts_new == 0 and result.comments_new == 1, result.summary()
+    assert rows(library, "SELECT count(*), sum(comment_count) FROM posts") == [(1, 2)]
