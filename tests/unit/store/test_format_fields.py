@@ -362,3 +362,52 @@ def test_a_disqus_thread_attaches_to_a_blogger_post_by_its_permalink(
     result = library.import_file(write(tmp_path, "d.xml", disqus(thread, comments)))
     assert result.ok and result.posts_new == 0 and result.comments_new == 1, result.summary()
     assert rows(library, "SELECT count(*), sum(comment_count) FROM posts") == [(1, 2)]
+
+
+def _generations(fmt: str, count: int) -> bytes:
+    """An export of one thread with ``count`` comments, in ``fmt``: each newer export of the
+    same blog holds the earlier comments and more."""
+    texts = [f"Comment number {n} says something." for n in range(count)]
+    if fmt == "wxr":
+        return wxr([WpItem(1, "Thread", comments=[WpComment(10 + n, t) for n, t in
+                                                   enumerate(texts)])])  # fmt: skip
+    if fmt == "blogger":
+        entries = [blogger_entry("1", "post", title="Thread", content="Body.")]
+        entries += [blogger_entry(str(10 + n), "comment", content=t, post="1")
+                    for n, t in enumerate(texts)]  # fmt: skip
+        return blogger_feed(entries)
+    if fmt == "disqus":
+        thread = [("7", "https://e.org/p/thread", "Thread", "2020-01-01T00:00:00Z")]
+        return disqus(thread, [{"id": str(70 + n), "thread": "7", "message": t,
+                                "created": f"2020-01-0{n + 2}T00:00:00Z"}
+                               for n, t in enumerate(texts)])  # fmt: skip
+    data = message("root@x", "Thread", "The question.")
+    for n, text in enumerate(texts):
+        data += message(f"r{n}@x", "Re: Thread", text, in_reply_to="root@x",
+                        date=f"Tue, {19 + n} Sep 1995 09:00:00 +0200")  # fmt: skip
+    return data
+
+
+@pytest.mark.parametrize("fmt", ["wxr", "blogger", "disqus", "mbox"])
+def test_every_format_a_newer_export_adds_exactly_two_comments_and_keeps_marks(
+    library: Library, tmp_path: Path, fmt: str
+) -> None:
+    old = write(tmp_path, f"old.{fmt}", _generations(fmt, 3))
+    assert library.import_file(old).ok
+    assert not library.import_file(old).changed
+    before = by_text(library)
+    target = before["Comment number 1 says something."][0]
+    note = notes.add_annotation(library.conn, target, 0, 7, note="mine")
+    notes.add_bookmark(library.conn, target)
+    result = library.import_file(write(tmp_path, f"new.{fmt}", _generations(fmt, 5)))
+    assert result.ok and result.comments_new == 2 and result.posts_new == 0, result.summary()
+    after = by_text(library)
+    assert set(after) - set(before) == {
+        "Comment number 3 says something.",
+        "Comment number 4 says something.",
+    }
+    assert all(after[text][0] == before[text][0] for text in before)
+    assert not any(row[8] or row[7] for row in after.values())
+    (kept,) = notes.list_annotations(library.conn)
+    assert (kept.id, kept.item_id, kept.state) == (note.value.id, target, "exact")
+    assert [b.item_id for b in notes.list_bookmarks(library.conn)] == [target]
