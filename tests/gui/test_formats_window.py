@@ -130,3 +130,25 @@ def test_a_real_sample_dropped_on_the_window(make_window, library_dir, qtbot, gu
     again = _drop(window, [CORPUS / name], qtbot, gui)
     assert not again.problems
     assert window.posts_model.total == expected.posts
+
+
+def test_hostile_html_dropped_on_the_window_loads_and_runs_nothing(
+    make_window, library_dir, tmp_path, qtbot, gui, monkeypatch
+):
+    from tests.e2e.test_hostile_exports import hostile_export
+
+    opened: list[str] = []
+    monkeypatch.setattr(
+        "reader.ui.reading.open_external", lambda url: opened.append(url.toString())
+    )
+    window = make_window(library_dir)
+    assert not _drop(window, [hostile_export(tmp_path)], qtbot, gui).problems
+    _open(window, "A hostile thread")
+    pane = window.reading
+    text = pane.toPlainText()
+    assert "still bold" in text and "<b>Mallory</b>" in text and "[image: pixel]" in text
+    assert "alert" not in text
+    assert pane.blocked_resources == []  # not even a request for the remote image
+    assert opened == []  # nothing opened by itself
+    html = pane.document().toHtml()
+    assert "<img" not in html and "javascript:" not in html and "tracker.example" in html
