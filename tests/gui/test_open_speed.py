@@ -20,7 +20,7 @@ def test_thread_rows_paint_what_the_model_says(make_window, seeded_library_dir, 
     for number in range(min(len(model), 30)):
         index = model.index_for_number(number)
         texts, fonts, muted, icon, right = model.row_look(index)
-        for column in range(3):
+        for column in range(model.columnCount()):
             cell = index.siblingAtColumn(column)
             assert (texts[column] or None) == cell.data(Qt.ItemDataRole.DisplayRole)
             font = cell.data(Qt.ItemDataRole.FontRole)
@@ -29,7 +29,7 @@ def test_thread_rows_paint_what_the_model_says(make_window, seeded_library_dir, 
         assert (icon is not None) == (index.data(Qt.ItemDataRole.DecorationRole) is not None)
         assert muted == (index.data(Qt.ItemDataRole.ForegroundRole) is not None)
     post = model.index_for_number(0)
-    assert model.row_look(post)[1] == (BOLD, REGULAR, REGULAR)  # the post's title in bold
+    assert model.row_look(post)[1] == (BOLD, REGULAR, REGULAR, REGULAR)  # the title in bold
     assert model.row_depth(post) == 0 and model.row_has_children(post)
 
 
