@@ -180,6 +180,17 @@ def _iso(when: dt.datetime | None) -> str | None:
     return when.isoformat() if when is not None else None
 
 
+def _one_page_of_many(post: ParsedPost) -> bool:
+    """A comment feed holding fewer comments than it declares (one page of a paginated
+    feed): like a "Load more..." page, it says nothing about the comments it does not hold."""
+    declared = post.declared_comments
+    return (
+        post.comments_only
+        and declared is not None
+        and sum(1 for _ in post.walk_comments()) < declared
+    )
+
+
 def _host(url: str | None) -> str:
     if not url:
         return ""
@@ -436,7 +447,7 @@ class _Importer:
                 pid,
                 post.comments or [],
                 had_comments=bool(row[2]),
-                partial=post.more_comments,
+                partial=post.more_comments or _one_page_of_many(post),
                 families={incoming_family} | {family(c.source_key) for c in post.walk_comments()},
             )
         if changed:

@@ -210,7 +210,7 @@ def feed(entries: list[str]) -> bytes:
         "<link rel='alternate' type='text/html' href='http://blog.example.org/2011/01/post-1.html'/>"
         "<openSearch:totalResults>2</openSearch:totalResults>"
     )
-    return blogger_feed(entries, feed_id="tag:blogger.com,1999:blog-42.post1comments", head=head)
+    return blogger_feed(entries, feed_id="tag:blogger.com,1999:blog-42.post-1..comments", head=head)
 
 
 def test_a_blogger_comment_feed_merges_when_its_post_arrives(
@@ -411,3 +411,23 @@ def test_every_format_a_newer_export_adds_exactly_two_comments_and_keeps_marks(
     (kept,) = notes.list_annotations(library.conn)
     assert (kept.id, kept.item_id, kept.state) == (note.value.id, target, "exact")
     assert [b.item_id for b in notes.list_bookmarks(library.conn)] == [target]
+
+
+def test_one_page_of_a_paginated_comment_feed_flags_nothing_vanished(
+    library: Library, tmp_path: Path
+) -> None:
+    comments = [
+        blogger_entry(str(5 + n), "comment", content=f"Feed comment {n}.", post="1")
+        for n in range(3)
+    ]
+    backup = [blogger_entry("1", "post", title="Post", content="Body.", total=3), *comments]
+    assert library.import_file(write(tmp_path, "backup.xml", blogger_feed(backup))).ok
+    head = (
+        "<link rel='alternate' type='text/html' href='http://blog.example.org/2011/01/post-1.html'/>"
+        "<openSearch:totalResults>3</openSearch:totalResults>"
+    )
+    page = blogger_feed(comments[:1], feed_id="tag:blogger.com,1999:blog-42.post-1..comments",
+                        head=head)  # fmt: skip
+    result = library.import_file(write(tmp_path, "page1.xml", page))
+    assert result.ok and result.comments_vanished == 0 and result.posts_new == 0
+    assert rows(library, "SELECT count(*) FROM comments WHERE vanished = 1") == [(0,)]
