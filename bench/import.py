@@ -3,6 +3,8 @@
     python bench/import.py [--posts 5000] [--dump PATH] [--repeat 7]
     python bench/import.py --instructions [--posts 1000]   # needs valgrind
     python bench/import.py --posts 20000 --rss-tree [--repeat 3]   # memory of the whole import
+    python bench/import.py --format wxr [--size-mb 100] [--repeat 3]  # a generated export
+    python bench/import.py --format mbox [--size-mb 100] [--repeat 3]
 
 Each phase runs in its own process so its peak RSS is its own, ``--repeat`` rounds of all
 three.  Speeds are the fastest run (other processes on a shared machine only ever make a run
@@ -16,6 +18,12 @@ SHA extensions, so the real import's sha256 of the file counts far more than it 
 natively (see the sha256 row).
 Targets (issue 2): the real import >= 15 MB/s on one core, real/baseline time ratio <= 1.2,
 peak RSS <= 400 MB.
+
+``--format wxr|mbox`` runs the same three phases on a generated WordPress export or mailing-list
+archive of about ``--size-mb`` (made once by bench/formats.py's generators, kept in bench/out/):
+the baseline is the bare streaming parse plus a sqlite-utils insert of the same rows, fields
+the formats carry included (author, time, status, HTML, native id).  Target (issue 18): the
+real import <= 1.3x the baseline's time, and peak RSS.
 
 ``--rss-tree`` runs ``archive-reader import`` as a user would (a new library, then the search
 index catching up, worker processes and all) and samples, every 20 ms, the resident memory of
@@ -41,6 +49,24 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from cache import ensure_dump  # noqa: E402
+
+
+def ensure_export(fmt: str, size_mb: float) -> Path:
+    """bench/out/bench-SIZEmb.xml (WXR) or .mbox, generated the first time it is asked for."""
+    import importlib.util
+
+    out = ROOT / "bench" / "out" / f"bench-{size_mb:g}mb.{'xml' if fmt == 'wxr' else 'mbox'}"
+    if not out.exists():
+        spec = importlib.util.spec_from_file_location("bench_formats", ROOT / "bench/formats.py")
+        assert spec is not None and spec.loader is not None
+        generators = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(generators)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write = generators.write_wxr if fmt == "wxr" else generators.write_mbox
+        partial = out.with_suffix(".partial")
+        write(partial, int(size_mb * (1 << 20)))
+        partial.replace(out)
+    return out
 
 
 def phase_parse(dump: Path, _work: Path) -> dict:
@@ -83,6 +109,12 @@ def phase_baseline(dump: Path, work: Path) -> dict:
                         "path": path,
                         "text": comment.text,
                         "removed": int(comment.removed),
+                        "author": comment.author,
+                        "author_uri": comment.author_uri,
+                        "published": comment.published.isoformat() if comment.published else None,
+                        "status": comment.status,
+                        "html": comment.html,
+                        "source_key": comment.source_key,
                     }
                 )
                 stack.extend((r, cid, f"{path}.{i}") for i, r in enumerate(comment.replies, 1))
@@ -92,6 +124,12 @@ def phase_baseline(dump: Path, work: Path) -> dict:
                 "title": post.title,
                 "body": post.body,
                 "declared_comments": post.declared_comments,
+                "author": post.author,
+                "published": post.published.isoformat() if post.published else None,
+                "status": post.status,
+                "html": post.html,
+                "source_key": post.source_key,
+                "url": post.url,
             }
             if len(comment_rows) > 5000:
                 db["comments"].insert_all(comment_rows, batch_size=1000)
@@ -294,8 +332,17 @@ def main() -> None:
     parser.add_argument(
         "--rss-tree", action="store_true", help="summed memory of the whole CLI import"
     )
+    parser.add_argument(
+        "--format",
+        choices=("text", "wxr", "mbox"),
+        default="text",
+        help="the plain-text dump (default) or a generated WordPress export or mbox",
+    )
+    parser.add_argument("--size-mb", type=float, default=100, help="size of a generated export")
     parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.dump is None and args.format != "text":
+        args.dump = ensure_export(args.format, args.size_mb)
     dump = args.dump or ensure_dump(args.posts or (1000 if args.instructions else 5000))
     if args.rss_tree:
         rss_tree_report(dump, args.repeat if args.repeat != 7 else 3)
@@ -343,14 +390,16 @@ def main() -> None:
         r["cpu"] / b["cpu"] for r, b in zip(runs["real"], runs["baseline"], strict=True)
     )
     median = statistics.median(paired)
+    target = 1.2 if args.format == "text" and dump.suffix == ".txt" else 1.3
     print(
         f"real/baseline CPU-time ratio: {median:.2f} median of {len(paired)} back-to-back pairs"
         f" (range {paired[0]:.2f}-{paired[-1]:.2f}; fastest runs:"
-        f" {real['cpu'] / results['baseline']['cpu']:.2f}) (target <= 1.2)"
+        f" {real['cpu'] / results['baseline']['cpu']:.2f}) (target <= {target})"
     )
     print(
         f"real import: {size_mb / real['cpu']:.1f} MB/s of CPU time, "
-        f"{size_mb / real['seconds']:.1f} MB/s wall (target >= 15), "
+        f"{size_mb / real['seconds']:.1f} MB/s wall"
+        f"{' (target >= 15)' if target == 1.2 else ''}, "
         f"peak RSS {real['rss_mb']:.0f} MB (target <= 400)"
     )
 

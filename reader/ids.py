@@ -110,6 +110,14 @@ def post_id(date: dt.date, title: str) -> str:
     return "p" + _digest(date.isoformat(), normalise(title))
 
 
+def keyed_post_id(source_key: str) -> str:
+    """The id of a post whose format names it (``ParsedPost.source_key``: a Blogger post id,
+    ``wp:<site>/<post_id>``, a Disqus thread's address, a thread root's Message-ID), so a newer
+    export with an edited title or date is the same post.  Never equal to ``post_id``: the
+    date slot of those never holds U+001E."""
+    return "p" + _digest("\x1esource", source_key)
+
+
 def comment_id(post: str, parent: str | None, text: str, rank: int) -> str:
     """The id of a comment; ``rank`` counts earlier siblings with the same normalised text."""
     return comment_id_for_key(post, parent, normalise(text), rank)

@@ -126,6 +126,14 @@ class Comment:
     """How many texts dumps gave this comment (0: only ever one; see reader.store.revisions)."""
     revision: int = 1
     """Which of them ``text`` is."""
+    published: str | None = None
+    """When it was written, ISO 8601 with the offset the source stated (see ``reader.times``)."""
+    status: str = "published"
+    """One of ``STATUSES``: unapproved, spam and deleted comments are shown dimmed."""
+    html: str | None = None
+    """The sanitised HTML the text was derived from, where the source is HTML."""
+    author_uri: str | None = None
+    source_key: str | None = None
 
     def first_line(self) -> str:
         """The first non-blank line, for tree rows and result lists."""
@@ -157,6 +165,16 @@ class Post:
     revisions: int = 0
     """How many texts dumps gave the body (0: only ever one; see reader.store.revisions)."""
     revision: int = 1
+    author: str | None = None
+    published: str | None = None
+    """When it was written, ISO 8601 with the offset the source stated (see ``reader.times``)."""
+    status: str = "published"
+    html: str | None = None
+    author_uri: str | None = None
+    source_key: str | None = None
+    url: str | None = None
+    comments_only: bool = False
+    """Known only through a comment feed: title and date borrowed, no body (yet)."""
 
     def walk_comments(self) -> Iterator[Comment]:
         """Every comment and reply, depth first in display order."""

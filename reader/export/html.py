@@ -160,6 +160,9 @@ def isolate_html(escaped: str, raw: str) -> str:
     return f"<bdi>{bidi.isolate_written(escaped, raw)}</bdi>"
 
 
+_STYLE_TAGS = {"strong": "b", "em": "i", "code": "code", "struck": "s", "quote": "i"}
+
+
 def _spans(w: _Writer, spans: Sequence[Span]) -> str:
     """A paragraph: highlights in their colour, note numbers after their passage; web
     addresses stay text (the file refers to nothing outside it).  Isolated as a whole when
@@ -168,6 +171,9 @@ def _spans(w: _Writer, spans: Sequence[Span]) -> str:
     parts = []
     for span in spans:
         body = w.text(span.text, isolated=False)
+        for style in span.styles:  # the source's formatting (links stay text)
+            if style in _STYLE_TAGS:
+                body = f"<{_STYLE_TAGS[style]}>{body}</{_STYLE_TAGS[style]}>"
         if span.colour is not None and span.text:
             body = f'<span style="background-color:{colour_rgb(span.colour)}">{body}</span>'
         parts.append(body + "".join(w.mark(n) for n in span.notes))
@@ -247,8 +253,7 @@ def _item_head(w: _Writer, item: Block) -> str:
         bits.append('<span class="num">Post</span>')
     else:
         bits.append(f'<span class="num">{w.text(item.path)}</span>')
-        if item.author:
-            bits.append(w.text(item.author))
+    bits.extend(w.text(field) for field in item.heading_fields())
     if item.removed:
         bits.append('<span class="flag">removed</span>')
     if item.vanished:

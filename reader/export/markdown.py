@@ -91,8 +91,7 @@ def note_line(note: Note, *, with_place: bool) -> str:
 
 def _head(item: Block) -> str:
     bits = ["**Post**" if item.kind == "post" else f"**{item.path}**"]
-    if item.author:
-        bits.append(escape(item.author))
+    bits.extend(escape(field) for field in item.heading_fields())
     if item.removed:
         bits.append("*removed*")
     if item.vanished:

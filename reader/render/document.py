@@ -37,8 +37,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from reader import times
 from reader.annotate import anchoring
 from reader.model import Annotation, Bookmark, Comment, Post
+from reader.render import formatting
+from reader.render.formatting import Mark
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n\s*")
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
@@ -202,6 +205,7 @@ class Span:
     link: str | None = None  # the web address this stretch is part of
     link_start: bool = False  # it begins that address
     notes: tuple[int, ...] = ()  # note numbers printed right after it
+    styles: tuple[str, ...] = ()  # the source's formatting (``reader.render.formatting``)
 
 
 @dataclass(slots=True)  # not frozen: built per paragraph, frozen ones cost ~2x
@@ -238,6 +242,19 @@ class Note:
         return self.annotation.colour
 
 
+DIMMED_STATUSES = frozenset({"unapproved", "spam", "deleted"})
+
+
+@dataclass(frozen=True, slots=True)
+class Byline:
+    """A heading's author and time: ``time`` in the reader's zone and locale, ``original``
+    as the source wrote it (the pane's hover text).  Empty strings for what is unknown."""
+
+    author: str
+    time: str
+    original: str
+
+
 @dataclass(slots=True)
 class Block:
     """The post's body or one comment: heading facts, text and marks.
@@ -267,7 +284,45 @@ class Block:
     omitted_replies: int = 0
     revisions: int = 0  # how many texts dumps gave the item (0: only ever one)
     revision: int = 1  # which of them ``text`` is
+    published: str | None = None  # ISO 8601 as the source stated it (``reader.times``)
+    status: str = "published"  # ``reader.model.STATUSES``
+    html: str | None = None  # the sanitised HTML ``text`` came from, if any
     _paragraphs: list[Paragraph] | None = None
+    _formatting: list[Mark] | None = None
+
+    @property
+    def dimmed(self) -> bool:
+        """Unapproved, spam and deleted items are shown dimmed (and can be hidden)."""
+        return self.status in DIMMED_STATUSES or self.removed
+
+    @property
+    def status_label(self) -> str:
+        """The status a heading names ("spam", "unapproved", "pingback"...); "" when
+        published, and for deleted items, whose heading already says "removed"."""
+        if self.status in ("published", "deleted"):
+            return ""
+        return self.status
+
+    @property
+    def formatting(self) -> list[Mark]:
+        """The source HTML's emphasis, code, quotes, links and images as marks on ``text``."""
+        if self._formatting is None:
+            self._formatting = formatting.marks(self.html, self.text) if self.html else []
+        return self._formatting
+
+    def heading_fields(self) -> list[str]:
+        """Author, time and status, those known, as an export's heading prints them: the
+        time as the source stated it, with its offset (the file's reader may be elsewhere)."""
+        fields = [self.author or "", times.stated_text(self.published), self.status_label]
+        return [field for field in fields if field]
+
+    def byline(self, time_format: times.TimeFormat = times.default_format) -> Byline:
+        """Who wrote the item and when, as every writer's heading shows it."""
+        return Byline(
+            self.author or "",
+            times.local_text(self.published, time_format),
+            times.original_text(self.published),
+        )
 
     @property
     def revisions_label(self) -> str:
@@ -286,7 +341,7 @@ class Block:
     def paragraphs(self) -> list[Paragraph]:
         """The text cut into paragraphs of spans (made on first use)."""
         if self._paragraphs is None:
-            self._paragraphs = split(self.text, self.highlights, self.hits)
+            self._paragraphs = split(self.text, self.highlights, self.hits, self.formatting)
         return self._paragraphs
 
     def plain_paragraphs(self) -> list[str] | None:
@@ -294,7 +349,7 @@ class Block:
         hit or link): then each paragraph is one plain span, and a writer may take these
         strings instead of ``paragraphs``, sparing two objects per paragraph for most items
         of a thread.  ``None`` when something is marked: use ``paragraphs``."""
-        if self._paragraphs is not None or self.highlights or self.hits:
+        if self._paragraphs is not None or self.highlights or self.hits or self.formatting:
             return None
         text = self.text
         if "://" in text:
@@ -303,7 +358,10 @@ class Block:
 
 
 def split(
-    text: str, highlights: Sequence[Highlight] = (), hits: Sequence[Range] = ()
+    text: str,
+    highlights: Sequence[Highlight] = (),
+    hits: Sequence[Range] = (),
+    styles: Sequence[Mark] = (),
 ) -> list[Paragraph]:
     """``text`` as paragraphs of spans carrying ``highlights`` (later ones on top), search
     ``hits`` and links.  A highlight's note number goes right after its passage
@@ -312,7 +370,10 @@ def split(
     """
     ranges = paragraph_spans(text)
     if not highlights and not hits:  # most items: plain paragraphs, perhaps with links
-        return [Paragraph(start, end, spans_of(text, start, end)) for start, end in ranges]
+        return [
+            Paragraph(start, end, spans_of(text, start, end, styles=styles))
+            for start, end in ranges
+        ]
     numbered = [h for h in highlights if h.number]
     if not ranges:
         if not numbered:
@@ -328,7 +389,7 @@ def split(
         notes.setdefault(at, []).append(h.number)
     drawn = [h for h in highlights if h.end > h.start]
     return [
-        Paragraph(start, end, spans_of(text, start, end, drawn, hits, notes))
+        Paragraph(start, end, spans_of(text, start, end, drawn, hits, notes, styles))
         for start, end in ranges
     ]
 
@@ -340,12 +401,24 @@ def spans_of(
     highlights: Sequence[Highlight] = (),
     hits: Sequence[Range] = (),
     notes: Mapping[int, list[int]] | None = None,
+    styles: Sequence[Mark] = (),
 ) -> tuple[Span, ...]:
-    """``text[start:end]`` cut into spans wherever a highlight, hit, link or note number starts
-    or ends; ``notes`` maps offsets to the note numbers printed there."""
+    """``text[start:end]`` cut into spans wherever a highlight, hit, link, note number or
+    the source's formatting (``styles``) starts or ends; ``notes`` maps offsets to the note
+    numbers printed there."""
     piece = text[start:end]
     found = links(text, start, end) if "://" in piece else []
-    if not (highlights or hits or found or notes):  # most paragraphs: one plain span
+    shown: list[Mark] = []
+    for mark in styles:
+        if mark.end <= start or mark.start >= end:
+            continue
+        clipped = Mark(max(mark.start, start), min(mark.end, end), mark.style, mark.href)
+        if mark.style == "link" and mark.href:
+            if not any(s <= clipped.start and e >= clipped.end for s, e, _ in found):
+                found.append((clipped.start, clipped.end, mark.href))
+        else:
+            shown.append(clipped)
+    if not (highlights or hits or found or notes or shown):  # most paragraphs: one plain span
         return (Span(start, end, piece),) if end > start else ()
     notes = notes or {}
     cuts = {start, end}
@@ -355,6 +428,8 @@ def spans_of(
         cuts.update(x for x in (h_start, h_end) if start < x < end)
     for l_start, l_end, _ in found:
         cuts.update((l_start, l_end))
+    for mark in shown:
+        cuts.update((mark.start, mark.end))
     cuts.update(x for x in notes if start < x < end)
     spans: list[Span] = []
     if start in notes:  # a passage that ends where the paragraph starts
@@ -373,6 +448,9 @@ def spans_of(
                 link=link[1] if link else None,
                 link_start=link is not None and link[0] == left,
                 notes=tuple(sorted(notes.get(right, ()))),
+                styles=tuple(
+                    dict.fromkeys(m.style for m in shown if m.start <= left and m.end >= right)
+                ),
             )
         )
     return tuple(spans)
@@ -466,12 +544,15 @@ class ThreadDocument:
             self._hits.get(item_id, ()),
         )
         if isinstance(node, Post):
-            return Block(n, "post", item_id, "", 0, node.body, None, False, False, False, 0,
-                         *marks, revisions=node.revisions, revision=node.revision)  # fmt: skip
+            return Block(n, "post", item_id, "", 0, node.body, node.author, False, False, False,
+                         0, *marks, revisions=node.revisions, revision=node.revision,
+                         published=node.published, status=node.status,
+                         html=node.html)  # fmt: skip
         block = Block(
             n, "comment", item_id, node.path, self.depths[n], node.text, node.author,
             node.removed, node.vanished, node.is_new, len(node.replies), *marks,
-            revisions=node.revisions, revision=node.revision,
+            revisions=node.revisions, revision=node.revision, published=node.published,
+            status=node.status, html=node.html,
         )  # fmt: skip
         if self.annotated_only:
             block.context = item_id in self._context

@@ -17,6 +17,12 @@ Safety rules this module guarantees, and tests check:
   visibly), so an unclosed right-to-left override never reverses the comments after it;
 * an item whose text changed between dumps has its ``Block.revisions_label`` in its heading,
   linked as ``revisions:ITEM_ID`` (the window opens the revisions view from it);
+* authors and times come from ``Block.byline``: the time in the reader's zone (the window
+  passes a locale formatter), the time as the source wrote it in the ``title`` (hover); a
+  status other than published is a mark in the heading, and unapproved, spam and deleted
+  items are dimmed, or folded to their heading line with ``hide_dimmed``;
+* the source's HTML formatting (``Block.formatting``: emphasis, code, quotes, links, image
+  placeholders) is drawn as marks on the escaped text, never as the stored HTML itself;
 * every block carries ``-qt-user-state: N`` where ``N`` indexes ``items`` (0 is the post),
   which lets the window map a click or a scroll position back to a comment without searching
   the document.
@@ -28,7 +34,7 @@ import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from reader import bidi
+from reader import bidi, times
 from reader.model import Post
 from reader.render.document import (
     Block,
@@ -120,12 +126,20 @@ class PaneHtml:
     """
 
     def __init__(
-        self, document: ThreadDocument, palette: ThreadPalette = LIGHT, line_height: int = 0
+        self,
+        document: ThreadDocument,
+        palette: ThreadPalette = LIGHT,
+        line_height: int = 0,
+        *,
+        time_format: times.TimeFormat = times.default_format,
+        hide_dimmed: bool = False,
     ) -> None:
         self.document = document
         self.palette = palette
         self.line_height = line_height  # percent of the font's line height; 0: Qt's own
         self._spacing = f" line-height:{line_height}%;" if line_height else ""
+        self.time_format = time_format
+        self.hide_dimmed = hide_dimmed
         self.items = document.items
         self._pieces: list[str | None] = [None] * len(document)
 
@@ -149,9 +163,18 @@ class PaneHtml:
         if cached is None:
             block = self.document.block(n)
             if n == 0:
-                cached = _post_piece(self.document, block, self.palette, self._spacing)
+                cached = _post_piece(
+                    self.document, block, self.palette, self._spacing, self.time_format
+                )
             else:
-                cached = _comment_piece(block, self.indent(n), self.palette, self._spacing)
+                cached = _comment_piece(
+                    block,
+                    self.indent(n),
+                    self.palette,
+                    self._spacing,
+                    self.time_format,
+                    self.hide_dimmed,
+                )
             self._pieces[n] = cached
         return cached
 
@@ -183,10 +206,18 @@ def render_thread(
 
 
 def _post_piece(
-    document: ThreadDocument, block: Block, palette: ThreadPalette, spacing: str = ""
+    document: ThreadDocument,
+    block: Block,
+    palette: ThreadPalette,
+    spacing: str = "",
+    time_format: times.TimeFormat = times.default_format,
 ) -> str:
     title = _esc(document.post.title)
-    facts = f"{_esc(document.date_text)} &middot; {_esc(document.count_text)}"
+    facts = _esc(document.date_text)
+    facts += "".join(f" &middot; {part}" for part in _byline(block, palette, time_format))
+    if block.status_label:
+        facts += f" &middot; {_status_mark(block, palette)}"
+    facts += f" &middot; {_esc(document.count_text)}"
     if block.revisions_label:
         facts += " &middot; " + _revisions_link(block, palette)
     if block.bookmarked:
@@ -195,16 +226,33 @@ def _post_piece(
         f'<h2 style="-qt-user-state:0;"><a name="{block.id}"></a>{title}</h2>',
         f'<p style="-qt-user-state:0; color:{palette.muted};">{facts}</p>',
     ]
+    if document.post.comments_only:
+        out.append(
+            f'<p style="-qt-user-state:0; color:{palette.muted}; font-style:italic;">'
+            "Only the comments are in this library: import the blog's backup and the post"
+            " takes this place, its comments kept.</p>"
+        )
     out.extend(_paragraphs(block, palette, f"-qt-user-state:0;{spacing}"))
     return "\n".join(out)
 
 
-def _comment_piece(block: Block, indent: int, palette: ThreadPalette, spacing: str = "") -> str:
+def _comment_piece(
+    block: Block,
+    indent: int,
+    palette: ThreadPalette,
+    spacing: str = "",
+    time_format: times.TimeFormat = times.default_format,
+    hide_dimmed: bool = False,
+) -> str:
     style = f"-qt-user-state:{block.index}; margin-left:{indent}px;"
-    out = [_comment_head(block, style, palette)]
+    out = [_comment_head(block, style, palette, time_format, folded=hide_dimmed)]
+    if hide_dimmed and block.dimmed:
+        return out[0]  # folded to its heading: the text is one menu command away
     style += spacing
     if block.removed:
         style += f" color:{palette.removed}; font-style:italic;"
+    elif block.dimmed:
+        style += f" color:{palette.removed};"
     out.extend(_paragraphs(block, palette, style))
     return "\n".join(out)
 
@@ -215,10 +263,40 @@ def _flag(block: Block, palette: ThreadPalette) -> str:
     return f'<span style="color:{palette.flag}; font-weight:600;">{FLAG} {_esc(label)}</span>'
 
 
-def _comment_head(block: Block, style: str, palette: ThreadPalette) -> str:
-    """One compact line in small type: the number, then (18b) author and time, replies, marks
+def _byline(block: Block, palette: ThreadPalette, time_format: times.TimeFormat) -> list[str]:
+    """The author (bold) and the time (hover: as the source wrote it), as heading parts."""
+    line = block.byline(time_format)
+    parts = []
+    if line.author:
+        parts.append(f"<b>{_esc(line.author)}</b>")
+    if line.time:
+        title = html.escape(line.original, quote=True)
+        parts.append(
+            f'<span title="{title}" style="color:{palette.muted};">{_esc(line.time)}</span>'
+        )
+    return parts
+
+
+def _status_mark(block: Block, palette: ThreadPalette) -> str:
+    return f'<span style="color:{palette.removed};">[{_esc(block.status_label)}]</span>'
+
+
+def _comment_head(
+    block: Block,
+    style: str,
+    palette: ThreadPalette,
+    time_format: times.TimeFormat = times.default_format,
+    *,
+    folded: bool = False,
+) -> str:
+    """One compact line in small type: the number, author and time, status, replies, marks
     and the bookmark flag."""
     parts = [f'<a name="{block.id}"></a><b>{block.path}</b>']
+    parts.extend(_byline(block, palette, time_format))
+    if block.status_label:
+        parts.append(_status_mark(block, palette))
+    if folded and block.dimmed:
+        parts.append(f'<span style="color:{palette.muted};">hidden</span>')
     if block.replies:
         count = block.replies
         parts.append(
@@ -264,7 +342,13 @@ def _paragraphs(block: Block, palette: ThreadPalette, style: str) -> list[str]:
     text = block.text
     for paragraph in block.paragraphs:
         spans = paragraph.spans
-        if len(spans) == 1 and spans[0].colour is None and not spans[0].hit and not spans[0].link:
+        if (
+            len(spans) == 1
+            and spans[0].colour is None
+            and not spans[0].hit
+            and not spans[0].link
+            and not spans[0].styles
+        ):
             inner = _esc_lines(spans[0].text)  # most paragraphs: plain text
         elif paragraph.end > paragraph.start:
             inner = write_spans(spans, palette)
@@ -282,6 +366,8 @@ def write_spans(spans: Sequence[Span], palette: ThreadPalette = LIGHT) -> str:
         if not span.text:
             continue
         segment = _esc_lines(span.text)
+        if span.styles:
+            segment = _styled(segment, span.styles, palette)
         if span.colour is not None:
             colour = palette.highlights.get(span.colour) or LIGHT.highlights["yellow"]
             segment = f'<span style="background-color:{colour};">{segment}</span>'
@@ -307,10 +393,28 @@ def render_text(
     return write_spans(spans_of(text, 0, len(text), highlights, hits), palette)
 
 
+_STYLE_TAGS = {"strong": ("<b>", "</b>"), "em": ("<i>", "</i>"), "struck": ("<s>", "</s>")}
+
+
+def _styled(segment: str, styles: Sequence[str], palette: ThreadPalette) -> str:
+    """The source's formatting on an escaped segment, in the markup Qt's rich text shows."""
+    for style in styles:
+        if style in _STYLE_TAGS:
+            start, end = _STYLE_TAGS[style]
+            segment = f"{start}{segment}{end}"
+        elif style == "code":
+            segment = f'<span style="font-family:monospace;">{segment}</span>'
+        elif style == "quote":
+            segment = f'<span style="color:{palette.muted}; font-style:italic;">{segment}</span>'
+        elif style == "image":  # a placeholder, never the picture: the pane fetches nothing
+            segment = f'<span style="color:{palette.muted};">{segment}</span>'
+    return segment
+
+
 def _linked(segment: str, url: str, palette: ThreadPalette, *, first: bool) -> str:
     href = html.escape(url, quote=True)
     anchor = f'<a href="{href}" style="color:{palette.link};">{segment}</a>'
-    if first and is_image_address(url):
+    if first and is_image_address(url) and "[image" not in segment:
         # Never an <img>: the reading pane is offline, so a picture is only named.
         return f'<span style="color:{palette.muted};">[image] </span>{anchor}'
     return anchor

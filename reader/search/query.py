@@ -9,7 +9,8 @@
     title:word            only in post titles (also title:"a phrase", title:pre*); note:word
     date:2020  date:2020-06  date:2020-06-07  date:2020-01..2020-06  date:2019..  date:..2020
     in:post  in:comment  in:reply       is:removed  is:vanished  is:bookmarked  is:annotated
-    color:yellow
+    color:yellow          author:name (also by:name)
+    status:spam  status:unapproved  status:deleted  status:pingback ... (also is:spam ...)
 
 A typing mistake keeps its meaning: an unclosed ``(`` or ``"`` is closed at the end of the
 query, a dangling ``OR``/``NOT``/``AND`` or a stray ``)`` is dropped, an unknown ``name:value``
@@ -150,7 +151,14 @@ def _has_positive_text(node: Node | None) -> bool:
 
 # -- fields --------------------------------------------------------------------------------
 
-TEXT_FIELDS = {"title": "title", "body": "body", "text": "body", "note": "note"}
+TEXT_FIELDS = {
+    "title": "title",
+    "body": "body",
+    "text": "body",
+    "note": "note",
+    "author": "author",
+    "by": "author",
+}
 """``name:`` → the index field searched as text."""
 
 KINDS = {
@@ -161,7 +169,9 @@ KINDS = {
     "reply": "reply",
     "replies": "reply",
 }
-FLAGS = ("removed", "vanished", "bookmarked", "annotated")
+STATUS_FLAGS = ("unapproved", "spam", "deleted", "draft", "page", "pingback", "trackback")
+"""Statuses a format gives items (``reader.model.STATUSES`` but "published"), indexed as flags."""
+FLAGS = ("removed", "vanished", "bookmarked", "annotated", *STATUS_FLAGS)
 """``is:`` values; bookmarked/annotated are filled in by the annotations' item-info provider."""
 
 
@@ -176,6 +186,14 @@ def _flag_filter(name: str, value: str, notices: list[str]) -> Node | None:
     if value.casefold() in FLAGS:
         return Flag(value.casefold())
     notices.append(f"is:{value}: use is:{', is:'.join(FLAGS)}; ignored")
+    return None
+
+
+def _status_filter(name: str, value: str, notices: list[str]) -> Node | None:
+    folded = value.casefold()
+    if folded in STATUS_FLAGS:
+        return Flag(folded)
+    notices.append(f"status:{value}: use status:{', status:'.join(STATUS_FLAGS)}; ignored")
     return None
 
 
@@ -203,6 +221,7 @@ FILTERS: dict[str, Callable[[str, str, list[str]], Node | None]] = {
     "date": _date_filter,
     "in": _kind_filter,
     "is": _flag_filter,
+    "status": _status_filter,
     "color": _colour_filter,
     "colour": _colour_filter,
 }

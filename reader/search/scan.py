@@ -25,7 +25,7 @@ from reader.search import query as q
 from reader.search.analysis import is_cjk, word_spans
 from reader.search.results import Hit, SearchResults, ThreadGroup
 from reader.search.snippets import snippet_and_words
-from reader.search.source import ItemInfo, ItemInfoProvider
+from reader.search.source import ItemInfo, ItemInfoProvider, status_flags
 
 NOTICE = (
     "Searched the library directly: its search index is out of date and the library is"
@@ -94,11 +94,13 @@ class _Doc:
     removed: bool
     vanished: bool
     info: ItemInfo | None = None
+    author: str | None = None
+    status: str = "published"
     _fields: dict[str, _Field] | None = None
 
     def text_field(self, name: str | None) -> _Field:
         if self._fields is None:
-            body, title, note = _Field(), _Field(), _Field()
+            body, title, note, author = _Field(), _Field(), _Field(), _Field()
             if self.kind == "post":
                 title.add(self.title, 0)
                 end = body.add(self.title, 0)
@@ -107,11 +109,14 @@ class _Doc:
                 body.add(self.text, 0)
             if self.info is not None and self.info.note:
                 note.add(self.info.note, 0)
-            self._fields = {"body": body, "title": title, "note": note}
+            if self.author:
+                author.add(self.author, 0)
+            self._fields = {"body": body, "title": title, "note": note, "author": author}
         return self._fields[name or "body"]
 
     def flags(self) -> set[str]:
         found = {name for name in ("removed", "vanished") if getattr(self, name)}
+        found.update(status_flags(self.status))
         if self.info is not None:
             found |= set(self.info.flags)
         return found
@@ -157,20 +162,22 @@ def _infos(conn: sqlite3.Connection, provider: ItemInfoProvider | None) -> dict[
 
 
 def _docs(conn: sqlite3.Connection, infos: dict[str, ItemInfo]) -> Iterator[_Doc]:
-    for pid, date, title, body in conn.execute(
-        "SELECT id, date, title, body FROM posts ORDER BY date DESC, title"
+    for pid, date, title, body, author, status in conn.execute(
+        "SELECT id, date, title, body, author, status FROM posts ORDER BY date DESC, title"
     ).fetchall():
         day = dt.date.fromisoformat(date)
-        yield _Doc(pid, pid, "post", title, day, "", body, False, False, infos.get(pid))
-        for cid, parent, path, text, removed, vanished in conn.execute(
-            "SELECT id, parent_id, path, text, removed, vanished FROM comments"
+        yield _Doc(
+            pid, pid, "post", title, day, "", body, False, False, infos.get(pid), author, status
+        )
+        for cid, parent, path, text, removed, vanished, c_author, c_status in conn.execute(
+            "SELECT id, parent_id, path, text, removed, vanished, author, status FROM comments"
             " WHERE post_id = ? ORDER BY position",
             [pid],
         ).fetchall():
             kind = "reply" if parent else "comment"
             yield _Doc(
                 cid, pid, kind, title, day, path, text, bool(removed), bool(vanished),
-                infos.get(cid),
+                infos.get(cid), c_author, c_status,
             )  # fmt: skip
 
 

@@ -21,7 +21,10 @@ Fields:
   phrase with a frequent word is one short posting list (``analysis.COMMON``);
 * ``date``: the post's date as three terms (``2020``, ``2020-06``, ``2020-06-07``) so a year or
   month filter is one posting list;
-* ``flags``: ``removed``, ``vanished`` and whatever the item-info provider adds
+* ``author``/``author_words``: the author's display name (``author:name``);
+* ``flags``: ``removed``, ``vanished``, the item's status when it is not "published"
+  (``unapproved``, ``spam``, ``deleted``, ``draft``, ``page``, ``pingback``, ``trackback``:
+  ``status:spam``, ``is:unapproved``) and whatever the item-info provider adds
   (``bookmarked``, ``annotated``); ``colors``: highlight colours used on the item.
 """
 
@@ -39,7 +42,7 @@ from whoosh.analysis import Token, Tokenizer
 
 from reader.search.analysis import COMMON, Slots, analyse, word_spans
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _NATIVE_LITTLE = sys.byteorder == "little"
 _SINGLE: list[bytes] = [b"\x01" + bytes([p]) for p in range(256)]
@@ -243,12 +246,19 @@ def make_schema(common: frozenset[str] = COMMON) -> fields.Schema:
         grams=_words(),
         note=FastText(words_field="note_words"),
         note_words=_words(),
+        author=FastText(words_field="author_words"),
+        author_words=_words(),
         date=fields.KEYWORD(scorable=False),
         flags=fields.KEYWORD(scorable=False),
         colors=fields.KEYWORD(scorable=False),
     )
 
 
-TEXT_FIELDS = ("title", "body", "note")
-WORDS_FIELDS = {"title": "title_words", "body": "words", "note": "note_words"}
+TEXT_FIELDS = ("title", "body", "note", "author")
+WORDS_FIELDS = {
+    "title": "title_words",
+    "body": "words",
+    "note": "note_words",
+    "author": "author_words",
+}
 """Where the folded words of each text field are (prefix and fuzzy words look there)."""

@@ -72,16 +72,23 @@ def _dates(date: str) -> str:
     return f"{date[:4]} {date[:7]} {date}"
 
 
-_POST_SQL = "SELECT id, date, title, body FROM posts"
+_POST_SQL = "SELECT id, date, title, body, author, status FROM posts"
 _COMMENT_SQL = (
-    "SELECT c.id, c.post_id, c.parent_id IS NOT NULL, c.text, c.removed, c.vanished, p.date"
+    "SELECT c.id, c.post_id, c.parent_id IS NOT NULL, c.text, c.removed, c.vanished, p.date,"
+    " c.author, c.status"
     " FROM comments c JOIN posts p ON p.id = c.post_id"
 )
 
 
+def status_flags(status: str | None) -> list[str]:
+    """The flags an item's status adds (``status:spam`` and ``is:spam`` search them):
+    none for a published item."""
+    return [status] if status and status != "published" else []
+
+
 def post_doc(row: tuple[Any, ...]) -> dict[str, Any]:
-    pid, date, title, body = row
-    return {
+    pid, date, title, body, author, status = row
+    doc = {
         "_id": pid,
         "ref": _ref(pid, pid, date),
         "kind": "post",
@@ -91,10 +98,15 @@ def post_doc(row: tuple[Any, ...]) -> dict[str, Any]:
         "body": (title, body),
         "date": _dates(date),
     }
+    if author:
+        doc["author"] = author
+    if flags := status_flags(status):
+        doc["flags"] = " ".join(flags)
+    return doc
 
 
 def comment_doc(row: tuple[Any, ...]) -> dict[str, Any]:
-    cid, pid, is_reply, text, removed, vanished, date = row
+    cid, pid, is_reply, text, removed, vanished, date, author, status = row
     doc: dict[str, Any] = {
         "_id": cid,
         "ref": _ref(cid, pid, date),
@@ -103,8 +115,11 @@ def comment_doc(row: tuple[Any, ...]) -> dict[str, Any]:
         "date": _dates(date),
     }
     flags = [name for name, on in (("removed", removed), ("vanished", vanished)) if on]
+    flags += status_flags(status)
     if flags:
         doc["flags"] = " ".join(flags)
+    if author:
+        doc["author"] = author
     return doc
 
 

@@ -27,10 +27,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from reader import formats, ids
 from reader.changes import NOTHING, Changes
 from reader.errors import DumpError, ReaderError
+from reader.formats.urls import url_key
 from reader.model import ParsedComment, ParsedPost
 from reader.plurals import plural
 from reader.store import revisions
@@ -165,6 +167,41 @@ class ImportResult:
         return text
 
 
+def family(source_key: str | None) -> str | None:
+    """Which kind of source a native key comes from ("wp", "disqus", "tag" for Blogger, "mid"
+    for mail; None for the plain-text dump): comments from one kind never flag another
+    kind's comments of the same post as gone."""
+    if source_key is None:
+        return None
+    return source_key.split(":", 1)[0]
+
+
+def _iso(when: dt.datetime | None) -> str | None:
+    """A time as the source stated it: ISO 8601 with its offset (none for an unknown zone)."""
+    return when.isoformat() if when is not None else None
+
+
+def _one_page_of_many(post: ParsedPost) -> bool:
+    """A comment feed holding fewer comments than it declares (one page of a paginated
+    feed): like a "Load more..." page, it says nothing about the comments it does not hold."""
+    declared = post.declared_comments
+    return (
+        post.comments_only
+        and declared is not None
+        and sum(1 for _ in post.walk_comments()) < declared
+    )
+
+
+def _host(url: str | None) -> str:
+    if not url:
+        return ""
+    try:
+        host = urlsplit(url if "://" in url else "//" + url).hostname or ""
+    except ValueError:
+        return ""
+    return host.lower().removeprefix("www.")
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -202,6 +239,8 @@ class _Importer:
         self.known_ids: set[str] = {row[0] for row in conn.execute("SELECT id FROM posts")}
         self.titles: dict[str, str] = {}
         self.key_ranks: dict[str, int] = {}  # native ids seen in the post being added
+        self.keys: dict[str, str] = {}  # native post keys met in this file -> post ids
+        self.urls: dict[str, list[tuple[str, str | None, str | None]]] = {}  # queued url_keys
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -218,16 +257,18 @@ class _Importer:
         if self.post_rows:
             self.conn.executemany(
                 "INSERT INTO posts(id, date, title, body, declared_comments, has_comments,"
-                " comment_count, author, source_id, added_at, stamp)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                " comment_count, author, source_id, added_at, stamp, author_uri, published,"
+                " status, html, source_key, url, url_key, comments_only)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 self.post_rows,
             )
             self.post_rows.clear()
         if self.comment_rows:
             self.conn.executemany(
                 "INSERT INTO comments(id, post_id, parent_id, position, path, text, removed,"
-                " vanished, is_new, author, source_id, added_at, stamp, added_stamp)"
-                " VALUES (?,?,?,?,?,?,?,0,?,?,?,?,?,?)",
+                " vanished, is_new, author, source_id, added_at, stamp, added_stamp,"
+                " author_uri, published, status, html, source_key)"
+                " VALUES (?,?,?,?,?,?,?,0,?,?,?,?,?,?,?,?,?,?,?)",
                 self.comment_rows,
             )
             self.comment_rows.clear()
@@ -263,6 +304,11 @@ class _Importer:
                     now,
                     stamp,
                     stamp,
+                    comment.author_uri,
+                    _iso(comment.published),
+                    comment.status,
+                    comment.html,
+                    comment.source_key,
                 )
             )
             if comment.replies:
@@ -291,8 +337,51 @@ class _Importer:
 
     # -- merging ---------------------------------------------------------------------------
 
+    def resolve(self, post: ParsedPost) -> str:
+        """The id ``post`` is stored under: for a post its format names (``source_key``) the
+        post stored with that key, else the post of the same article from another source
+        (``_same_article``: a Disqus thread and the WordPress or Blogger post it discussed),
+        else the id of the key (``ids.keyed_post_id``); for any other post its date and title."""
+        key = post.source_key
+        if key is None:
+            return ids.post_id(post.date, post.title)
+        pid = self.keys.get(key)
+        if pid is None:
+            row = self.conn.execute(
+                "SELECT id FROM posts WHERE source_key = ? LIMIT 1", [key]
+            ).fetchone()
+            pid = row[0] if row else None
+        if pid is None and post.url_key:
+            pid = self._same_article(post)
+        if pid is None:
+            pid = ids.keyed_post_id(key)
+        self.keys[key] = pid
+        return pid
+
+    def _same_article(self, post: ParsedPost) -> str | None:
+        """A post of the same article (same ``url_key``) that came from the other side: for a
+        Disqus thread a post from WordPress or Blogger, for those a post made from a Disqus
+        thread.  Several: the one on the same host, else the first stored."""
+        disqus = family(post.source_key) == "disqus"
+        rows = list(self.urls.get(post.url_key or "", ()))
+        rows += self.conn.execute(
+            "SELECT id, source_key, url FROM posts WHERE url_key = ? ORDER BY added_at, id",
+            [post.url_key],
+        ).fetchall()
+        found = [
+            (pid, url)
+            for pid, key, url in rows
+            if key is not None and (family(key) == "disqus") != disqus
+        ]
+        if not found:
+            return None
+        host = _host(post.url)
+        return next((pid for pid, url in found if host and _host(url) == host), found[0][0])
+
     def add(self, post: ParsedPost) -> None:
-        pid = ids.post_id(post.date, post.title)
+        if post.url and not post.url_key:  # a Blogger post: its permalink is its article
+            post.url_key = url_key(post.url)
+        pid = self.resolve(post)
         self.key_ranks.clear()
         result = self.result
         result.posts += 1
@@ -313,8 +402,18 @@ class _Importer:
                     self.source_id,
                     self.now,
                     self.stamp,
+                    post.author_uri,
+                    _iso(post.published),
+                    post.status,
+                    post.html,
+                    post.source_key,
+                    post.url,
+                    post.url_key,
+                    int(post.comments_only),
                 )
             )
+            if post.url_key:
+                self.urls.setdefault(post.url_key, []).append((pid, post.source_key, post.url))
             self.known_ids.add(pid)
             result.posts_new += 1
             result.comments += count
@@ -326,23 +425,118 @@ class _Importer:
             return
         self.flush()  # the post may be queued: this file holds it twice (a listing and its page)
         row = self.conn.execute(
-            "SELECT body, declared_comments, has_comments, revisions FROM posts WHERE id = ?",
+            "SELECT body, declared_comments, has_comments, revisions, comments_only, source_key,"
+            " status, author, author_uri, published, url, url_key, html"
+            " FROM posts WHERE id = ?",
             [pid],
         ).fetchone()
         result.posts_merged += 1
         self.titles.setdefault(pid, post.title)
-        changed = self._merge_post_fields(pid, post, row)
+        stored_family = family(row[5])
+        incoming_family = family(post.source_key)
+        if (row[4] and not post.comments_only) or (
+            stored_family == "disqus" and incoming_family not in ("disqus", None)
+        ):
+            changed = self._replace_post(pid, post, row)  # the post a thread stood in for
+        elif post.comments_only or (incoming_family == "disqus" and stored_family != "disqus"):
+            changed = self._fill_post(pid, post, row)  # comments only: the post is elsewhere
+        else:
+            changed = self._merge_post_fields(pid, post, row)
+            changed |= self._merge_details(pid, post, row)
         if has:
             changed |= self._merge_comments(
-                pid, post.comments or [], had_comments=bool(row[2]), partial=post.more_comments
+                pid,
+                post.comments or [],
+                had_comments=bool(row[2]),
+                partial=post.more_comments or _one_page_of_many(post),
+                families={incoming_family} | {family(c.source_key) for c in post.walk_comments()},
             )
         if changed:
             result.posts_updated += 1
             result.changed_post_ids.append(pid)
             self.conn.execute("UPDATE posts SET stamp = ? WHERE id = ?", [self.stamp, pid])
 
+    def _replace_post(self, pid: str, post: ParsedPost, row: tuple[Any, ...]) -> bool:
+        """The post arrives where a stand-in stood (a Blogger comment feed's "comments only"
+        post, or a post made from a Disqus thread): its title, date, body and details take
+        the stand-in's place under the same id, so marks on its comments stay.  A body the
+        stand-in had is kept as a revision, never lost."""
+        old_body = row[0]
+        if old_body and old_body != post.body:
+            number = self._add_revision(pid, post.body, True, None)
+            self.note_revision(pid, pid, number, True, None)
+        updates: dict[str, object] = {
+            "date": post.date.isoformat(),
+            "title": post.title,
+            "html": post.html,
+            "author": post.author,
+            "author_uri": post.author_uri,
+            "published": _iso(post.published),
+            "status": post.status,
+            "source_key": post.source_key,
+            "url": post.url or row[10],
+            "url_key": post.url_key or row[11],
+            "comments_only": 0,
+        }
+        if not old_body or old_body == post.body:
+            updates["body"] = post.body
+        if post.declared_comments is not None:
+            updates["declared_comments"] = post.declared_comments
+        if post.comments is not None:
+            updates["has_comments"] = 1
+        self._update_post(pid, updates)
+        self.titles[pid] = post.title
+        return True
+
+    def _fill_post(self, pid: str, post: ParsedPost, row: tuple[Any, ...]) -> bool:
+        """Comments for a post stored from elsewhere: only what the post lacks is filled."""
+        updates: dict[str, object] = {}
+        if row[10] is None and post.url:
+            updates["url"] = post.url
+        if row[11] is None and post.url_key:
+            updates["url_key"] = post.url_key
+        if post.comments is not None and not row[2]:
+            updates["has_comments"] = 1
+        if (
+            post.comments_only
+            and row[4]
+            and post.declared_comments is not None
+            and (row[1] is None or post.declared_comments > row[1])
+        ):
+            updates["declared_comments"] = post.declared_comments
+        self._update_post(pid, updates)
+        return bool(updates)
+
+    def _merge_details(self, pid: str, post: ParsedPost, row: tuple[Any, ...]) -> bool:
+        """A post met again from its own source: a changed status is taken (a draft since
+        published), details the stored row lacks are filled; text is merged elsewhere."""
+        updates: dict[str, object] = {}
+        if post.source_key is not None and post.status != row[6]:
+            updates["status"] = post.status
+        for column, value, stored in (
+            ("author", post.author, row[7]),
+            ("author_uri", post.author_uri, row[8]),
+            ("published", _iso(post.published), row[9]),
+            ("url", post.url, row[10]),
+            ("url_key", post.url_key, row[11]),
+            ("source_key", post.source_key, row[5]),
+        ):
+            if stored is None and value is not None:
+                updates[column] = value
+        if post.html is not None and row[12] is None and post.body == row[0]:
+            updates["html"] = post.html
+        self._update_post(pid, updates)
+        return bool(updates)
+
+    def _update_post(self, pid: str, updates: dict[str, object]) -> None:
+        if updates:
+            assignments = ", ".join(f"{column} = ?" for column in updates)
+            self.conn.execute(
+                f"UPDATE posts SET {assignments} WHERE id = ?", [*updates.values(), pid]
+            )
+
     def _merge_post_fields(self, pid: str, post: ParsedPost, row: tuple[Any, ...]) -> bool:
-        old_body, old_declared, old_has, count = row
+        old_body, old_declared, old_has, count = row[:4]
         has = post.comments is not None
         updates: dict[str, object] = {}
         changed = False
@@ -356,10 +550,13 @@ class _Importer:
             )
             if decision.action == revisions.UPGRADE:
                 updates["body"] = post.body  # the listing's excerpt, contained in the page
+                updates["html"] = post.html
             elif decision.action in (revisions.CURRENT, revisions.ASIDE):
                 shown = decision.action == revisions.CURRENT
                 number = self._add_revision(pid, post.body, shown, decision.reason)
                 self.note_revision(pid, pid, number, shown, decision.reason)
+                if shown:
+                    updates["html"] = post.html  # the formatting of the text now shown
                 changed = True
         if post.declared_comments is not None and (
             old_declared is None or post.declared_comments > old_declared
@@ -386,12 +583,21 @@ class _Importer:
         )
 
     def _merge_comments(
-        self, pid: str, incoming: list[ParsedComment], *, had_comments: bool, partial: bool
+        self,
+        pid: str,
+        incoming: list[ParsedComment],
+        *,
+        had_comments: bool,
+        partial: bool,
+        families: set[str | None] | frozenset[str | None] = frozenset({None}),
     ) -> bool:
         """Add what is new; flag what vanished, unless the page showed only the first comments
-        (``partial``: a "Load more..." page says nothing about the rest)."""
+        (``partial``: a "Load more..." page says nothing about the rest).  Only comments of
+        the incoming ``families`` (``family``) can vanish: a Disqus thread attached to a
+        WordPress post says nothing about the post's own comments."""
         old_rows = self.conn.execute(
-            "SELECT id, parent_id, position, path, removed, vanished, text, revisions"
+            "SELECT id, parent_id, position, path, removed, vanished, text, revisions,"
+            " source_key, status, html, author, author_uri, published"
             " FROM comments WHERE post_id = ? ORDER BY position",
             [pid],
         ).fetchall()
@@ -423,12 +629,14 @@ class _Importer:
             old = old_by_id.get(item.id)
             if old is not None:
                 changed |= self._comment_text(pid, old, item.comment)
+                changed |= self._comment_details(old, item.comment)
                 continue
             c = item.comment
             self.conn.execute(
                 "INSERT INTO comments(id, post_id, parent_id, position, path, text, removed,"
-                " vanished, is_new, author, source_id, added_at, stamp, added_stamp)"
-                " VALUES (?,?,?,0,'',?,?,0,?,?,?,?,?,?)",
+                " vanished, is_new, author, source_id, added_at, stamp, added_stamp,"
+                " author_uri, published, status, html, source_key)"
+                " VALUES (?,?,?,0,'',?,?,0,?,?,?,?,?,?,?,?,?,?,?)",
                 [
                     item.id,
                     pid,
@@ -441,6 +649,11 @@ class _Importer:
                     self.now,
                     self.stamp,
                     self.stamp,
+                    c.author_uri,
+                    _iso(c.published),
+                    c.status,
+                    c.html,
+                    c.source_key,
                 ],
             )
             self.result.comments_new += 1
@@ -448,6 +661,8 @@ class _Importer:
         # Flag what vanished, clear the flag on what came back, mark later removals.
         for cid, row in old_by_id.items():
             present = cid in resolved
+            if not present and family(row[8]) not in families:
+                continue  # another source's comment on the same post
             if present == bool(row[5]) and (present or not partial):
                 self.conn.execute(
                     "UPDATE comments SET vanished = ?, stamp = ? WHERE id = ?",
@@ -498,8 +713,39 @@ class _Importer:
             return False
         shown = decision.action == revisions.CURRENT
         number = self._add_revision(cid, text, shown, decision.reason)
+        if shown:  # the formatting of the text now shown
+            self.conn.execute("UPDATE comments SET html = ? WHERE id = ?", [comment.html, cid])
         self.conn.execute("UPDATE comments SET stamp = ? WHERE id = ?", [self.stamp, cid])
         self.note_revision(cid, pid, number, shown, decision.reason)
+        return True
+
+    def _comment_details(self, old: tuple[Any, ...], comment: ParsedComment) -> bool:
+        """A stored comment's status as the newer export states it (approved since, marked
+        spam), and details the stored row lacks; True if anything was stored."""
+        updates: dict[str, object] = {}
+        if (
+            comment.source_key is not None
+            and comment.status != old[9]
+            and not (old[4] and comment.status == "published")  # removed stays removed
+        ):
+            updates["status"] = comment.status
+        for column, value, stored in (
+            ("source_key", comment.source_key, old[8]),
+            ("author", comment.author, old[11]),
+            ("author_uri", comment.author_uri, old[12]),
+            ("published", _iso(comment.published), old[13]),
+        ):
+            if stored is None and value is not None:
+                updates[column] = value
+        if comment.html is not None and old[10] is None and comment.text == old[6]:
+            updates["html"] = comment.html
+        if not updates:
+            return False
+        assignments = ", ".join(f"{column} = ?" for column in updates)
+        self.conn.execute(
+            f"UPDATE comments SET {assignments}, stamp = ? WHERE id = ?",
+            [*updates.values(), self.stamp, old[0]],
+        )
         return True
 
     def _damaged_copy_of(

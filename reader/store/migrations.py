@@ -223,6 +223,38 @@ def _m007_comment_added_stamp(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m010_formats(conn: sqlite3.Connection) -> None:
+    """What the richer formats carry (``reader.formats``): per post and comment the author's
+    address, the time as the source states it (ISO 8601 with its offset), a status
+    (``reader.model.STATUSES``), the sanitised HTML where the source is HTML, and the format's
+    native id (``source_key``).  Posts also keep their address (``url``, and ``url_key`` by
+    which a Disqus thread finds the post of the same article) and whether they are known only
+    through a comment feed (``comments_only``: replaced in place when the post arrives).
+
+    Rows already stored keep their meaning: NULL fields, status "published".
+    """
+    run_script(
+        conn,
+        """
+        ALTER TABLE posts ADD COLUMN author_uri TEXT;
+        ALTER TABLE posts ADD COLUMN published TEXT;
+        ALTER TABLE posts ADD COLUMN status TEXT NOT NULL DEFAULT 'published';
+        ALTER TABLE posts ADD COLUMN html TEXT;
+        ALTER TABLE posts ADD COLUMN source_key TEXT;
+        ALTER TABLE posts ADD COLUMN url TEXT;
+        ALTER TABLE posts ADD COLUMN url_key TEXT;
+        ALTER TABLE posts ADD COLUMN comments_only INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE comments ADD COLUMN author_uri TEXT;
+        ALTER TABLE comments ADD COLUMN published TEXT;
+        ALTER TABLE comments ADD COLUMN status TEXT NOT NULL DEFAULT 'published';
+        ALTER TABLE comments ADD COLUMN html TEXT;
+        ALTER TABLE comments ADD COLUMN source_key TEXT;
+        CREATE INDEX posts_source_key ON posts(source_key) WHERE source_key IS NOT NULL;
+        CREATE INDEX posts_url_key ON posts(url_key) WHERE url_key IS NOT NULL
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_initial", _m001_initial),
     ("002_annotations", _m002_annotations),
@@ -231,6 +263,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("005_revisions", _m005_revisions),
     ("006_user_data_file", _m006_user_data_file),
     ("007_comment_added_stamp", _m007_comment_added_stamp),
+    ("010_formats", _m010_formats),
 ]
 KNOWN = {name for name, _ in MIGRATIONS}
 

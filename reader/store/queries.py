@@ -68,7 +68,8 @@ def load_post(conn: sqlite3.Connection, post_id: str, *, with_comments: bool = T
     """A post with its whole comment tree in stored order; ``NotFound`` for an unknown id."""
     row = conn.execute(
         "SELECT p.id, p.date, p.title, p.body, p.declared_comments, p.comment_count, s.path,"
-        " p.revisions, p.revision"
+        " p.revisions, p.revision, p.author, p.published, p.status, p.html, p.author_uri,"
+        " p.source_key, p.url, p.comments_only"
         " FROM posts p LEFT JOIN sources s ON s.id = p.source_id WHERE p.id = ?",
         [post_id],
     ).fetchone()
@@ -84,6 +85,14 @@ def load_post(conn: sqlite3.Connection, post_id: str, *, with_comments: bool = T
         source=row[6],
         revisions=row[7],
         revision=row[8],
+        author=row[9],
+        published=row[10],
+        status=row[11],
+        html=row[12],
+        author_uri=row[13],
+        source_key=row[14],
+        url=row[15],
+        comments_only=bool(row[16]),
     )
     if with_comments:
         post.comments, post.new_count = _comment_tree(conn, post_id)
@@ -100,7 +109,8 @@ def _comment_tree(conn: sqlite3.Connection, post_id: str) -> tuple[list[Comment]
     seen = read.fetchone()
     rows = conn.execute(
         "SELECT id, parent_id, position, path, text, removed, vanished,"
-        " is_new AND added_stamp > ?, author, revisions, revision"
+        " is_new AND added_stamp > ?, author, revisions, revision, published, status, html,"
+        " author_uri, source_key"
         " FROM comments WHERE post_id = ? ORDER BY position",
         [seen[0] if seen else -1, post_id],
     ).fetchall()
@@ -125,6 +135,10 @@ def _comment_tree(conn: sqlite3.Connection, post_id: str) -> tuple[list[Comment]
         if row[9]:
             comment = by_id[cid]
             comment.revisions, comment.revision = row[9], row[10]
+        if row[11] is not None or row[12] != "published" or row[13] is not None:
+            comment = by_id[cid]  # a comment from a richer format than the plain-text dump
+            comment.published, comment.status, comment.html = row[11], row[12], row[13]
+            comment.author_uri, comment.source_key = row[14], row[15]
         new += is_new
     roots: list[Comment] = []
     for comment in by_id.values():  # rows come ordered by position, so siblings stay in order
@@ -200,7 +214,18 @@ def _comment_json(comment: Comment) -> dict[str, Any]:
         data["vanished"] = True
     if comment.is_new:
         data["new"] = True
+    _details_json(data, comment.author, comment.published, comment.status)
     return data
+
+
+def _details_json(
+    data: dict[str, Any], author: str | None, published: str | None, status: str
+) -> None:
+    """Extended, not changed: ``author``, ``published`` (ISO 8601 with the source's offset,
+    or null) and ``status`` (one of ``reader.model.STATUSES``) on every post and comment."""
+    data["author"] = author
+    data["published"] = published
+    data["status"] = status
 
 
 def post_json(post: Post) -> dict[str, Any]:
@@ -215,6 +240,9 @@ def post_json(post: Post) -> dict[str, Any]:
     if post.revisions:  # extended, not changed: only items with several texts carry these
         data["revisions"] = post.revisions
         data["revision"] = post.revision
+    _details_json(data, post.author, post.published, post.status)
+    if post.comments_only:
+        data["comments_only"] = True
     return data
 
 

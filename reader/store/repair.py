@@ -462,10 +462,12 @@ _NOTE_ID = re.compile(r"^[ab][0-9a-f]{16}$")
 SCAN_COLUMNS = {
     "posts": ("id", "date", "title", "body", "declared_comments", "has_comments",
               "comment_count", "author", "source_id", "added_at", "stamp", "revision",
-              "revisions"),
+              "revisions", "author_uri", "published", "status", "html", "source_key", "url",
+              "url_key", "comments_only"),
     "comments": ("id", "post_id", "parent_id", "position", "path", "text", "removed",
                  "vanished", "is_new", "author", "source_id", "added_at", "stamp", "revision",
-                 "revisions", "added_stamp"),
+                 "revisions", "added_stamp", "author_uri", "published", "status", "html",
+                 "source_key"),
     "sources": ("id", "path", "sha256", "format", "encoding", "imported_at", "posts",
                 "posts_new", "posts_merged", "comments", "comments_new", "outcome", "message"),
     "revisions": ("item_id", "number", "text", "source_id", "first_seen", "stamp", "suspect"),
@@ -488,9 +490,9 @@ def _table_of(cell: pagescan.Cell, schema: str) -> str | None:
             return "revisions"
         return None
     if schema == "main":
-        if isinstance(first, str) and _PID.match(first) and 11 <= len(v) <= 13:
+        if isinstance(first, str) and _PID.match(first) and 11 <= len(v) <= 21:
             return "posts" if isinstance(v[3], str) else None
-        if (isinstance(first, str) and _CID.match(first) and 13 <= len(v) <= 16
+        if (isinstance(first, str) and _CID.match(first) and 13 <= len(v) <= 21
                 and isinstance(v[1], str) and _PID.match(v[1])):  # fmt: skip
             return "comments"
         if first is None and len(v) == 13 and isinstance(v[2], str) and _SHA.match(v[2]):

@@ -82,6 +82,8 @@ MENUS: dict[str, list[Command]] = {
         Command("show_thread", "Show &Thread", ("Ctrl+2",), "", checkable=True),
         Command("show_reading", "Show &Reading Pane", ("Ctrl+3",), "", checkable=True),
         Command("show_activity", "Show &Activity Strip", (), "", checkable=True),
+        Command("show_dimmed", "Show &Unapproved, Spam and Deleted Comments", (), "",
+                "Unchecked: such comments are folded to their heading line", checkable=True),
         SEP,
         Command("expand_all", "&Expand All Replies", ("*",), "thread.expand_all"),
         Command("collapse_all", "&Collapse All Replies", ("\\",), "thread.collapse_all"),

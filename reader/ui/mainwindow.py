@@ -142,6 +142,8 @@ class MainWindow(QMainWindow):
         for name, widget in zip(PANES, shown, strict=True):
             actions[name].setChecked(True)
             actions[name].toggled.connect(widget.setVisible)
+        actions["show_dimmed"].setChecked(True)
+        actions["show_dimmed"].toggled.connect(self.threads.set_show_dimmed)
 
     def _slot(self, name: str) -> Callable[[], object]:
         """A menu command's method: ``"part.method"`` on the part of that name."""

@@ -20,12 +20,13 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QPoint, QRectF, QRegularExpression, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QPoint, QRectF, QRegularExpression, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
     QFont,
     QFontMetrics,
+    QHelpEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -37,7 +38,7 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtWidgets import QTextBrowser, QToolTip, QWidget
 
 from reader.settings import ReadingSettings
 
@@ -158,6 +159,23 @@ class ReadingPane(QTextBrowser):
         if (left, right) != (current.left(), current.right()):
             self.setViewportMargins(left, 0, right, 0)
         self._on_layout()
+
+    # -- hover --------------------------------------------------------------------------------
+
+    def tooltip_at(self, pos: QPoint) -> str:
+        """The hover text at a viewport position: a time as the source wrote it."""
+        return self.cursorForPosition(pos).charFormat().toolTip()
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            assert isinstance(event, QHelpEvent)
+            tip = self.tooltip_at(event.pos())
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
 
     # -- content -----------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ def test_thread_rows_paint_what_the_model_says(make_window, seeded_library_dir, 
     for number in range(min(len(model), 30)):
         index = model.index_for_number(number)
         texts, fonts, muted, icon, right = model.row_look(index)
-        for column in range(4):
+        for column in range(model.columnCount()):
             cell = index.siblingAtColumn(column)
             assert (texts[column] or None) == cell.data(Qt.ItemDataRole.DisplayRole)
             font = cell.data(Qt.ItemDataRole.FontRole)

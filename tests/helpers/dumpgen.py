@@ -597,6 +597,8 @@ def stored_comment_json(comment: StoredComment) -> dict:
     data["replies"] = [stored_comment_json(r) for r in comment.replies]
     if comment.new:
         data["new"] = True
+    # the plain-text dump names no author, time or status (the richer formats do)
+    data.update(author=None, published=None, status="published")
     return data
 
 

@@ -59,7 +59,34 @@ def test_the_entry_opens_files_with_the_command_and_names_the_types() -> None:
     assert e["Type"] == "Application" and e["Terminal"] == "false"
     assert {"Office", "Viewer"} <= set(e["Categories"].rstrip(";").split(";"))
     assert {"blog", "comments", "archive"} <= set(e["Keywords"].rstrip(";").split(";"))
-    assert set(e["MimeType"].rstrip(";").split(";")) == {DUMP_TYPE, "text/plain"}
+    assert set(e["MimeType"].rstrip(";").split(";")) == {DUMP_TYPE, "text/plain", *EXPORT_TYPES}
+
+
+EXPORT_TYPES = {
+    "application/atom+xml",  # Blogger backups, Takeout and comment feeds
+    "application/rss+xml",  # WordPress WXR
+    "application/xml",  # Disqus exports (and any of the XML ones saved as .xml)
+    "text/xml",
+    "application/mbox",  # mailing-list archives
+    "application/zip",  # Takeout archives
+}
+"""The freedesktop types of the formats reader.formats reads besides the plain-text dump."""
+
+
+def test_every_format_the_importer_reads_has_its_type_in_the_entry() -> None:
+    from reader import formats
+
+    names = {fmt.NAME for fmt in formats.formats()}
+    assert {"wxr", "blogger", "disqus", "mbox", "zip"} <= names
+    types = set(entry()["MimeType"].rstrip(";").split(";"))
+    wanted = {
+        "wxr": "application/rss+xml",
+        "blogger": "application/atom+xml",
+        "disqus": "application/xml",
+        "mbox": "application/mbox",
+        "zip": "application/zip",
+    }
+    assert {wanted[name] for name in names if name in wanted} <= types
 
 
 # -- AppStream -----------------------------------------------------------------------------

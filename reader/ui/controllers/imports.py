@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 
 SAMPLE_HINT = (
     "You are looking at a small sample archive, so you can try the reader. To read your own "
-    "blog dumps, drop the .txt files or whole folders anywhere on this window, or use "
+    "archives, drop their files (text dumps, Blogger, WordPress and Disqus exports, mbox, "
+    "Takeout .zip) or whole folders anywhere on this window, or use "
     "File › Import Files… (Ctrl+O)."
 )
 

@@ -77,6 +77,7 @@ class ThreadController(QObject):
         self._after_paint.timeout.connect(self._after_thread_paint)
         self._retired: list[Post] = []
         self._collector_paused = False
+        self.show_dimmed = True  # View > Show Unapproved, Spam and Deleted Comments
         view.selectionModel().currentChanged.connect(self._on_item_current)
         model.rowsInserted.connect(self._on_thread_rows)
         reading.item_clicked.connect(self._on_pane_item)
@@ -215,7 +216,15 @@ class ThreadController(QObject):
         if self.dark:
             colours = {name: _darkened(colour) for name, colour in colours.items()}
         palette = palette.with_highlights(colours)
-        return PaneHtml(document, palette, self.typography.line_spacing)
+        from reader.ui.locale_format import locale_time
+
+        return PaneHtml(
+            document,
+            palette,
+            self.typography.line_spacing,
+            time_format=locale_time,
+            hide_dimmed=not self.show_dimmed,
+        )
 
     def _write(self, document: ThreadDocument) -> None:
         """Show ``document`` in the pane (its writer, in the theme's colours)."""
@@ -260,6 +269,12 @@ class ThreadController(QObject):
             return textmap.range_for(note.item_id, note.start, note.end)
 
         reading.margin.set_notes(shown, locate, card_colours)
+
+    def set_show_dimmed(self, shown: bool) -> None:
+        """Show unapproved, spam and deleted comments, or fold each to its heading line."""
+        if shown != self.show_dimmed:
+            self.show_dimmed = shown
+            self.rerender()
 
     def _build(self) -> ThreadDocument:
         """The open thread with the reader's marks and the search hits."""

@@ -22,12 +22,12 @@ first line can be a whole paragraph, and text is measured character by character
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
+from reader import times
 from reader.model import Comment, Post
 from reader.ui import icons
 from reader.ui.rowview import BOLD, ITALIC, REGULAR, RowLook
@@ -59,6 +59,7 @@ _MUTED = object()  # stands for the palette's placeholder colour in a cached cel
 _POST_FONTS = (BOLD, REGULAR, REGULAR, REGULAR)  # the post's row: its title in bold
 _LEFT = (False, False, False, False)
 _REPLIES_RIGHT = (False, False, True, False)
+_DIMMED = frozenset({"unapproved", "spam", "deleted"})  # statuses shown muted
 _ROLES = frozenset(
     int(r)
     for r in (
@@ -387,6 +388,7 @@ class ThreadModel(QAbstractItemModel):
             else:
                 comment: Comment = node  # type: ignore[assignment]
                 gone = comment.removed or comment.vanished
+                muted = gone or comment.status in _DIMMED
                 font = BOLD if comment.is_new else ITALIC if gone else REGULAR
                 if comment.id in self._bookmarked:
                     icon = icons.bookmark(with_dot="#2f7de1" if comment.is_new else "")
@@ -404,7 +406,7 @@ class ThreadModel(QAbstractItemModel):
                     replies,
                     byline(comment),
                 )
-                look = (texts, (font, font, font, font), gone, icon, _REPLIES_RIGHT)
+                look = (texts, (font, font, font, font), muted, icon, _REPLIES_RIGHT)
             self._looks[number] = look
         return look
 
@@ -461,15 +463,20 @@ class ThreadModel(QAbstractItemModel):
             notes.append("has a note")
         elif comment.id in self._highlighted:
             notes.append("has a highlight")
+        if comment.status != "published" and not comment.removed:
+            notes.append(comment.status)
         head = f"{comment.path}" + (f" — {', '.join(notes)}" if notes else "")
+        if comment.author:
+            head += f"\n{comment.author}"
+        if when := times.local_text(comment.published):
+            head += f" · {when}"
         return f"{head}\n\n{text}"
 
 
 def byline(node: Post | Comment) -> str:
     """ "Ada · 2021-03-07 14:05": the item's author and time, where its format has them."""
     author = (getattr(node, "author", None) or "").strip()
-    when: Any = getattr(node, "published", None) if isinstance(node, Comment) else None
-    stamp = when.strftime("%Y-%m-%d %H:%M") if when is not None else ""
+    stamp = times.local_text(getattr(node, "published", None))
     return " · ".join(part for part in (author, stamp) if part)
 
 

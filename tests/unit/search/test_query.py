@@ -116,7 +116,7 @@ def test_bad_filters_are_dropped_with_a_notice(text: str) -> None:
         ("wheel -", "wheel", "NOT"),
         ("wheel AND", "wheel", "AND with nothing"),
         ("foo:bar", "foo bar", "foo:, which is not a filter"),
-        ("author:smith wheel", "author smith wheel", "author:, which is not a filter"),
+        ("writer:smith wheel", "writer smith wheel", "writer:, which is not a filter"),
     ],
 )
 def test_typing_mistakes_keep_their_meaning(text: str, searched: str, reason: str) -> None:
