@@ -37,13 +37,16 @@ import contextlib
 import json
 import math
 import os
+import pickle
 import shutil
 import sqlite3
+import struct
 import subprocess
 import sys
 import threading
 import time
 import uuid
+import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -70,6 +73,16 @@ from reader.search.whoosh_storage import (
 
 FORMAT = f"archive-reader-search-{SCHEMA_VERSION}.{ANALYSIS_VERSION}.4"
 DAMAGED_FILE = "damaged.json"
+STORAGE_FAILURES: tuple[type[BaseException], ...] = (
+    OSError,
+    EOFError,
+    MemoryError,
+    struct.error,
+    zlib.error,
+    pickle.UnpicklingError,
+)
+"""Failures of reading the files: the index is damaged whatever the checksums say.  Any other
+exception while answering counts as damage only when a file's checksum shows it."""
 REBUILD_FRACTION = 0.3
 """When an import changed more than this share of the library, rebuild (on all cores) rather
 than update document by document."""
@@ -265,6 +278,11 @@ class LibraryIndex:
         if isinstance(note, dict) and note.get("generation") == generation:
             return str(note.get("reason") or "the index failed while searching")
         return None
+
+    def _files_intact(self, generation: int) -> bool:
+        """Whether every file of ``generation`` still has the checksum it was written with."""
+        meta = read_meta(self.folder, generation)
+        return meta is not None and verify_files(self.folder, meta, thorough=True) is None
 
     def _note_damage(self, generation: int, reason: str) -> None:
         """Remember that this generation failed while answering, so every later check (in
@@ -642,6 +660,10 @@ class LibraryIndex:
                 self._reset_searcher()
                 if attempt == 1 and latest_generation(self.folder) != searcher.generation:
                     continue  # a newer generation replaced files under us: read that one
+                if not isinstance(exc, STORAGE_FAILURES) and self._files_intact(
+                    searcher.generation
+                ):
+                    raise  # the files are as written: a fault in the code, which a rebuild hides
                 reason = f"the index failed while searching ({type(exc).__name__})"
                 self._note_damage(searcher.generation, reason)
                 return unusable(

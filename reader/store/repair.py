@@ -37,6 +37,7 @@ from typing import Any
 
 from reader.errors import LibraryTooNew, ReaderError
 from reader.paths import LibraryPaths
+from reader.plurals import plural
 from reader.store import backup, db, health, migrations, pagescan
 from reader.store.importer import file_sha256, import_file
 from reader.store.lock import LibraryLock, WaitFn
@@ -95,12 +96,12 @@ class RepairReport:
         salvaged = [f"{t} {s.rows:,}" for t, s in self.salvaged.items() if s.rows]
         damaged = sorted({s.problem for s in self.salvaged.values() if s.damaged})
         if salvaged or damaged:
-            line = "  read back from the damaged file(s): " + (", ".join(salvaged) or "nothing")
+            line = "  read back from the damaged files: " + (", ".join(salvaged) or "nothing")
             if damaged:
                 line += f" (pages SQLite could not read: {'; '.join(damaged)})"
             out.append(line)
         if self.reimported:
-            out.append(f"  re-imported {len(self.reimported)} source file(s): "
+            out.append(f"  re-imported {plural(len(self.reimported), 'source file')}: "
                        + ", ".join(self.reimported))  # fmt: skip
         if self.journal:
             out.append(f"  {self.journal}")

@@ -21,7 +21,7 @@ def test_a_real_sample_imports_with_its_counts_authors_and_times(
     need_corpus()
     library = tmp_path / "lib"
     out = cli(library, "import", str(CORPUS / name)).stdout
-    assert "1 file(s) imported, 0 failed" in out, out
+    assert "1 file imported, 0 failed" in out, out
     posts = cli.json(library, "dump", "--json")
     found, authors, times = tally(posts)
     assert found == SAMPLES[name]

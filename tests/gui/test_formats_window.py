@@ -5,6 +5,8 @@ SOURCES.md counts (skipped with a reason when absent)."""
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import pytest
@@ -89,11 +91,15 @@ def test_authors_times_and_statuses_in_the_pane_and_the_tree(
     fine = pane.document().find("fine", 0, QTextDocument.FindFlag.FindWholeWords)
     cursor.setPosition(fine.selectionStart() + 1)
     assert cursor.charFormat().fontItalic()
-    # the tree's Author column
+    # the tree's By column: author and local time, shown for a thread that has them
+    from reader.ui.models.threadtree import BY_COLUMN
+
     model = window.thread_model
     root = model.index(0, 0)
-    authors = {model.index(r, 3, root).data() for r in range(model.rowCount(root))}
-    assert authors == {"Ann Author", "Spam Bot", "New Person"}
+    bylines = [model.index(r, BY_COLUMN, root).data() for r in range(model.rowCount(root))]
+    assert {line.split(" · ")[0] for line in bylines} == {"Ann Author", "Spam Bot", "New Person"}
+    assert all(re.search(r" · \d+ \w+ \d{4}, \d\d:\d\d$", line) for line in bylines), bylines
+    assert not window.panes.thread_view.isColumnHidden(BY_COLUMN)
     # View > Show Unapproved, Spam and Deleted Comments: off folds them to their headings
     action = window.commands["show_dimmed"]
     assert action.isChecked()

@@ -313,3 +313,33 @@ def test_merge_runs_in_the_background_after_a_cli_import(tmp_path: Path, capsys)
         assert segments < 5
         index.close()
     assert search_cli(folder, capsys) == truth(folder)
+
+
+def test_a_fault_in_the_code_is_not_taken_for_damage(folder: Path, monkeypatch) -> None:
+    """An exception while answering from files that are exactly as written is a bug: it is
+    raised (the CLI reports an internal error), the index is not marked damaged and nothing is
+    rebuilt.  A failure to read the files (OSError and its kind) is damage as before."""
+    from reader.search.index import DAMAGED_FILE
+    from reader.search.searcher import Searcher
+    from reader.store import Library
+
+    def broken(*_args, **_kwargs):
+        raise TypeError("a fault in the ranking code")
+
+    with Library.open(folder) as library:
+        index = open_index(library)
+        assert index.check().fresh
+        monkeypatch.setattr(Searcher, "search", broken)
+        with pytest.raises(TypeError, match="ranking"):
+            index.search("the", limit=10)
+        assert not (folder / "search-index" / DAMAGED_FILE).exists()
+        assert index.check().fresh
+
+        def unreadable(*_args, **_kwargs):
+            raise OSError("Input/output error")
+
+        monkeypatch.setattr(Searcher, "search", unreadable)
+        results = index.search("the", limit=10)
+        assert results.damaged and "damaged" in results.notices[0]
+        assert index.check().state == "corrupt"
+        index.close()

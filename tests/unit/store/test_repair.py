@@ -84,7 +84,7 @@ def test_half_a_library_file_and_everything_comes_back(library_dir: Path, tmp_pa
         Library.open(library_dir)
     report = repair(library_dir)
     text = "\n".join(report.lines())
-    assert "moved aside" in text and "re-imported 2 source file(s)" in text
+    assert "moved aside" in text and "re-imported 2 source files" in text
     assert "Nothing is missing." in text
     aside = list((library_dir / "damaged").glob("*/library.sqlite"))
     assert len(aside) == 1 and aside[0].stat().st_size > 0  # kept, never deleted
@@ -201,7 +201,7 @@ def test_the_users_choice_of_text_is_journaled_and_made_again(
     (library_dir / "library.sqlite").unlink()
     report = repair(library_dir)
     text = "\n".join(report.lines())
-    assert report.main_backup is not None and "re-imported 2 source file(s)" in text
+    assert report.main_backup is not None and "re-imported 2 source files" in text
     assert "1 choice(s) of which text to show made again" in text
     with Library.open(library_dir) as lib:
         assert lib.thread(kept.item_id).body == chosen
