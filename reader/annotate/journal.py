@@ -12,6 +12,13 @@ back exactly), wrapped in a small envelope::
 Each ``put`` holds the whole record as it now is, so replaying the journal in order over any
 older copy of the user data (a backup, an empty file) ends in the state the user last saw, and
 replaying it twice changes nothing.  A line cut short by a crash is skipped and counted.
+
+The journal only grows, so it is compacted (``compact_if_due``, with the daily backup before an
+import) once it is long and mostly history: rewritten, atomically, as the state it describes —
+a ``start`` line marked ``ar:compacted``, every imported source and the last text choice per
+item as they were, then one ``put`` per annotation, bookmark and read mark.  Replay clears the
+user data at such a line, so an annotation deleted before the compaction never comes back from
+an older backup.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -217,6 +225,10 @@ def replay(conn: sqlite3.Connection, path: Path) -> ReplayReport:
                 elif kind == "read":
                     _write_read(conn, entry["record"])
                     report.reads += 1
+                elif kind == "start" and (entry.get("record") or {}).get("ar:compacted"):
+                    # what follows is the whole state: nothing before it survives
+                    for table in ("annotations", "bookmarks", "read_state"):
+                        conn.execute(f"DELETE FROM {table}")
                 elif kind in ("start", "source", "revision"):
                     # the journal's first line; an imported file and a choice of text (both
                     # for the library database: ``sources``, ``revision_choices``)
@@ -281,20 +293,101 @@ def _write_read(conn: sqlite3.Connection, record: dict[str, Any]) -> None:
     )  # fmt: skip
 
 
+def _state(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """A ``put`` for every annotation, bookmark and read mark the user data holds now."""
+    from reader.annotate.store import _A_COLUMNS, _B_COLUMNS, _annotation, _bookmark
+
+    found: list[dict[str, Any]] = []
+    for row in conn.execute(f"SELECT {_A_COLUMNS}, revision FROM annotations ORDER BY id"):
+        found.append(put_annotation(_annotation(row[:-1]), row[-1]))
+    for row in conn.execute(f"SELECT {_B_COLUMNS} FROM bookmarks ORDER BY id"):
+        found.append(put_bookmark(_bookmark(row)))
+    for post_id, opened, last, stamp in conn.execute(
+        "SELECT post_id, opened_at, last_comment_id, read_stamp FROM read_state ORDER BY post_id"
+    ):
+        found.append(put_read(post_id, opened, last, stamp))
+    return found
+
+
 def snapshot(conn: sqlite3.Connection) -> int:
     """Append a ``put`` for everything the user data holds now (the journal's first lines for
     a library made before journals, or whose journal was lost); returns how many."""
-    from reader.annotate.store import _A_COLUMNS, _B_COLUMNS, _annotation, _bookmark
-
     with user_transaction(conn) as journal:
-        for row in conn.execute(f"SELECT {_A_COLUMNS}, revision FROM annotations ORDER BY id"):
-            journal.append(put_annotation(_annotation(row[:-1]), row[-1]))
-        for row in conn.execute(f"SELECT {_B_COLUMNS} FROM bookmarks ORDER BY id"):
-            journal.append(put_bookmark(_bookmark(row)))
-        for post_id, opened, last, stamp in conn.execute(
-            "SELECT post_id, opened_at, last_comment_id, read_stamp FROM read_state"
-        ):
-            journal.append(put_read(post_id, opened, last, stamp))
+        journal.extend(_state(conn))
         if not journal:
             journal.append(_entry("put", "start", record={"ar:version": VERSION}))
         return len(journal)
+
+
+COMPACT_LINES = 20_000
+"""A journal is compacted once it has this many lines (a few MB) ..."""
+COMPACT_RATIO = 4
+"""... and at least this many times the lines its state needs."""
+
+
+@dataclass
+class CompactReport:
+    lines_before: int
+    lines_after: int
+    bytes_before: int
+    bytes_after: int
+
+
+def compact(conn: sqlite3.Connection, path: Path) -> CompactReport:
+    """Rewrite the journal at ``path`` as the state it describes (see the module docstring):
+    written beside it, synced, then renamed over it, so a crash leaves the old journal or the
+    new one, never a part.  Holds the user-data lock throughout (no annotation can be written
+    meanwhile); call it with the library's writer lock held too, under which imports note
+    their sources and text choices are made."""
+    with user_transaction(conn):  # nothing to append: the lock is what is wanted
+        before = path.read_bytes() if path.exists() else b""
+        kept_sources: dict[tuple[str, str], dict[str, Any]] = {}
+        kept_choices: dict[str, dict[str, Any]] = {}
+        for _, entry, _problem in entries(path) if before else ():
+            record = (entry or {}).get("record") or {}
+            if entry is None or not isinstance(record, dict):
+                continue
+            if entry.get("kind") == "source":
+                kept_sources[(str(record.get("path")), str(record.get("sha256")))] = entry
+            elif entry.get("kind") == "revision":
+                kept_choices[str(record.get("item"))] = entry
+        start = _entry("put", "start", record={"ar:version": VERSION, "ar:compacted": _now()})
+        lines = [start, *kept_sources.values(), *kept_choices.values(), *_state(conn)]
+        data = "".join(
+            json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n" for e in lines
+        ).encode("utf-8")
+        temporary = path.with_name(path.name + ".compacting")
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+        directory = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+    return CompactReport(before.count(b"\n"), len(lines), len(before), len(data))
+
+
+def compact_if_due(conn: sqlite3.Connection, path: Path) -> CompactReport | None:
+    """``compact`` when the journal is long (``COMPACT_LINES``) and mostly history
+    (``COMPACT_RATIO`` times the lines its state needs); None otherwise, or if it cannot be
+    rewritten now (a full disk: the journal stays as it was, and is still whole)."""
+    if not path.exists():
+        return None
+    with open(path, "rb") as handle:
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    if lines < COMPACT_LINES:
+        return None
+    live = conn.execute(
+        "SELECT (SELECT count(*) FROM annotations) + (SELECT count(*) FROM bookmarks)"
+        " + (SELECT count(*) FROM read_state)"
+    ).fetchone()[0]
+    if lines < COMPACT_RATIO * (int(live) + 1):
+        return None
+    try:
+        return compact(conn, path)
+    except OSError:
+        path.with_name(path.name + ".compacting").unlink(missing_ok=True)
+        return None

@@ -211,10 +211,16 @@ class Library:
             yield self._after_import(result)
 
     def backup_if_due(self, progress: ProgressFn | None = None) -> backup.Backup | None:
-        """The daily backup before an import: taken if the newest is a day old (or none)."""
+        """The daily backup before an import: taken if the newest is a day old (or none);
+        then the journal is compacted if it has grown long with history (under the writer
+        lock the import holds)."""
         if self.is_empty() or not backup.due(self.paths):
             return None
-        return backup.take(self.conn, self.paths, progress=progress)
+        taken = backup.take(self.conn, self.paths, progress=progress)
+        from reader.annotate import journal
+
+        journal.compact_if_due(self.conn, self.paths.journal)
+        return taken
 
     def use_revision(self, item_id: str, number: int) -> Saved[str]:
         """Show revision ``number`` of a post or comment from now on (the user chose it); the

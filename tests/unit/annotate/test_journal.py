@@ -162,3 +162,88 @@ def test_a_line_cut_short_by_a_crash_is_skipped(template: Path, tmp_path: Path) 
         report = journal.replay(lib.conn, folder / "journal.jsonl")
         assert [b.label for b in store.list_bookmarks(lib.conn)] == ["kept"]
         assert len(report.skipped) == 1 and "line" in report.skipped[0]
+
+
+def test_compaction_keeps_the_state_sources_and_choices_and_drops_history(
+    template: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    folder = tmp_path / "lib"
+    shutil.copytree(template, folder)
+    path = folder / "journal.jsonl"
+    with Library.open(folder) as lib:
+        post = lib.thread(lib.post_summaries()[0].id)
+        kept = store.add_annotation_by_quote(lib.conn, post.id, "several words", note="a").value
+        for n in range(30):  # history: thirty edits of one note
+            store.update_annotation(lib.conn, kept.id, note=f"edit {n}")
+        gone = store.add_annotation_by_quote(lib.conn, post.comments[0].id, "words").value
+        store.delete_annotation(lib.conn, gone.id)
+        store.add_bookmark(lib.conn, post.comments[1].id, "mark")
+        lib.mark_thread_read(post.id)
+        final = state(lib)
+        sources_before = journal.sources(path)
+        before = path.read_text().count("\n")
+        report = journal.compact(lib.conn, path)
+        assert report.lines_before == before and report.lines_after < before / 4
+        assert report.bytes_after == path.stat().st_size < report.bytes_before
+        assert journal.sources(path) == sources_before  # repair still finds the dumps
+        lines = [json.loads(line) for line in path.read_text().splitlines()]
+        assert lines[0]["kind"] == "start" and lines[0]["record"]["ar:compacted"]
+        assert not (folder / "journal.jsonl.compacting").exists()
+        wipe_user_data(lib)
+        journal.replay(lib.conn, path)
+        assert state(lib) == final
+        store.add_bookmark(lib.conn, post.id, "after")  # appends carry on after it
+        assert json.loads(path.read_text().splitlines()[-1])["kind"] == "bookmark"
+
+
+def test_a_compacted_journal_over_an_older_backup_brings_nothing_deleted_back(
+    template: Path, tmp_path: Path
+) -> None:
+    """The compacted journal has no line for an annotation deleted before it was compacted:
+    replay clears the older user data at its start line instead of keeping the annotation."""
+    import shutil
+
+    folder = tmp_path / "lib"
+    shutil.copytree(template, folder)
+    path = folder / "journal.jsonl"
+    with Library.open(folder) as lib:
+        post_id = lib.post_summaries()[0].id
+        doomed = store.add_annotation_by_quote(lib.conn, post_id, "several words").value
+        older = state(lib)  # what an older backup holds
+        store.delete_annotation(lib.conn, doomed.id)
+        store.add_bookmark(lib.conn, post_id, "later")
+        final = state(lib)
+        journal.compact(lib.conn, path)
+        wipe_user_data(lib)
+        with userdata.user_transaction(lib.conn):  # the older backup's user data
+            for row in older[0]:
+                marks = ",".join("?" * len(row))
+                lib.conn.execute(f"INSERT INTO annotations VALUES ({marks})", row)
+        assert state(lib) == older
+        journal.replay(lib.conn, path)
+        assert state(lib) == final
+
+
+def test_the_daily_backup_compacts_a_long_journal_of_history(
+    template: Path, tmp_path: Path, monkeypatch
+) -> None:
+    import shutil
+
+    folder = tmp_path / "lib"
+    shutil.copytree(template, folder)
+    path = folder / "journal.jsonl"
+    monkeypatch.setattr(journal, "COMPACT_LINES", 40)
+    with Library.open(folder) as lib:
+        post_id = lib.post_summaries()[0].id
+        note = store.add_annotation_by_quote(lib.conn, post_id, "several words").value
+        for n in range(10):
+            store.update_annotation(lib.conn, note.id, note=str(n))
+        assert journal.compact_if_due(lib.conn, path) is None  # short: left alone
+        for n in range(40):
+            store.update_annotation(lib.conn, note.id, note=str(n))
+        grown = path.read_text().count("\n")
+        assert lib.backup_if_due() is not None  # the first backup is due at once
+        assert path.read_text().count("\n") < grown / 4
+        assert [a.note for a in store.list_annotations(lib.conn)] == ["39"]
