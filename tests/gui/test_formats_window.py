@@ -6,7 +6,6 @@ SOURCES.md counts (skipped with a reason when absent)."""
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 
 import pytest
