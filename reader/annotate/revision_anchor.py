@@ -14,37 +14,16 @@ import bisect
 import difflib
 
 from reader.annotate import anchoring
+from reader.store.revisions import common_prefix, common_suffix
 
 MAX_DIFF_CHARS = 200_000
 """Beyond this size only the one-change fast path maps offsets (a full diff would take long)."""
 
 
-def _prefix(a: str, b: str) -> int:
-    low, high = 0, min(len(a), len(b))
-    while low < high:
-        mid = (low + high + 1) // 2
-        if a[:mid] == b[:mid]:
-            low = mid
-        else:
-            high = mid - 1
-    return low
-
-
-def _suffix(a: str, b: str, limit: int) -> int:
-    low, high = 0, min(len(a), len(b), limit)
-    while low < high:
-        mid = (low + high + 1) // 2
-        if a[len(a) - mid :] == b[len(b) - mid :]:
-            low = mid
-        else:
-            high = mid - 1
-    return low
-
-
 def map_span(old: str, new: str, start: int, end: int) -> tuple[int, int] | None:
     """Where ``old[start:end]`` sits in ``new``; None if it was rewritten (not just moved)."""
-    prefix = _prefix(old, new)
-    suffix = _suffix(old, new, min(len(old), len(new)) - prefix)
+    prefix = common_prefix(old, new)
+    suffix = common_suffix(old, new, min(len(old), len(new)) - prefix)
     changed_end = len(old) - suffix  # old[prefix:changed_end] became new[prefix:len-suffix]
     shift = len(new) - len(old)
     if end <= prefix:

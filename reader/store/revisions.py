@@ -55,7 +55,7 @@ class Decision:
     reason: str | None = None
 
 
-def _common_prefix(a: str, b: str) -> int:
+def common_prefix(a: str, b: str) -> int:
     """Length of the longest common prefix, by binary search over slice comparisons (C speed on
     megabyte texts)."""
     low, high = 0, min(len(a), len(b))
@@ -68,7 +68,9 @@ def _common_prefix(a: str, b: str) -> int:
     return low
 
 
-def _common_suffix(a: str, b: str, limit: int) -> int:
+def common_suffix(a: str, b: str, limit: int) -> int:
+    """Length of the longest common suffix, at most ``limit`` (so it never overlaps a prefix
+    already matched)."""
     low, high = 0, min(len(a), len(b), limit)
     while low < high:
         mid = (low + high + 1) // 2
@@ -98,8 +100,8 @@ def damage_reason(old: str, new: str) -> str | None:
     longest = _longest_line(new)
     if longest > LONG_LINE and longest > 2 * _longest_line(old):
         return f"it has a line of {longest:,} characters"
-    prefix = _common_prefix(old, new)
-    suffix = _common_suffix(old, new, min(len(old), len(new)) - prefix)
+    prefix = common_prefix(old, new)
+    suffix = common_suffix(old, new, min(len(old), len(new)) - prefix)
     if len(new) > len(old) and prefix + suffix == len(old):
         run = new[prefix : len(new) - suffix]
         size = len(run)
