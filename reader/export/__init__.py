@@ -28,6 +28,7 @@ from reader.export.options import (
     default_paper,
 )
 from reader.model import Annotation, Bookmark, Post
+from reader.plurals import plural
 from reader.render.document import ThreadDocument, build_document
 
 __all__ = [
@@ -57,10 +58,11 @@ class ExportResult:
     seconds: float
 
     def summary(self) -> str:
-        pages = f"{self.pages} pages, " if self.pages is not None else ""
+        pages = f"{plural(self.pages, 'page')}, " if self.pages is not None else ""
         return (
-            f"Wrote {self.path} ({pages}{self.comments} of {self.comments_total} comments, "
-            f"{self.annotations} annotations, {self.bookmarks} bookmarks)"
+            f"Wrote {self.path} ({pages}{self.comments:,} of "
+            f"{plural(self.comments_total, 'comment')}, "
+            f"{plural(self.annotations, 'annotation')}, {plural(self.bookmarks, 'bookmark')})"
         )
 
 

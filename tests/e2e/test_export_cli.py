@@ -72,7 +72,7 @@ def test_pdf_html_markdown_of_an_annotated_thread(cli, seeded, tmp_path: Path, d
         library, "export", post["id"], "--pdf", str(pdf), "--html", str(html),
         "--markdown", str(md), "--paper", "letter",
     )  # fmt: skip
-    pattern = rf"Wrote .*t\.pdf \(\d+ pages, {count} of {count} comments, 1 annotations"
+    pattern = rf"Wrote .*t\.pdf \(\d+ pages, {count} of {count} comments, 1 annotation,"
     assert re.search(pattern, proc.stdout)
     text = flat(pdftotext(pdf))
     assert re.match(rf"page 1 of \d+ {re.escape(flat(TITLE))}", text)  # header, then title

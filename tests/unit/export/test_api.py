@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from helpers import dumpgen
 from reader.errors import NotFound, ReaderError
-from reader.export import ExportCancelled, export_thread, load_marks
+from reader.export import ExportCancelled, ExportResult, export_thread, load_marks
 
 
 def a_post_with_comments(library) -> str:
@@ -79,3 +80,14 @@ def test_annotations_and_bookmarks_come_from_the_annotation_store(
     assert (result.annotations, result.bookmarks) == (1, 1)
     document = (tmp_path / "a.html").read_text(encoding="utf-8")
     assert "Check this" in document and "★ bookmarked: keep" in document
+
+
+def test_the_export_summary_counts_in_the_right_number(tmp_path: Path) -> None:
+    """ "1 annotation", never "1 annotations" (the CLI prints this line after every export)."""
+    one = ExportResult(
+        path=tmp_path / "t.pdf", format="pdf", comments=1, comments_total=1, annotations=1,
+        bookmarks=1, pages=1, bytes=10, seconds=0.1,
+    )  # fmt: skip
+    assert "1 page, 1 of 1 comment, 1 annotation, 1 bookmark)" in one.summary(), one.summary()
+    many = dataclasses.replace(one, pages=2, annotations=3, bookmarks=0, comments_total=1200)
+    assert "2 pages, 1 of 1,200 comments, 3 annotations, 0 bookmarks)" in many.summary()
