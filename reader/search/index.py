@@ -71,7 +71,7 @@ from reader.search.whoosh_storage import (
     verify_files,
 )
 
-FORMAT = f"archive-reader-search-{SCHEMA_VERSION}.{ANALYSIS_VERSION}.4"
+FORMAT = f"archive-reader-search-{SCHEMA_VERSION}.{ANALYSIS_VERSION}.5"
 DAMAGED_FILE = "damaged.json"
 STORAGE_FAILURES: tuple[type[BaseException], ...] = (
     OSError,
