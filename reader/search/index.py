@@ -71,7 +71,9 @@ from reader.search.whoosh_storage import (
     verify_files,
 )
 
-FORMAT = f"archive-reader-search-{SCHEMA_VERSION}.{ANALYSIS_VERSION}.4"
+FORMAT = f"archive-reader-search-{SCHEMA_VERSION}.{ANALYSIS_VERSION}.5"
+"""What an index folder must say it holds to be read: schema, analysis and the block layout
+(``whoosh_storage``: 5 since positions are compressed apart).  Any other is rebuilt."""
 DAMAGED_FILE = "damaged.json"
 STORAGE_FAILURES: tuple[type[BaseException], ...] = (
     OSError,

@@ -31,6 +31,9 @@ class Segment:
         self.offset = offset
         self.count = reader.doc_count_all()
         self.terms = segment_terms(reader)
+        self.fields = frozenset(self.terms.indexed_field_names())
+        """Fields with terms in this segment: a segment of comments has no title, and looking
+        a title word up in it (a hash lookup in its term index) is work for nothing."""
         self.deleted_local = deleted_docs(reader)
         self._lengths: dict[str, bytes] = {}
 
@@ -44,6 +47,8 @@ class Segment:
     def blocks(
         self, fieldname: str, fmt: Any, btext: bytes, order: list[int] | None, values: bool
     ) -> Iterator[tuple[list[int], Any, Any]]:
+        if fieldname not in self.fields:
+            return iter(())
         return term_blocks(self.terms, fieldname, fmt, btext, order, values)
 
 

@@ -13,9 +13,14 @@ profile).  ``FastCodec`` keeps W3's file layout, block headers (which skipping a
 scoring read) and term index, but stores each block's data as three byte strings:
 
 * document-number deltas packed 1, 2 or 4 bytes wide;
-* weights: None (all 1.0), one float (all equal) or packed 32-bit floats;
-* values (word positions): None, or (packed value lengths, the values joined).
+* weights: None (all 1.0), one float (all equal), whole numbers packed like the deltas, or
+  ``(packed 32-bit floats,)``;
+* values (word positions): None, or (packed value lengths, the values joined, whether the
+  joined values are zlib-compressed).
 
+Only the positions are compressed: a query without a phrase (words, AND, OR, filters) reads
+document numbers and weights, and decompressing the positions it does not need was half the
+cost of reading a common word's postings (format 5; format 4 compressed the whole block).
 Unpacking is ``array`` work in C; positions are cut out only for the documents that need
 them.  Short posting lists are stored in the term index itself (``INLINE_LIMIT``; whoosh's
 reader supports this, its writer could not produce it because of a misspelt method), and
@@ -25,7 +30,7 @@ searcher included, decodes them with ``FastLeafMatcher``; tests check that whoos
 and this package's evaluator agree on them.
 
 **Private whoosh internals relied on** (checked against the versions in
-``CHECKED_WHOOSH_VERSIONS``; ``tests/unit/search/test_whoosh_storage.py`` fails on any other):
+``CHECKED_WHOOSH_VERSIONS``; ``tests/unit/search/test_healing.py`` fails on any other):
 
 * ``W3PostingsWriter``: ``_ids``, ``_weights``, ``_values``, ``_maxweight``, ``_minlength``,
   ``_maxlength``, ``_blocklimit``, ``_blockcount``, ``_postfile``, ``_terminfo``,
@@ -120,20 +125,47 @@ def unpack_floats(data: bytes) -> array[float]:
     return packed
 
 
+def pack_weights(weights: Any) -> Any:
+    """A block's weights as stored (see the module docstring): whole numbers, the usual case
+    (a word's count in a document), take a byte each instead of a 32-bit float."""
+    first = weights[0]
+    if weights.count(first) == len(weights):
+        return None if first == 1.0 else float(first)
+    whole = list(map(int, weights))
+    if min(whole) >= 0 and array("f", whole) == array("f", weights):
+        return pack_ints(whole)
+    return (_pack_floats(weights),)
+
+
 def block_weights(raw: Any, count: int) -> Any:
-    """The weights of a block from its stored form."""
+    """The weights of a block from its stored form (a sequence of numbers)."""
     if raw is None:
         return [1.0] * count
     if isinstance(raw, float):
         return [raw] * count
-    return unpack_floats(raw)
+    if isinstance(raw, tuple):
+        return unpack_floats(raw[0])
+    return unpack_ints(raw)
+
+
+def pack_values(values: list[bytes]) -> Any:
+    """A block's values (encoded positions) as stored: lengths, joined, compressed or not."""
+    if not values:
+        return None
+    joined = b"".join(values)
+    packed = len(joined) > COMPRESS_OVER
+    if packed:
+        joined = zlib.compress(joined, COMPRESSION)
+    return (pack_ints([len(v) for v in values]), joined, packed)
 
 
 def block_values(raw: Any, count: int, wanted: list[int] | None = None) -> list[Any]:
     """The values of a block (all, or only at the indices ``wanted``)."""
     if raw is None:
         return [None] * (count if wanted is None else len(wanted))
-    lengths, joined = raw
+    lengths, joined, packed = raw
+    if packed:
+        joined = zlib.decompress(joined)
     ends = list(itertools.accumulate(unpack_ints(lengths)))
     starts = [0, *ends[:-1]]
     if wanted is None:
@@ -190,19 +222,10 @@ class _PostingsWriter(W3PostingsWriter):
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
         ids = self._ids
-        weights = self._weights
-        first = weights[0]
-        if weights.count(first) == len(weights):
-            packed_weights: Any = None if first == 1.0 else float(first)
-        else:
-            packed_weights = _pack_floats(weights)
-        values = self._values
-        packed_values = (pack_ints([len(v) for v in values]), b"".join(values)) if values else None
         deltas = pack_ints(list(map(operator.sub, ids, itertools.chain((0,), ids))))
-        databytes = dumps((deltas, packed_weights, packed_values), 2)
-        comp = self._compression if len(databytes) > COMPRESS_OVER else 0
-        if comp:
-            databytes = zlib.compress(databytes, comp)
+        data = (deltas, pack_weights(self._weights), pack_values(self._values))
+        databytes = dumps(data, 2)
+        comp = 0  # (only the positions are compressed, inside the data: see pack_values)
         infobytes = dumps(
             (
                 len(ids),

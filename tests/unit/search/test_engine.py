@@ -327,3 +327,45 @@ def test_positions_round_trip(positions: list[int]) -> None:
     positions.sort()
     assert decode_positions(encode_positions(positions)) == positions
     assert position_mask(encode_positions(positions)) == sum(1 << p for p in positions)
+
+
+@pytest.mark.parametrize("cached", [False, True])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wheel hamster",
+        "the of",
+        "the wheel napo",
+        "body:the title:wheel",
+        "the of date:2020",
+        "hamster the -napo",
+        "(wheel the) OR napo",
+    ],
+)
+def test_words_intersected_first_score_exactly_as_one_at_a_time(
+    fast_index: Path, text: str, cached: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``conjunction_of_words`` (documents intersected, then only they scored) gives the same
+    documents and the same scores, to the last bit, as scoring one word after the other."""
+    if cached:
+        monkeypatch.setattr(evaluate, "CACHE_MIN_DOCS", 1)
+    searcher = whoosh_index.open_dir(str(fast_index)).searcher()
+    root = parse_query(text).root
+    evaluator = Evaluator(searcher)
+    calls = []
+    original = Evaluator.conjunction_of_words
+
+    def spy(self, items, within):
+        calls.append(len(items))
+        return original(self, items, within)
+
+    monkeypatch.setattr(Evaluator, "conjunction_of_words", spy)
+    fast = evaluator.run(root, {}, (2019, 2021), ["wheel"]).as_dict()
+    if cached:  # the second run reads cached weights (or scores)
+        assert evaluator.run(root, {}, (2019, 2021), ["wheel"]).as_dict() == fast
+    assert calls, "the query did not take the intersecting path"
+    monkeypatch.setattr(evaluate, "_single_word", lambda node: False)
+    calls.clear()
+    slow = Evaluator(searcher).run(root, {}, (2019, 2021), ["wheel"]).as_dict()
+    assert not calls
+    assert fast and fast == slow
