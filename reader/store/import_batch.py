@@ -34,11 +34,6 @@ def iso(when: dt.datetime | None) -> str | None:
     return when.isoformat() if when is not None else None
 
 
-def utc_now() -> str:
-    """Now, in UTC, as stored in ``added_at``, ``imported_at`` and revisions' ``first_seen``."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
 class ImportBatch:
     """The state of one file's import, inside its transaction."""
 
@@ -47,7 +42,7 @@ class ImportBatch:
         self.result = result
         self.source_id = source_id
         self.stamp = stamp
-        self.now = utc_now()
+        self.now = revisions.now_iso()
         self.post_rows: list[tuple[object, ...]] = []
         self.comment_rows: list[tuple[object, ...]] = []
         # Every post id stored or queued: a post not in it is new without asking SQLite (a

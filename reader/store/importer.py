@@ -32,7 +32,8 @@ from typing import Protocol
 
 from reader import formats
 from reader.errors import DumpError, ReaderError
-from reader.store.import_batch import ImportBatch, utc_now
+from reader.store import revisions
+from reader.store.import_batch import ImportBatch
 from reader.store.import_result import ImportResult
 from reader.store.post_merge import add_post
 from reader.store.tx import transaction
@@ -148,7 +149,7 @@ def _begin_source(conn: sqlite3.Connection, path: Path, fmt: str) -> int:
     cursor = conn.execute(
         "INSERT INTO sources(path, sha256, format, encoding, imported_at, outcome)"
         " VALUES (?, 'reading:' || lower(hex(randomblob(8))), ?, '', ?, 'importing')",
-        [str(path), fmt, utc_now()],
+        [str(path), fmt, revisions.now_iso()],
     )
     return int(cursor.lastrowid or 0)
 
@@ -178,7 +179,7 @@ def _finish_source(
             str(result.path),
             report.format,
             report.encoding,
-            utc_now(),
+            revisions.now_iso(),
             result.posts,
             result.posts_new,
             result.posts_merged,
