@@ -70,15 +70,15 @@ from typing import BinaryIO
 
 from reader.errors import DumpError
 from reader.formats.base import ParseReport
-from reader.formats.blogtext_lines import date_of
-from reader.formats.blogtext_parser import parse_lines
+from reader.formats.blogtext_lines import EXAMPLE_DATE_LINE, date_of
+from reader.formats.blogtext_parser import Parser
 from reader.formats.blogtext_read import BOM, Warnings, blocks
 from reader.model import ParsedPost
 
 NAME = "blogtext"
 LABEL = "plain-text blog dump"
 KIND = "text"
-HINT = "a plain-text dump starts with a date line such as 'Sunday, 7 March 2021'"
+HINT = f"a plain-text dump starts with a date line such as {EXAMPLE_DATE_LINE}"
 
 _SNIFF_LINES = 40
 
@@ -110,7 +110,7 @@ def parse(source: Path | str | BinaryIO, report: ParseReport) -> Iterator[Parsed
     else:
         path, handle = report.path, source
     try:
-        yield from parse_lines(blocks(handle, path, report, warn), path, warn)
+        yield from Parser(path, warn).run(blocks(handle, path, report, warn))
     finally:
         if handle is not source:
             handle.close()

@@ -38,6 +38,13 @@ REPLIES = "Replies"
 REPLY_CLOSE = "Delete"
 # Where Blogger cut a long comment section (200 comments a page); a later dump may hold the rest.
 LOAD_MORE = frozenset({"Load more...", "Load more…"})
+# The markers as they stand in the dump: comment text is indented 4 spaces, reply text 6.
+TOP_INDENT = "\n    "
+REPLY_INDENT = "\n      "
+TOP_CLOSERS = ("    " + TOP_CLOSE, "    " + TOP_CLOSE_ALT)
+REPLY_CLOSER = "      " + REPLY_CLOSE
+REPLIES_LINE = "    " + REPLIES
+EXAMPLE_DATE_LINE = "'Sunday, 7 March 2021'"
 
 _WD = "|".join(WEEKDAYS)
 _MO = "|".join(MONTHS)
@@ -55,6 +62,8 @@ REMOVED_RE = re.compile(
 )
 DATE_INITIALS = frozenset(w[0] for w in WEEKDAYS)
 COUNT_INITIALS = frozenset("0123456789Nn")
+# First characters of a body line that may make it a date or count line (after a BOM).
+BODY_TRIGGERS = DATE_INITIALS | COUNT_INITIALS | {"\ufeff"}
 
 
 def date_of(line: str) -> dt.date | None:

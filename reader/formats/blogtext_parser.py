@@ -18,14 +18,17 @@ from pathlib import Path
 
 from reader.errors import DumpError
 from reader.formats.blogtext_lines import (
+    BODY_TRIGGERS,
     COUNT_INITIALS,
     DATE_INITIALS,
+    EXAMPLE_DATE_LINE,
     LOAD_MORE,
     NUMBER_RE,
-    REPLIES,
-    REPLY_CLOSE,
-    TOP_CLOSE,
-    TOP_CLOSE_ALT,
+    REPLIES_LINE,
+    REPLY_CLOSER,
+    REPLY_INDENT,
+    TOP_CLOSERS,
+    TOP_INDENT,
     WEEKDAYS,
     count_of,
     date_of,
@@ -35,18 +38,11 @@ from reader.formats.blogtext_lines import (
 from reader.formats.blogtext_read import Warnings
 from reader.model import ParsedComment, ParsedPost
 
-_TOP_INDENT = "\n    "
-_REPLY_INDENT = "\n      "
-_TOP_CLOSERS = ("    " + TOP_CLOSE, "    " + TOP_CLOSE_ALT)
-_REPLY_CLOSER = "      " + REPLY_CLOSE
-_REPLIES_LINE = "    " + REPLIES
-_BODY_TRIGGERS = DATE_INITIALS | COUNT_INITIALS | {"\ufeff"}
 _number_match = NUMBER_RE.match
-_EXAMPLE = "'Sunday, 7 March 2021'"
 
 
 class State(IntEnum):
-    """Where the parser is in the dump, each with its ``_Parser._in_*`` function.
+    """Where the parser is in the dump, each with its ``Parser._in_*`` function.
 
     Between comments (COUNTED, COMMENT_CLOSED, REPLIES, REPLY_CLOSED) every line is a structure
     line, so those four share ``_in_section``, which asks ``_indented`` and ``_blank`` for
@@ -73,12 +69,7 @@ class State(IntEnum):
 _AFTER_REPLIES = (_REPLIES, _REPLY, _REPLY_CLOSED)
 
 
-def parse_lines(blocks: Iterator[list[str]], path: Path, warn: Warnings) -> Iterator[ParsedPost]:
-    """The posts of a stream of line blocks (see ``_Parser``)."""
-    return _Parser(path, warn).run(blocks)
-
-
-class _Parser:
+class Parser:
     """The state machine over a dump's lines; one instance per file.
 
     ``run`` hands each block of lines to the current state's function (``step``), which
@@ -141,7 +132,7 @@ class _Parser:
                     ready.clear()
             self.base += count
         if self.state == _PREAMBLE:
-            raise DumpError(self.path, f"no posts found: no date line such as {_EXAMPLE}")
+            raise DumpError(self.path, f"no posts found: no date line such as {EXAMPLE_DATE_LINE}")
         if self.state == _TITLE:
             self.warn(self.post.line, "post without title or text")
         yield self._built()
@@ -163,7 +154,7 @@ class _Parser:
             if date is None:
                 raise DumpError(
                     self.path,
-                    f"expected a date line such as {_EXAMPLE} before any text",
+                    f"expected a date line such as {EXAMPLE_DATE_LINE} before any text",
                     self.base + index + 1,
                 )
             self._begin_post(date, self.base + index + 1)
@@ -191,7 +182,7 @@ class _Parser:
 
     def _in_body(self, lines: list[str], start: int) -> int:
         """Body lines; only lines starting like a count or a date line are looked at."""
-        append, triggers = self.body.append, _BODY_TRIGGERS
+        append, triggers = self.body.append, BODY_TRIGGERS
         for index in range(start, len(lines)):
             line = lines[index]
             if line[:1] in triggers:
@@ -227,7 +218,7 @@ class _Parser:
         After the close marker the next line is nearly always the next comment's marker; it
         is taken here (the same test as ``_in_section``'s first one) and the loop goes on with
         the new comment, which spares a return to ``run`` per comment."""
-        closers, count = _TOP_CLOSERS, len(lines)
+        closers, count = TOP_CLOSERS, len(lines)
         append = self.top_lines.append
         index = start
         while index < count:
@@ -259,7 +250,7 @@ class _Parser:
     def _in_reply(self, lines: list[str], start: int) -> int:
         """An open reply: the same with 6-space lines and ``Delete``; after it, the next
         reply's marker is taken here too."""
-        closer, count = _REPLY_CLOSER, len(lines)
+        closer, count = REPLY_CLOSER, len(lines)
         append = self.reply_lines.append
         index = start
         while index < count:
@@ -326,14 +317,14 @@ class _Parser:
                 self._open_reply(line[match.end() :], lineno)
                 return True
             if state == _REPLY_CLOSED and line.startswith("      ") and not line.isspace():
-                self._reopen(line, self.reply_lines, (_REPLY_CLOSER,), _REPLY)
+                self._reopen(line, self.reply_lines, (REPLY_CLOSER,), _REPLY)
                 return True
         elif state == _COMMENT_CLOSED:
-            if line == _REPLIES_LINE:
+            if line == REPLIES_LINE:
                 self._enter(_REPLIES)
                 return True
             if not line.isspace():
-                self._reopen(line, self.top_lines, _TOP_CLOSERS, _COMMENT)
+                self._reopen(line, self.top_lines, TOP_CLOSERS, _COMMENT)
                 return True
         return False
 
@@ -394,16 +385,16 @@ class _Parser:
         self.post.declared_comments = None
         self.post.comments = None
         self._enter(_BODY)
-        kept = self._body_trigger(line, lineno) if line[:1] in _BODY_TRIGGERS else line
+        kept = self._body_trigger(line, lineno) if line[:1] in BODY_TRIGGERS else line
         if kept is not None:
             self.body.append(kept)
 
     def _open_comment(self, first: str, lineno: int) -> None:
         """A top-level comment marker: finish the comment and reply before it."""
         if self.top is not None:
-            finish_comment(self.top_lines, _TOP_INDENT, self.top)
+            finish_comment(self.top_lines, TOP_INDENT, self.top)
         if self.reply is not None:
-            finish_comment(self.reply_lines, _REPLY_INDENT, self.reply)
+            finish_comment(self.reply_lines, REPLY_INDENT, self.reply)
             self.reply = None
         self.top = ParsedComment("", False, [], lineno)  # positional: ~100 ns less each
         self.top_lines = [first]
@@ -413,7 +404,7 @@ class _Parser:
     def _open_reply(self, first: str, lineno: int) -> None:
         """A reply marker: finish the reply before it."""
         if self.reply is not None:
-            finish_comment(self.reply_lines, _REPLY_INDENT, self.reply)
+            finish_comment(self.reply_lines, REPLY_INDENT, self.reply)
         self.reply = ParsedComment("", False, [], lineno)
         self.reply_lines = [first]
         assert self.top is not None
@@ -444,9 +435,9 @@ class _Parser:
         post.body = normalise_text("\n".join(self.body))
         comments = post.comments
         if comments:
-            finish_comment(self.top_lines, _TOP_INDENT, comments[-1])
+            finish_comment(self.top_lines, TOP_INDENT, comments[-1])
             if self.reply is not None:
-                finish_comment(self.reply_lines, _REPLY_INDENT, self.reply)
+                finish_comment(self.reply_lines, REPLY_INDENT, self.reply)
         if comments is not None and post.declared_comments is not None:
             found = sum(1 + len(c.replies) for c in comments)
             if found != post.declared_comments:
