@@ -4,7 +4,7 @@ Why it exists: the parser's round-trip tests, the synthetic benchmark dump and t
 archive all need the same exact layout, so it lives in one place next to the parser.
 
 ``render_post`` is the inverse of the parser for normalised posts (see
-``blogtext.normalise_text``): a non-empty title without line breaks, body and comment texts
+``blogtext_lines.normalise_text``): a non-empty title without line breaks, body and comment texts
 without leading blank lines or trailing whitespace.  Texts must not hold lines that the parser
 reads as structure: a column-0 date line or ``N comments:`` line in a body, or a line that is
 exactly ``ReplyDelete``/``Reply``/``Replies``/``Delete`` in a comment.
@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TextIO
 
-from reader.formats.blogtext import MONTHS, REPLIES, REPLY_CLOSE, TOP_CLOSE, WEEKDAYS
+from reader.formats.blogtext_lines import MONTHS, REPLIES, REPLY_CLOSE, TOP_CLOSE, WEEKDAYS
 from reader.model import ParsedComment, ParsedPost
 
 

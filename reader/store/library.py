@@ -35,13 +35,8 @@ from reader.errors import LibraryDamaged, LibraryError, LibraryReadOnly, Library
 from reader.model import Post
 from reader.paths import LibraryPaths
 from reader.store import backup, db, health, migrations, queries, revisions, userdata
-from reader.store.importer import (
-    CancelFlag,
-    ImportResult,
-    ProgressFn,
-    expand_paths,
-    import_file,
-)
+from reader.store.import_result import ImportResult
+from reader.store.importer import CancelFlag, ProgressFn, expand_paths, import_file
 from reader.store.lock import LibraryLock, WaitFn
 from reader.store.tx import transaction
 

@@ -80,6 +80,38 @@ def _m001_initial(conn: sqlite3.Connection) -> None:
     )
 
 
+# The bookmark and annotation tables as migration 002 made them: shipped, so never edit these
+# texts (a library's schema must not depend on the version that created it).  Since 006 the
+# tables live in the user-data file, which creates them from these same texts plus the columns
+# added since (``reader.store.userdata``), so each table is written down once.
+BOOKMARK_COLUMNS = """
+    id TEXT PRIMARY KEY,
+    item_id TEXT NOT NULL UNIQUE,
+    post_id TEXT NOT NULL DEFAULT '',
+    label TEXT NOT NULL DEFAULT '',
+    created TEXT NOT NULL"""
+ANNOTATION_COLUMNS = """
+    id TEXT PRIMARY KEY,
+    item_id TEXT NOT NULL,
+    post_id TEXT NOT NULL DEFAULT '',
+    exact TEXT NOT NULL,
+    prefix TEXT NOT NULL DEFAULT '',
+    suffix TEXT NOT NULL DEFAULT '',
+    start_at INTEGER NOT NULL,
+    end_at INTEGER NOT NULL,
+    colour TEXT NOT NULL DEFAULT 'yellow',
+    note TEXT NOT NULL DEFAULT '',
+    state TEXT NOT NULL DEFAULT 'exact',
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL"""
+BOOKMARK_INDEXES = ("bookmarks_post ON bookmarks(post_id)",)
+ANNOTATION_INDEXES = (
+    "annotations_post ON annotations(post_id, start_at)",
+    "annotations_item ON annotations(item_id)",
+    "annotations_orphans ON annotations(item_id) WHERE state = 'orphan'",
+)
+
+
 def _m002_annotations(conn: sqlite3.Connection) -> None:
     """Bookmarks and annotations (reader.annotate).
 
@@ -88,37 +120,12 @@ def _m002_annotations(conn: sqlite3.Connection) -> None:
     ``end_at`` and ``state`` are the last placement re-anchoring found; ``exact``/``prefix``/
     ``suffix`` are the quote selector the reader made.
     """
-    run_script(
-        conn,
-        """
-        CREATE TABLE bookmarks (
-            id TEXT PRIMARY KEY,
-            item_id TEXT NOT NULL UNIQUE,
-            post_id TEXT NOT NULL DEFAULT '',
-            label TEXT NOT NULL DEFAULT '',
-            created TEXT NOT NULL
-        );
-        CREATE INDEX bookmarks_post ON bookmarks(post_id);
-        CREATE TABLE annotations (
-            id TEXT PRIMARY KEY,
-            item_id TEXT NOT NULL,
-            post_id TEXT NOT NULL DEFAULT '',
-            exact TEXT NOT NULL,
-            prefix TEXT NOT NULL DEFAULT '',
-            suffix TEXT NOT NULL DEFAULT '',
-            start_at INTEGER NOT NULL,
-            end_at INTEGER NOT NULL,
-            colour TEXT NOT NULL DEFAULT 'yellow',
-            note TEXT NOT NULL DEFAULT '',
-            state TEXT NOT NULL DEFAULT 'exact',
-            created TEXT NOT NULL,
-            modified TEXT NOT NULL
-        );
-        CREATE INDEX annotations_post ON annotations(post_id, start_at);
-        CREATE INDEX annotations_item ON annotations(item_id);
-        CREATE INDEX annotations_orphans ON annotations(item_id) WHERE state = 'orphan'
-        """,
-    )
+    conn.execute(f"CREATE TABLE bookmarks ({BOOKMARK_COLUMNS}\n)")
+    for index in BOOKMARK_INDEXES:
+        conn.execute(f"CREATE INDEX {index}")
+    conn.execute(f"CREATE TABLE annotations ({ANNOTATION_COLUMNS}\n)")
+    for index in ANNOTATION_INDEXES:
+        conn.execute(f"CREATE INDEX {index}")
 
 
 def _m003_annotation_stamp(conn: sqlite3.Connection) -> None:

@@ -5,7 +5,7 @@ Why: a database cut short or with a garbled schema page cannot even list its tab
 page, decodes each b-tree leaf cell as SQLite's record format (varints, serial types, overflow
 chains: https://www.sqlite.org/fileformat2.html) and yields the records it can read whole; a
 page that does not parse is skipped, a record whose overflow chain is broken is dropped.  The
-caller decides which table a record belongs to by its shape (``reader.store.repair``): rows of
+caller decides which table a record belongs to by its shape (``reader.store.salvage``): rows of
 a library's tables are recognisable by their ids and column counts.
 
 Pure Python over bytes, read-only; a few seconds for a few hundred megabytes.

@@ -30,51 +30,37 @@ from pathlib import Path
 from typing import Any
 
 from reader.errors import ReaderError
-from reader.store.tx import begin, database_file, run_script
+from reader.store.migrations import (
+    ANNOTATION_COLUMNS,
+    ANNOTATION_INDEXES,
+    BOOKMARK_COLUMNS,
+    BOOKMARK_INDEXES,
+)
+from reader.store.tx import begin, database_file
 
 SCHEMA = "user"
 VERSION = 1
 JOURNAL_NAME = "journal.jsonl"
 USER_TABLES = ("bookmarks", "annotations", "read_state")
 
-_SCHEMA_SQL = """
-CREATE TABLE IF NOT EXISTS user.user_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-INSERT OR IGNORE INTO user.user_meta(key, value) VALUES
-    ('schema', '1'), ('annotation_stamp', '0'), ('annotations_stamp', '0'), ('writes', '0');
-CREATE TABLE IF NOT EXISTS user.bookmarks (
-    id TEXT PRIMARY KEY,
-    item_id TEXT NOT NULL UNIQUE,
-    post_id TEXT NOT NULL DEFAULT '',
-    label TEXT NOT NULL DEFAULT '',
-    created TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS user.bookmarks_post ON bookmarks(post_id);
-CREATE TABLE IF NOT EXISTS user.annotations (
-    id TEXT PRIMARY KEY,
-    item_id TEXT NOT NULL,
-    post_id TEXT NOT NULL DEFAULT '',
-    exact TEXT NOT NULL,
-    prefix TEXT NOT NULL DEFAULT '',
-    suffix TEXT NOT NULL DEFAULT '',
-    start_at INTEGER NOT NULL,
-    end_at INTEGER NOT NULL,
-    colour TEXT NOT NULL DEFAULT 'yellow',
-    note TEXT NOT NULL DEFAULT '',
-    state TEXT NOT NULL DEFAULT 'exact',
-    created TEXT NOT NULL,
-    modified TEXT NOT NULL,
-    revision INTEGER NOT NULL DEFAULT 1
-);
-CREATE INDEX IF NOT EXISTS user.annotations_post ON annotations(post_id, start_at);
-CREATE INDEX IF NOT EXISTS user.annotations_item ON annotations(item_id);
-CREATE INDEX IF NOT EXISTS user.annotations_orphans ON annotations(item_id) WHERE state = 'orphan';
-CREATE TABLE IF NOT EXISTS user.read_state (
+# The bookmark and annotation tables are migration 002's (``reader.store.migrations``, where
+# they were first made in the library database) with the columns added since.
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS user.user_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "INSERT OR IGNORE INTO user.user_meta(key, value) VALUES\n"
+    "    ('schema', '1'), ('annotation_stamp', '0'), ('annotations_stamp', '0'), ('writes', '0')",
+    f"CREATE TABLE IF NOT EXISTS user.bookmarks ({BOOKMARK_COLUMNS}\n)",
+    *(f"CREATE INDEX IF NOT EXISTS user.{index}" for index in BOOKMARK_INDEXES),
+    f"CREATE TABLE IF NOT EXISTS user.annotations ({ANNOTATION_COLUMNS},\n"
+    "    revision INTEGER NOT NULL DEFAULT 1\n)",
+    *(f"CREATE INDEX IF NOT EXISTS user.{index}" for index in ANNOTATION_INDEXES),
+    """CREATE TABLE IF NOT EXISTS user.read_state (
     post_id TEXT PRIMARY KEY,
     opened_at TEXT NOT NULL,
     last_comment_id TEXT,
     read_stamp INTEGER NOT NULL DEFAULT 0
+)""",
 )
-"""
 # ``annotation_stamp`` moves on every change to annotations or bookmarks, whoever writes (the
 # search index compares it with the value it was built at); triggers live in the same file.
 _STAMP_TRIGGER = (
@@ -96,7 +82,8 @@ def create_schema(conn: sqlite3.Connection) -> None:
     """Create the user-data tables if missing (idempotent; safe when two processes race)."""
     with begin(conn, "CREATE TABLE IF NOT EXISTS user.user_meta (key TEXT PRIMARY KEY,"
                " value TEXT NOT NULL)"):  # fmt: skip
-        run_script(conn, _SCHEMA_SQL)
+        for statement in _SCHEMA:
+            conn.execute(statement)
         for table in ("annotations", "bookmarks"):
             for event in ("INSERT", "UPDATE", "DELETE"):
                 conn.execute(

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from reader import __version__
-from reader.formats import blogtext
+from reader.formats import blogtext, blogtext_lines
 from reader.paths import APP_ID
 
 REPO = Path(__file__).resolve().parents[2]
@@ -151,9 +151,9 @@ def test_the_magic_names_the_weekdays_and_months_the_parser_knows() -> None:
     assert kind.get("type") == DUMP_TYPE
     assert kind.find("m:sub-class-of", MIME_NS).get("type") == "text/plain"
     outer = kind.findall("m:magic/m:match", MIME_NS)
-    assert [m.get("value") for m in outer] == list(blogtext.WEEKDAYS)
+    assert [m.get("value") for m in outer] == list(blogtext_lines.WEEKDAYS)
     for weekday in outer:
-        assert [m.get("value") for m in weekday] == list(blogtext.MONTHS)
+        assert [m.get("value") for m in weekday] == list(blogtext_lines.MONTHS)
 
 
 FIRST_LINES = [

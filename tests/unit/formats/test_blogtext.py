@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from helpers import dumpgen, seeds
 from reader.errors import DumpError
-from reader.formats import ParseReport, blogtext
+from reader.formats import ParseReport, blogtext, blogtext_lines, blogtext_read
 from reader.formats.blogtext_write import count_line, date_line, render_post, write_dump
 from reader.model import ParsedComment, ParsedPost
 
@@ -100,7 +100,7 @@ def test_generated_line_numbers_point_at_markers(name: str, dumps) -> None:
     dump = next(f for f in dumps.files if f.name == name)
     lines = dump.path.read_bytes().decode(dump.encoding).replace("\r\n", "\n").split("\n")
     for post in blogtext.parse(dump.path, ParseReport()):
-        assert blogtext.date_of(lines[post.line - 1].lstrip("\ufeff")) == post.date
+        assert blogtext_lines.date_of(lines[post.line - 1].lstrip("\ufeff")) == post.date
         for number, comment in enumerate(post.comments or [], start=1):
             assert lines[comment.line - 1].startswith(f"  {number}. ")
             for reply_number, reply in enumerate(comment.replies, start=1):
@@ -186,7 +186,7 @@ def test_seed_matches_expected_exactly(name: str) -> None:
 def test_seed_line_numbers_point_at_markers(name: str) -> None:
     lines = (SEEDS / name).read_text(encoding="utf-8").split("\n")
     for post in blogtext.parse(SEEDS / name, ParseReport()):
-        assert blogtext.date_of(lines[post.line - 1]) == post.date
+        assert blogtext_lines.date_of(lines[post.line - 1]) == post.date
         for number, comment in enumerate(post.comments or [], start=1):
             assert lines[comment.line - 1].startswith(f"  {number}. ")
             for reply_number, reply in enumerate(comment.replies, start=1):
@@ -215,7 +215,7 @@ def _raw_comment_text(lines: list[str], start: int, marker: str, indent: str, cl
         ):
             break
         out.append(line[len(indent) :] if line.startswith(indent) else line.strip())
-    return blogtext.normalise_text("\n".join(out))
+    return blogtext_lines.normalise_text("\n".join(out))
 
 
 @pytest.mark.seeds
@@ -592,9 +592,9 @@ def test_count_line_variants(tmp_path: Path) -> None:
         ("1,234 comments:", 1234),
         ("7 comments:\xa0", 7),
     ]:
-        assert blogtext.count_of(line) == count, line
+        assert blogtext_lines.count_of(line) == count, line
     for line in ["two comments:", "3 comments: yes", "3 comments", "  3 comments:", "-3 comments:"]:
-        assert blogtext.count_of(line) is None, line
+        assert blogtext_lines.count_of(line) is None, line
 
 
 @pytest.mark.parametrize("marker", ["Load more...", "  Load more...", "Load more…\xa0"])
@@ -653,7 +653,7 @@ def test_cp1252_fallback(tmp_path: Path) -> None:
 
 
 def test_cp1252_after_a_long_ascii_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(blogtext, "_CHUNK", 64)
+    monkeypatch.setattr(blogtext_read, "_CHUNK", 64)
     ascii_post = "Sunday, 7 March 2021\n\nPlain\n\n" + "ascii line\n" * 50
     data = ascii_post.encode() + "Saturday, 6 March 2021\n\nNa\xefve\n".encode("cp1252")
     posts, report = parse_text(tmp_path, data)
@@ -712,7 +712,7 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_binary_data_after_posts_streams_then_fails(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(blogtext, "_CHUNK", 32)
+    monkeypatch.setattr(blogtext_read, "_CHUNK", 32)
     text = "Sunday, 7 March 2021\n\nA\n\nBody\n" + "filler line\n" * 20
     text += "Saturday, 6 March 2021\n\nB\n\nBody\n"
     path = tmp_path / "d.txt"
@@ -726,8 +726,8 @@ def test_binary_data_after_posts_streams_then_fails(
 
 
 def test_overlong_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(blogtext, "_CHUNK", 16)
-    monkeypatch.setattr(blogtext, "_MAX_LINE", 100)
+    monkeypatch.setattr(blogtext_read, "_CHUNK", 16)
+    monkeypatch.setattr(blogtext_read, "_MAX_LINE", 100)
     with pytest.raises(DumpError, match="longer than"):
         parse_text(tmp_path, "Sunday, 7 March 2021\n\n" + "x" * 200)
 
@@ -736,7 +736,7 @@ def test_small_chunks_give_the_same_result(tmp_path: Path, monkeypatch: pytest.M
     text = (SIMPLE + "\n" + SIMPLE.replace("Sunday, 7", "Saturday, 6")).replace("\n", "\r\n")
     whole = parse_text(tmp_path, text)[0]
     for size in (1, 2, 3, 7, 50):
-        monkeypatch.setattr(blogtext, "_CHUNK", size)
+        monkeypatch.setattr(blogtext_read, "_CHUNK", size)
         again = parse_text(tmp_path, text)[0]
         assert [(p.title, p.body, tree(p), p.line) for p in again] == [
             (p.title, p.body, tree(p), p.line) for p in whole
@@ -746,7 +746,7 @@ def test_small_chunks_give_the_same_result(tmp_path: Path, monkeypatch: pytest.M
 def test_warnings_are_capped(tmp_path: Path) -> None:
     posts = "".join(f"Sunday, 7 March 2021\n\nT{i}\n\n5 comments:\n\n  1. x\n" for i in range(250))
     _, report = parse_text(tmp_path, posts)
-    assert len(report.warnings) == blogtext._MAX_WARNINGS + 1
+    assert len(report.warnings) == blogtext_read._MAX_WARNINGS + 1
     assert report.warnings[-1] == "... and 50 more warnings"
 
 
@@ -798,13 +798,15 @@ _line = st.one_of(st.sampled_from(_SPECIAL_LINES), st.text(_chars, max_size=30))
 def _join_comment_lines(lines: list[str]) -> str:
     """Comment text from lines, leaving out lines that are exactly "Replies" (the one layout
     the format cannot tell apart: a text line "ReplyDelete" then a text line "Replies")."""
-    return blogtext.normalise_text("\n".join(x for x in lines if x != "Replies"))
+    return blogtext_lines.normalise_text("\n".join(x for x in lines if x != "Replies"))
 
 
 def _join_body_lines(lines: list[str]) -> str:
     """Body text from lines, leaving out column-0 date lines and count lines."""
-    kept = (x for x in lines if blogtext.date_of(x) is None and blogtext.count_of(x) is None)
-    return blogtext.normalise_text("\n".join(kept))
+    kept = (
+        x for x in lines if blogtext_lines.date_of(x) is None and blogtext_lines.count_of(x) is None
+    )
+    return blogtext_lines.normalise_text("\n".join(kept))
 
 
 _comment_text = st.one_of(
@@ -820,7 +822,7 @@ _comment_text = st.one_of(
 
 
 def _comment(text: str, replies: list[ParsedComment] | None = None) -> ParsedComment:
-    return ParsedComment(text, removed=blogtext.is_removed_text(text), replies=replies or [])
+    return ParsedComment(text, removed=blogtext_lines.is_removed_text(text), replies=replies or [])
 
 
 _reply = _comment_text.map(_comment)
@@ -831,7 +833,7 @@ _body = st.lists(_line, max_size=8).map(_join_body_lines)
 _title = (
     st.text(_chars, min_size=1, max_size=20)
     .map(str.strip)
-    .filter(lambda t: bool(t) and blogtext.date_of(t) is None)
+    .filter(lambda t: bool(t) and blogtext_lines.date_of(t) is None)
 )
 
 
@@ -871,7 +873,7 @@ def test_rendered_trees_parse_back(
 
 @given(_comment_text)
 def test_normalise_text_is_idempotent(text: str) -> None:
-    assert blogtext.normalise_text(text) == text
+    assert blogtext_lines.normalise_text(text) == text
 
 
 # --- the synthetic dump generator -------------------------------------------------------------

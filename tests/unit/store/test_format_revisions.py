@@ -10,7 +10,7 @@ import pytest
 
 from reader import ids
 from reader.store import revisions
-from reader.store.importer import _Importer
+from reader.store.import_batch import ImportBatch
 from tests.unit.formats.samples import WpComment, WpItem, disqus, message, wxr
 
 
@@ -124,16 +124,16 @@ def test_comments_stored_by_their_text_before_are_found_again(
 ) -> None:
     """A library whose export was imported before comments were known by their names (by
     text, as every comment once was) gains no second copy of them."""
-    keyed = _Importer.child_ids
+    keyed = ImportBatch.child_ids
 
     def by_text(self, post_id, parent_id, children):
         text_ids = keyed(self, post_id, parent_id, children)[1]
         return text_ids, text_ids
 
-    monkeypatch.setattr(_Importer, "child_ids", by_text)
+    monkeypatch.setattr(ImportBatch, "child_ids", by_text)
     assert library.import_file(export(tmp_path, "old.xml", comments())).ok
     before = stored(library)
-    monkeypatch.setattr(_Importer, "child_ids", keyed)
+    monkeypatch.setattr(ImportBatch, "child_ids", keyed)
     result = library.import_file(export(tmp_path, "again.xml", [*comments(), WpComment(4, "New.")]))
     assert result.ok and result.comments_new == 1 and result.comments_vanished == 0
     after = stored(library)

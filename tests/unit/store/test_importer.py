@@ -13,7 +13,7 @@ from helpers import dumpgen
 from reader.formats.blogtext_write import render_post
 from reader.model import ParsedComment, ParsedPost
 from reader.store import Library
-from reader.store.importer import merge_order
+from reader.store.comment_merge import merge_order
 
 DATE = dt.date(2021, 3, 7)
 REMOVED = "This comment has been removed by the author."
