@@ -5,7 +5,7 @@ with its text (no ``page-break-after: avoid``), and every fix-up (a forced page 
 another full relayout.  Laying out once without pages and choosing breaks between lines costs
 one pass over the lines, and allows the usual rules:
 
-* a heading (a block in the ``KEEP_STATE`` user state) never ends a page;
+* a heading (a block in the ``KEEP_STATE`` or ``KEEP_PLACE_STATE`` user state) never ends a page;
 * a paragraph does not leave its first line alone at the foot of a page (orphan) nor its last
   line alone at the head of the next (widow), unless keeping it costs more than half a page.
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QTextBlock, QTextBlockFormat, QTextCursor, QTextDocument
 
-from reader.export.html import INDENT_PX, KEEP_STATE
+from reader.export.html import INDENT_PX, KEEP_PLACE_STATE, KEEP_STATE
 
 EPSILON = 0.5  # px: positions closer than this are the same
 LINE_SEPARATOR = "\u2028"  # what QTextDocument makes of <br>
@@ -44,7 +44,8 @@ class Line:
 
 
 def _keep_with_next(block: QTextBlock) -> bool:
-    return block.userState() == KEEP_STATE
+    state = block.userState()
+    return state in (KEEP_STATE, KEEP_PLACE_STATE)
 
 
 def lines(doc: QTextDocument) -> list[Line]:
