@@ -28,6 +28,7 @@ from pypdf.generic import (
     NameObject,
     NumberObject,
     PdfObject,
+    encode_pdfdocencoding,
 )
 
 __all__ = ["Link", "OutlineEntry", "add_navigation"]
@@ -98,11 +99,14 @@ def _number(value: float) -> bytes:
 
 
 def _text(text: str) -> bytes:
-    """A PDF text string (ISO 32000 7.9.2.2): ASCII as it is, anything else as UTF-16BE with
-    its byte-order mark; a literal string, with its three special bytes escaped."""
+    """A PDF text string (ISO 32000 7.9.2.2): in PDFDocEncoding when it has every character
+    (one byte each: curly quotes, dashes, accents), else UTF-16BE with its byte-order mark; a
+    literal string, with its three special bytes escaped."""
     try:
-        raw = text.encode("ascii")
+        raw = encode_pdfdocencoding(text)
     except UnicodeEncodeError:
+        raw = b""
+    if len(raw) != len(text) or raw.startswith(codecs.BOM_UTF16_BE):
         raw = codecs.BOM_UTF16_BE + text.encode("utf-16-be")
     escaped = raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
     return b"(" + escaped.replace(b"\r", b"\\r") + b")"
