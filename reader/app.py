@@ -11,12 +11,14 @@ commands never add it, and a launch with files to open does not either.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader import __version__
@@ -51,8 +53,16 @@ def start(
 
     ``damage``: what File › Check Library… found in the last window, which closed so that the
     library could be repaired: the repair is offered first."""
+    with _collector_paused():
+        return _start(library, argv, first_run=first_run, damage=damage)
+
+
+def _start(
+    library: str | None, argv: Sequence[str] | None, *, first_run: bool, damage: str
+) -> Started:
     from PySide6.QtWidgets import QApplication
 
+    _spare_pyside_source_scan()
     from reader.ui import icons
     from reader.ui.mainwindow import MainWindow
     from reader.ui.settings import WindowSettings
@@ -74,12 +84,57 @@ def start(
     restored = window.restore_position()
     if first_run and not restored and window.imports.import_sample_if_empty() is None:
         window.open_newest_post()  # a library filled before (the CLI): its newest post
-    # Everything made so far (modules, widgets, the posts list) lives as long as the window:
-    # keep it out of the collector's full passes, which otherwise walk all of it (~30 ms)
-    # at unpredictable moments, such as while a thread opens.  (There is no cyclic garbage
-    # yet to strand: a full collection here finds none.)
-    gc.freeze()
     return Started(app, window, lib)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic collection while the window is built, then everything made so far frozen.
+
+    Building the window (``_start``) imports most of the program and makes its widgets and the posts
+    list: enough allocations to run Python's collector ~80 times (~10 ms of the start's CPU),
+    each pass walking objects that all live as long as the window.  Afterwards ``gc.freeze``
+    keeps them out of later full passes, which otherwise walk all of it (~30 ms) at
+    unpredictable moments, such as while a thread opens.  The price: the few cycles the
+    imports leave behind (~360 small objects: functions and classes that ``dataclass`` and
+    ``enum`` replace while defining classes) are frozen instead of freed, ~100 KB once."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
+
+
+def _spare_pyside_source_scan() -> None:
+    """Tell PySide that this program's modules use it, so that it does not read their source.
+
+    Once PySide is loaded, its ``__feature__`` import hook (PYSIDE-2029) reads the source of
+    every module named in an import statement from then on, the first time (``inspect.
+    getsource``), to see whether it mentions PySide: ~10 ms of the start's CPU for the ~120
+    modules the window names (ours, and standard ones such as ``os`` that were loaded long
+    before), and ~2 MB of source kept in ``linecache``.  Marking them beforehand skips the
+    scan: the standard library's with -1 (what the scan finds: no PySide), ours with 0
+    (PySide's standard feature set, what the scan gives a module that uses it; the program
+    never selects another set, ``snake_case`` or ``true_property``, so no module sees anything
+    different).  Without that table (another PySide) the scan simply runs."""
+    import __feature__  # type: ignore[import-not-found]  # PySide's, present with PySide
+
+    table = getattr(__feature__, "pyside_feature_dict", None)
+    if not isinstance(table, dict):
+        return
+    for loaded in list(sys.modules):
+        if loaded.partition(".")[0] in sys.stdlib_module_names:
+            table.setdefault(loaded, -1)
+    package = Path(__file__).parent
+    for folder, _dirs, files in os.walk(package):
+        prefix = Path(folder).relative_to(package.parent).parts
+        for name in files:
+            if name.endswith(".py"):
+                stem = name[:-3]
+                table.setdefault(".".join(prefix if stem == "__init__" else (*prefix, stem)), 0)
 
 
 def _open_or_repair(library: str | None, damage: str = "") -> Library:
@@ -87,16 +142,19 @@ def _open_or_repair(library: str | None, damage: str = "") -> Library:
     says a check found it damaged."""
     from reader.errors import LibraryDamaged
     from reader.store import Library
-    from reader.ui import damage_dialog
 
     root = LibraryPaths.resolve(library).root
     if damage:
+        from reader.ui import damage_dialog  # only for a damaged library (~2 ms to import)
+
         if not damage_dialog.offer_repair(damage, root):
             raise LibraryDamaged(damage, root)
         return Library.open(library)
     try:
         return Library.open(library)
     except LibraryDamaged as exc:
+        from reader.ui import damage_dialog
+
         if not damage_dialog.offer_repair(str(exc), root):
             raise
     return Library.open(library)

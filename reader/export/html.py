@@ -49,8 +49,14 @@ PLACE_STATE = 2
 """Block user state of paragraphs holding a named place (a note marker, a summary page cell):
 the PDF writer looks for anchors only in blocks with one of these states, because reading a
 QTextFragment costs microseconds and a long thread has thousands of paragraphs."""
+KEEP_PLACE_STATE = 3
+"""Block user state of a heading that is kept with what follows and starts with a named place:
+the post's and each top-level comment's (``ITEM_ANCHOR``), the summary's.  A reply's heading
+is ``KEEP_STATE`` without a name: the PDF points at nothing below a top-level comment, and
+finding a name it does not want costs the same as finding one it does."""
 ITEM_ANCHOR = "item-"
-"""``item-<n>``: the heading of block ``n`` (0 the post), where the PDF outline points."""
+"""``item-<n>``: the heading of block ``n`` (0 the post) or of a top-level comment, where the
+PDF outline points."""
 MARK_ANCHOR = "m-"
 """``m-<n>``: note ``n``'s marker after its passage (its note, when the passage is gone)."""
 PAGEREF_ANCHOR = "pageref-"
@@ -119,20 +125,23 @@ class _Writer:
         self.qt = flavour == "qt"
         self.keep = f' style="-qt-user-state:{KEEP_STATE}"' if self.qt else ""
         self.place = f' style="-qt-user-state:{PLACE_STATE}"' if self.qt else ""
+        self.keep_place = f' style="-qt-user-state:{KEEP_PLACE_STATE}"' if self.qt else ""
         chars = sorted(set(missing) - set(bidi.NAMES))  # bidi controls get their own marker
         self._missing = re.compile("|".join(re.escape(c) for c in chars)) if chars else None
 
-    def text(self, value: str, *, isolated: bool = True) -> str:
+    def text(self, value: str, *, isolated: bool = True, controls: bool = True) -> str:
         """Archive text as HTML: escaped, unprintable characters marked, and bidi controls
         kept inside it (``reader.bidi``): each marked visibly, the whole piece (``isolated``)
-        isolated with what it left open closed."""
+        isolated with what it left open closed.  ``controls=False``: the caller knows the
+        text holds no bidi controls (a paragraph checked as a whole) and it is not looked at
+        again."""
         value = _CONTROL.sub("\ufffd", value)
         escaped = html.escape(value, quote=False)
         if self._missing is not None:
             escaped = self._missing.sub(
                 lambda m: f'<span class="missing">[U+{ord(m.group()):04X}]</span>', escaped
             )
-        if bidi.has_controls(value):
+        if controls and bidi.has_controls(value):
             escaped = bidi.marked(escaped, _BIDI_MARK)
             if isolated:
                 escaped = isolate_html(escaped, value)
@@ -168,9 +177,11 @@ def _spans(w: _Writer, spans: Sequence[Span]) -> str:
     addresses stay text (the file refers to nothing outside it).  Isolated as a whole when
     it carries bidi controls (a highlight inside it does not cut an override short, as it
     does not in the reading pane)."""
+    whole = spans[0].text if len(spans) == 1 else "".join(span.text for span in spans)
+    controls = bidi.has_controls(whole)  # once for the paragraph: most have none
     parts = []
     for span in spans:
-        body = w.text(span.text, isolated=False)
+        body = w.text(span.text, isolated=False, controls=controls)
         for style in span.styles:  # the source's formatting (links stay text)
             if style in _STYLE_TAGS:
                 body = f"<{_STYLE_TAGS[style]}>{body}</{_STYLE_TAGS[style]}>"
@@ -178,8 +189,7 @@ def _spans(w: _Writer, spans: Sequence[Span]) -> str:
             body = f'<span style="background-color:{colour_rgb(span.colour)}">{body}</span>'
         parts.append(body + "".join(w.mark(n) for n in span.notes))
     text = "".join(parts)
-    whole = "".join(span.text for span in spans)
-    return isolate_html(text, whole) if bidi.has_controls(whole) else text
+    return isolate_html(text, whole) if controls else text
 
 
 def _quote(text: str) -> str:
@@ -235,7 +245,7 @@ def summary_html(w: _Writer, notes: Sequence[Note]) -> str:
             f'<b>[{note.number}]</b> <span class="where">{where}</span> {_note_body(w, note)}</p>'
         )
     return (
-        f'<h2 id="{SUMMARY_ANCHOR}"{w.keep}>{w.anchor(SUMMARY_ANCHOR)}Annotations</h2>\n'
+        f'<h2 id="{SUMMARY_ANCHOR}"{w.keep_place}>{w.anchor(SUMMARY_ANCHOR)}Annotations</h2>\n'
         f'<div class="summary">\n{chr(10).join(rows)}\n</div>'
     )
 
@@ -248,7 +258,8 @@ def _notes_block(w: _Writer, notes: Sequence[Note], *, with_place: bool) -> str:
 
 
 def _item_head(w: _Writer, item: Block) -> str:
-    bits: list[str] = [w.anchor(f"{ITEM_ANCHOR}{item.index}")]
+    named = not item.depth  # the post or a top-level comment: the PDF outline points here
+    bits: list[str] = [w.anchor(f"{ITEM_ANCHOR}{item.index}") if named else ""]
     if item.kind == "post":
         bits.append('<span class="num">Post</span>')
     else:
@@ -265,7 +276,7 @@ def _item_head(w: _Writer, item: Block) -> str:
         bits.append(f'<span class="bookmark">★ bookmarked{label}</span>')
     if item.context:
         bits.append('<span class="context">(context)</span>')
-    return f'<p class="head"{w.keep}>{bits[0]}{" · ".join(bits[1:])}</p>'
+    return f'<p class="head"{w.keep_place if named else w.keep}>{bits[0]}{" · ".join(bits[1:])}</p>'
 
 
 def _item_body(w: _Writer, item: Block, *, endnotes: bool) -> str:

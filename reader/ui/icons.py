@@ -120,6 +120,15 @@ def noted(colour: str = "#5b6b7f") -> QIcon:
 
 
 @cache
+def blank(size: int) -> QIcon:
+    """A transparent icon ``size`` pixels square: it holds an icon's place on a button until
+    the real one is painted, so the button does not change width when it arrives."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    return QIcon(pixmap)
+
+
+@cache
 def _svg(name: str) -> bytes:
     return (resources_dir() / "icons" / "actions" / f"{name}.svg").read_bytes()
 

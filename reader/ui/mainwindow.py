@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from reader.ui.panels.annotations import AnnotationsPanel
     from reader.ui.panels.bookmarks import BookmarksPanel
 
-SETUP_DELAY_MS = 200  # after the first paint: annotations and their panels are installed
+SETUP_DELAY_MS = 200  # after the first paint: toolbar icons, annotations and their panels
 PANES = ("show_posts", "show_thread", "show_reading", "show_activity")
 
 
@@ -260,6 +260,7 @@ class MainWindow(QMainWindow):
 
     def _finish_setup(self) -> None:
         """What the window does not need for its first paint, once it is on screen."""
+        self.main_toolbar.show_icons()
         self.annotating  # noqa: B018  (installs them)
         self.watcher.start()
 

@@ -2,8 +2,11 @@
 
 Icons are the bundled SVGs (``resources/icons/actions/``) painted in the theme's text colour
 (``icons.themed``), and painted again when the theme changes (``Events.theme_changed``), so
-they stay readable on light and dark.  Buttons show icon and text: a reader new to the program
-should not have to guess what an arrow means.  The search field and the panels' buttons are
+they stay readable on light and dark.  They are painted shortly after the window's first paint
+(``show_icons``, with the panels' buttons; ~4 ms with loading QtSvg, not needed to see the
+window): until then each button holds a blank icon of the same size, so nothing moves when
+they arrive.  Buttons show icon and text: a reader new to the program should not have to guess
+what an arrow means.  The search field and the panels' buttons are
 added by their parts (``SearchController``, ``add_panels``).
 """
 
@@ -46,6 +49,7 @@ class MainToolbar(QObject):
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self._icons: list[tuple[QAction, str]] = []
+        self._painted = False  # real icons (``show_icons``) or blank ones of the same size
         for entry in TOOLBAR:
             if entry is None:
                 bar.addSeparator()
@@ -72,12 +76,27 @@ class MainToolbar(QObject):
             self._icons.append((action, icon))
         self.retint()
 
+    def show_icons(self) -> None:
+        """Paint the real icons from now on (the window calls it after its first paint)."""
+        self._painted = True
+        self.retint()
+
+    @property
+    def icons_shown(self) -> bool:
+        return self._painted
+
     def retint(self) -> None:
-        """Paint every icon in the current palette's colours."""
+        """Paint every icon in the current palette's colours (blank ones before
+        ``show_icons``)."""
+        size = self.bar.iconSize().height() or 24
+        if not self._painted:
+            blank = icons.blank(size)
+            for action, _name in self._icons:
+                action.setIcon(blank)
+            return
         palette = QApplication.palette()
         colour = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.ButtonText)
         muted = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText)
-        size = self.bar.iconSize().height() or 24
         scale = self.bar.devicePixelRatioF()
         for action, name in self._icons:
             action.setIcon(icons.themed(name, colour.name(), muted.name(), size, scale))

@@ -135,3 +135,29 @@ def test_month_labels_never_overlap_a_year(make_window, seeded_library_dir, qtbo
     metrics = QFontMetrics(strip.font())
     spans = sorted((x, x + metrics.horizontalAdvance(t)) for x, t, _y in strip.labels())
     assert all(a[1] <= b[0] for a, b in pairwise(spans))
+
+
+def test_toolbar_icons_come_after_the_first_paint_without_moving_the_buttons(
+    make_window, seeded_library_dir, qtbot
+):
+    """The icons are not needed to see the window: each button holds a blank icon of the
+    same size until the window has painted once, then the real one arrives in its place."""
+    window = make_window(seeded_library_dir, show=False)
+    assert not window.main_toolbar.icons_shown
+    icon = window.commands["import_files"].icon()
+    assert not icon.isNull()  # a place kept for it ...
+    image = icon.pixmap(QSize(24, 24)).toImage()
+    assert all(
+        image.pixelColor(x, y).alpha() == 0
+        for x in range(image.width())
+        for y in range(image.height())
+    )  # ... but blank
+    window.resize(1280, 800)
+    with qtbot.waitExposed(window):
+        window.show()
+    button = _toolbar_buttons(window)["import_files"]
+    width = button.sizeHint().width()
+    qtbot.waitUntil(lambda: window.is_set_up, timeout=5000)
+    assert window.main_toolbar.icons_shown
+    _ink(window.commands["import_files"].icon())  # drawn now (raises if empty)
+    assert button.sizeHint().width() == width  # the button did not grow

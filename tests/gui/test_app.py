@@ -3,6 +3,8 @@ library, and only through the window."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import QApplication
 
 from reader.store import Library
@@ -47,3 +49,41 @@ def test_first_start_on_an_empty_library_starts_the_sample_import(library_dir, m
     with Library.open(library_dir) as library:
         titles = [s.title for s in library.post_summaries()]
     assert any("Welcome" in t for t in titles)
+
+
+def test_start_pauses_the_collector_and_spares_pyside_the_source_scan(
+    qtbot, monkeypatch, library_dir: Path
+) -> None:
+    """Building the window runs no cyclic collection (its objects all live as long as the
+    window) and leaves them frozen with the collector on again; PySide's import hook was told
+    that our modules use it, so it did not read their source."""
+    import gc
+
+    import __feature__
+
+    from reader import app
+
+    collections: list[int] = []
+
+    def count(phase: str, info: dict) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        started = app.start(str(library_dir), first_run=False)
+    finally:
+        gc.callbacks.remove(count)
+    qtbot.addWidget(started.window)
+    try:
+        assert collections == []
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0
+        table = __feature__.pyside_feature_dict
+        assert table["reader.ui.mainwindow"] == 0  # marked, so never scanned
+        assert table["reader.export.pdf"] == 0
+        assert table["os"] == -1  # the standard library's: no PySide
+    finally:
+        started.window.close()
+        started.window.runner.shutdown()
+        started.library.close()

@@ -1,10 +1,11 @@
 """Finding the export HTML's named places after layout, and filling in the summary's page numbers.
 
 The HTML writer (Qt flavour) leaves empty ``<a name>`` anchors where the PDF needs a position:
-each item's heading (``item-<n>``), each note marker (``m-<n>``), the summary heading and each
-summary paragraph (``pageref-<n>``).  QTextDocument keeps
+the post's and each top-level comment's heading (``item-<n>``), each note marker (``m-<n>``),
+the summary heading and each summary paragraph (``pageref-<n>``).  QTextDocument keeps
 those names on the character that follows; the blocks that hold any are flagged with a user
-state (``KEEP_STATE`` headings, ``PLACE_STATE`` paragraphs), so one pass reads only those.
+state (``KEEP_PLACE_STATE`` headings, ``PLACE_STATE`` paragraphs), so one pass reads only
+those.
 
 Why the summary's page numbers are painted beside the laid-out text instead of written into the
 HTML: the pages are only known after layout, and laying out twice would double the export's
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QTextDocument
 
 from reader.export.html import (
-    KEEP_STATE,
+    KEEP_PLACE_STATE,
     MARK_ANCHOR,
     PAGEREF_ANCHOR,
     PLACE_STATE,
@@ -44,13 +45,16 @@ def find_places(doc: QTextDocument, wanted: Callable[[str], bool]) -> dict[str, 
     found: dict[str, Place] = {}
     block = doc.begin()
     while block.isValid():
-        fragments = block.begin()
-        origin: float | None = None
-        # Headings carry their anchor first; paragraphs with a note marker or a summary page
-        # cell anywhere; all other paragraphs (most of a thread) none: they are not read.
+        # Named headings carry their anchor first; paragraphs with a note marker or a summary
+        # page cell anywhere; all other blocks (most of a thread) none: they are not read.
         state = block.userState()
         whole = state == PLACE_STATE
-        while (whole or state == KEEP_STATE) and not fragments.atEnd():
+        if not whole and state != KEEP_PLACE_STATE:
+            block = block.next()
+            continue
+        fragments = block.begin()
+        origin: float | None = None
+        while not fragments.atEnd():
             fragment = fragments.fragment()
             char_format = fragment.charFormat()
             if char_format.isAnchor():

@@ -5,7 +5,7 @@ with its text (no ``page-break-after: avoid``), and every fix-up (a forced page 
 another full relayout.  Laying out once without pages and choosing breaks between lines costs
 one pass over the lines, and allows the usual rules:
 
-* a heading (a block in the ``KEEP_STATE`` user state) never ends a page;
+* a heading (a block in the ``KEEP_STATE`` or ``KEEP_PLACE_STATE`` user state) never ends a page;
 * a paragraph does not leave its first line alone at the foot of a page (orphan) nor its last
   line alone at the head of the next (widow), unless keeping it costs more than half a page.
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QTextBlock, QTextBlockFormat, QTextCursor, QTextDocument
 
-from reader.export.html import INDENT_PX, KEEP_STATE
+from reader.export.html import INDENT_PX, KEEP_PLACE_STATE, KEEP_STATE
 
 EPSILON = 0.5  # px: positions closer than this are the same
 LINE_SEPARATOR = "\u2028"  # what QTextDocument makes of <br>
@@ -44,7 +44,8 @@ class Line:
 
 
 def _keep_with_next(block: QTextBlock) -> bool:
-    return block.userState() == KEEP_STATE
+    state = block.userState()
+    return state in (KEEP_STATE, KEEP_PLACE_STATE)
 
 
 def lines(doc: QTextDocument) -> list[Line]:
@@ -161,9 +162,14 @@ def split_blocks(doc: QTextDocument, positions: list[int]) -> None:
         cursor.insertBlock(rest, cursor.charFormat())
         cursor.block().setUserState(state)  # the second part may hold a note marker too
     cursor.endEditBlock()
-    # Qt's relayout after an edit stops where positions converge: redo the rest explicitly.
-    start = doc.findBlock(min(positions)).position()
-    doc.markContentsDirty(start, doc.characterCount() - start)
+    # Qt lays out the edited paragraphs again and stops where positions converge, which they
+    # do at once: a split at a seam with no margins moves nothing.  ``lay_out_pages`` checks
+    # that, and only then lays out everything again (~35 ms for a 300-comment thread).
+
+
+def relayout(doc: QTextDocument) -> None:
+    """Lay out the whole document again (positions computed afresh, none kept)."""
+    doc.markContentsDirty(0, doc.characterCount())
 
 
 def lay_out_pages(doc: QTextDocument, height: float) -> list[tuple[float, float]]:
@@ -172,18 +178,31 @@ def lay_out_pages(doc: QTextDocument, height: float) -> list[tuple[float, float]
     ``doc`` must be laid out without pages (``setTextWidth``); it is edited in place: the
     paragraphs that page breaks cut are split there.
     """
-    for _attempt in range(3):
+    chosen: list[float] | None = None  # the page tops chosen before the last split
+    relaid = False
+    for _attempt in range(4):
         all_lines = lines(doc)
         if not all_lines:
             return [(0.0, height)]
         breaks = page_breaks(all_lines, height)
         cuts = [all_lines[i].position for i in breaks if all_lines[i].index > 0]
+        tops = [all_lines[0].top] + [all_lines[i].top for i in breaks]
+        if chosen is not None and not relaid and not _same(tops, chosen):
+            relayout(doc)  # something moved after all: lay it all out afresh, then look again
+            relaid = True
+            continue
         if not cuts:
-            tops = [all_lines[0].top] + [all_lines[i].top for i in breaks]
             bottoms = [*tops[1:], max(line.bottom for line in all_lines)]
             return list(zip(tops, bottoms, strict=True))
+        chosen = tops
         split_blocks(doc, cuts)  # then check that nothing moved, with no cuts left to make
     raise RuntimeError("page breaks did not settle")  # a Qt layout change, not user input
+
+
+def _same(tops: list[float], chosen: list[float]) -> bool:
+    return len(tops) == len(chosen) and all(
+        abs(a - b) < EPSILON for a, b in zip(tops, chosen, strict=True)
+    )
 
 
 def rules(doc: QTextDocument) -> list[tuple[float, float, float]]:
