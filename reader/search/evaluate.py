@@ -26,6 +26,7 @@ as "the" costs some 50-100 ms the first time (see ``bench/search.py``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 from collections.abc import Iterable
@@ -111,10 +112,8 @@ class Evaluator:
             btext = term.encode("utf-8")  # every field here is text or keywords
             for segment in self.segments:
                 if fieldname in segment.fields:
-                    try:
+                    with contextlib.suppress(KeyError):  # not in this segment
                         found += segment.terms.doc_frequency(fieldname, btext)
-                    except KeyError:
-                        pass
             self._df[key] = found
         return found
 

@@ -49,10 +49,11 @@ def test_reading_ids_and_weights_does_not_decompress_positions(
 ) -> None:
     """What makes a query without a phrase cheap: only the positions are compressed, and only
     a reader that asks for them decompresses them."""
+    from whoosh import index as whoosh_index
+
     from reader.search.postings import Segment
     from reader.search.schema import make_schema
     from reader.search.segment_writer import FastSegmentWriter
-    from whoosh import index as whoosh_index
 
     ix = whoosh_index.create_in(str(tmp_path), make_schema())
     writer = FastSegmentWriter(ix)
