@@ -34,14 +34,16 @@ from reader.changes import NOTHING, Changes, Saved
 from reader.errors import LibraryDamaged, LibraryError, LibraryReadOnly, LibraryTooNew
 from reader.model import Post
 from reader.paths import LibraryPaths
-from reader.store import backup, db, health, migrations, queries, revisions, userdata
+from reader.store import db, health, migrations, queries, userdata
 from reader.store.import_result import ImportResult
-from reader.store.importer import CancelFlag, ProgressFn, expand_paths, import_file
 from reader.store.lock import LibraryLock, WaitFn
 from reader.store.tx import transaction
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+    from reader.store import backup
+    from reader.store.importer import CancelFlag, ProgressFn
 
 __all__ = ["ImportResult", "Library"]
 
@@ -148,6 +150,8 @@ class Library:
         with self.writer_lock("the import"):
             self._import_cache()
             self.backup_if_due(progress)
+            from reader.store.importer import import_file  # (not needed to open and read)
+
             result = import_file(self.conn, Path(path), progress=progress, cancel=cancel)
         return self._after_import(result)
 
@@ -186,6 +190,8 @@ class Library:
         Each file is imported under the library lock (waiting for another writer, with
         ``on_wait``); before the first, a backup is taken if none was in the last day.
         """
+        from reader.store.importer import expand_paths, import_file
+
         self._check_writable()
         first = True
         for path, found_in_folder in expand_paths(Path(p) for p in paths):
@@ -209,6 +215,8 @@ class Library:
         """The daily backup before an import: taken if the newest is a day old (or none);
         then the journal is compacted if it has grown long with history (under the writer
         lock the import holds)."""
+        from reader.store import backup
+
         if self.is_empty() or not backup.due(self.paths):
             return None
         taken = backup.take(self.conn, self.paths, progress=progress)
@@ -226,6 +234,7 @@ class Library:
         commit; a journal that cannot be written leaves the library unchanged): ``repair``
         makes the same choice again, found by its text, whatever number it gets then."""
         from reader.annotate import journal
+        from reader.store import revisions  # (not needed to open and read: start-up)
 
         with self.writer_lock("a change of text"), transaction(self.conn):
             stamp = self.change_stamp() + 1
@@ -364,6 +373,8 @@ def _open_writable(
             with lock:
                 if migrations.pending(conn):
                     if done:  # an existing library: keep a copy of it as it was
+                        from reader.store import backup
+
                         backup.take(conn, paths)
                     applied = migrations.apply(conn)
                     if "006_user_data_file" in applied:
