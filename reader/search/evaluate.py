@@ -178,9 +178,7 @@ class Evaluator:
             cached = self.cache.get(key)
             if cached is None and positions is None:  # an entry with positions has scores too
                 cached = self.cache.get((*key[:-1], True))
-            if cached is None and within is not None and len(within) * BLOCK_LIMIT < frequency:
-                # Fewer candidates than blocks: reading just their blocks beats reading (and
-                # caching) the whole term.  With more, nearly every block is read anyway.
+            if cached is None and _few_candidates(within, frequency):
                 return self._read_scores(fieldname, term, within, positions, length_field)
             if cached is None:
                 full_positions: dict[int, bytes] | None = {} if positions is not None else None
@@ -270,11 +268,10 @@ class Evaluator:
             weighed = self.cache.get((*key, "weights"))
             if weighed is not None:
                 return weighed[0], False
-            if within is None or len(within) * BLOCK_LIMIT >= frequency:
+            if not _few_candidates(within, frequency):
                 found = self._read_weights(fieldname, term, None)
                 self.cache.put((*key, "weights"), (found, None), len(found))
                 return found, False
-            # (fewer candidates than blocks: read just their blocks, as ``term_scores`` does)
         return self._read_weights(fieldname, term, self._order(within)), False
 
     def _read_weights(self, fieldname: str, term: str, order: list[int] | None) -> dict[int, Any]:
@@ -568,6 +565,12 @@ def _verified(
 
 
 _FILTERS = (q.DateRange, q.Kind, q.Flag, q.Colour)
+
+
+def _few_candidates(within: AbstractSet[int] | None, frequency: int) -> bool:
+    """Fewer candidates than a frequent term has blocks: reading just their blocks beats
+    reading (and caching) the whole term.  With more, nearly every block is read anyway."""
+    return within is not None and len(within) * BLOCK_LIMIT < frequency
 
 
 def _single_word(node: q.Node) -> bool:
