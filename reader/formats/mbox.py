@@ -158,7 +158,18 @@ def parse(stream: BinaryIO, report: ParseReport) -> Iterator[ParsedPost]:
     with Spill() as spill:
         for line, separator, raw in _split(stream, report):
             index = len(headers)
-            header, comment, subject = _message(index, line, separator, raw, report)
+            try:
+                header, comment, subject = _message(index, line, separator, raw, report)
+            except RecursionError:
+                # The email package parses MIME parts inside parts, and comments inside
+                # comments, by recursion: a hostile or damaged message can nest deeper than
+                # Python's stack. Refusing the file (naming the message) keeps the import whole.
+                raise DumpError(
+                    report.path,
+                    "a message nested too deeply to read (MIME parts or header comments inside"
+                    " one another); remove or repair that message and import again",
+                    line,
+                ) from None
             headers.append(header)
             spill.add(str(index), (comment, subject))
         for thread in _thread(headers, report):
@@ -224,7 +235,10 @@ def _author(value: str) -> tuple[str | None, str | None]:
         address = address.rstrip().rstrip(">").strip()
         name = name.strip().strip('"').strip()
     else:
-        name, address = parseaddr(value)
+        try:
+            name, address = parseaddr(value)
+        except RecursionError:  # "((((…" nests comments deeper than the stack: keep it as said
+            name, address = value, ""
         if not address and not name:
             name = value
     if "(" in address or " " in address or "@" not in address:

@@ -151,7 +151,10 @@ class ThreadModel(QAbstractItemModel):
             self._number = {}
             self._shown_top = 0
         self._looks = [None] * len(self._nodes)
-        self.has_bylines = any(byline(node) for node in self._nodes)
+        # byline() only for items with an author or a time: most plain-text threads have none
+        self.has_bylines = any(
+            byline(node) for node in self._nodes if node.author or node.published
+        )
         self.endResetModel()
 
     def set_bookmarked(self, item_ids: Iterable[str]) -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from reader.errors import DumpError
 from reader.formats import mbox
 from tests.unit.formats.samples import message
 
@@ -163,3 +166,29 @@ def test_odd_from_headers() -> None:
     )
     assert mbox._author("(no name) <(no email)>") == ("no name", None)
     assert mbox._author("plain@example.org") == ("plain@example.org", "mailto:plain@example.org")
+
+
+def test_a_from_header_of_nested_comments_keeps_the_message(parse_bytes) -> None:
+    """parseaddr recurses once per "(": the fuzzer's 20,000 of them must not lose the message."""
+    sender = "Ann " + "(" * 20_000 + " <ann@example.org"
+    posts, _ = parse_bytes(message("m1@x", "Topic", "the body", sender=sender), "list.mbox")
+    (post,) = posts
+    assert post.body == "the body"
+    assert post.author and post.author.startswith("Ann (((")
+    assert mbox._author("(" * 20_000) == ("(" * 20_000, None)
+
+
+def test_mime_parts_nested_past_the_stack_are_refused_naming_the_message(parse_bytes) -> None:
+    first = message("m1@x", "Topic", "fine")
+    deep = b"".join(
+        b'Content-Type: multipart/mixed; boundary="b%d"\n\n--b%d\n' % (i, i) for i in range(3000)
+    )
+    second = (
+        b"From ann@example.org Mon Sep 18 17:14:26 1995\nFrom: Ann <ann@example.org>\n"
+        b"Subject: Re: Topic\nMessage-ID: <m2@x>\n" + deep + b"Content-Type: text/plain\n\nhi\n"
+    )
+    with pytest.raises(DumpError) as caught:
+        parse_bytes(first + second, "deep.mbox")
+    assert "nested too deeply" in str(caught.value)
+    assert caught.value.line == first.count(b"\n") + 1
+    assert "deep.mbox" in str(caught.value)
