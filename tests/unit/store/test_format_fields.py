@@ -274,6 +274,26 @@ def test_mail_threads_are_known_by_their_root_message_id(library: Library, tmp_p
     ]
 
 
+def test_an_opened_thread_carries_every_stored_field_of_every_comment(
+    library: Library, tmp_path: Path
+) -> None:
+    """The window's thread comes from ``Library.thread``, which reads the richer fields by a
+    second query for only the comments that have any: a plain comment keeps the defaults, and
+    each rich one gets exactly its row (an edit of a plain one brings its revisions too)."""
+    assert library.import_file(wp_export(tmp_path, "wp.xml")).ok
+    columns = "revisions, revision, published, status, html, author_uri, source_key"
+    ((post_id,),) = rows(library, "SELECT id FROM posts")
+    stored = {r[0]: r[1:] for r in rows(library, f"SELECT id, {columns} FROM comments")}
+    thread = library.thread(post_id)
+    shown = {
+        c.id: (c.revisions, c.revision, c.published, c.status, c.html, c.author_uri, c.source_key)
+        for c in thread.walk_comments()
+    }
+    assert shown == stored and len(shown) == 5
+    assert {c.status for c in thread.walk_comments()} == {"published", "unapproved", "spam",
+                                                           "pingback"}  # fmt: skip
+
+
 def test_plain_text_dumps_keep_their_ids_and_empty_fields(library: Library, dump_files) -> None:
     assert library.import_file(dump_files[0]).ok
     for post_id, date, title, status, source_key in rows(
