@@ -5,11 +5,9 @@
   does not cut a message in two.  ``>From `` / ``>>From `` lines lose one ``>`` (the mboxrd
   rule, which also undoes mboxo's escaping); each message is then parsed by the standard
   library's ``email`` package.
-* Threads are built with Jamie Zawinski's algorithm (the one Netscape, mutt and most list
-  archives use): ``References``, else ``In-Reply-To``; containers for messages only referred
-  to; then the subject fallback joining "Re: X" to "X" — a 1995 archive has no ``References``
-  at all.  A thread's first message is the post (subject as title, its text as body); the
-  rest nest as replies, ordered by date.
+* Threads are built with Jamie Zawinski's algorithm (``reader.formats.mail_threads``).  A
+  thread's first message is the post (subject as title, its text as body); the rest nest as
+  replies, ordered by date.
 * Headers are RFC 2047-decoded whatever their charset; a body prefers ``text/plain``, and
   HTML-only mail is sanitised and converted.  Undeclared 8-bit text is UTF-8 when valid, else
   Windows-1252.  Dates with two-digit years, named zones (CDT, MET, JST) and odd forms
@@ -28,7 +26,6 @@ import datetime as dt
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.header import decode_header
 from email.message import Message
@@ -39,6 +36,7 @@ from typing import BinaryIO
 from reader.errors import DumpError
 from reader.formats.base import ParseReport
 from reader.formats.html import sanitise
+from reader.formats.mail_threads import MessageHeader, jwz_threads
 from reader.formats.spill import Spill
 from reader.formats.text import clean, decode, one_line, sort_key
 from reader.formats.threads import Flat, build
@@ -81,18 +79,6 @@ def sniff(head: bytes, filename: str = "") -> float:
     headers = rest.split(b"\n", 5)[:5]
     fits = sum(1 for line in headers if _HEADER.match(line) or line[:1] in (b" ", b"\t"))
     return 1.0 if fits >= 2 else 0.6
-
-
-@dataclass(slots=True)
-class _Header:
-    """What threading needs of one message; the rest waits in the spill."""
-
-    index: int
-    message_id: str
-    references: list[str]
-    subject: str
-    reply: bool
-    when: float
 
 
 def _split(stream: BinaryIO, report: ParseReport) -> Iterator[tuple[int, bytes, bytes]]:
@@ -154,7 +140,7 @@ def _finish(lines: list[bytes]) -> bytes:
 def parse(stream: BinaryIO, report: ParseReport) -> Iterator[ParsedPost]:
     """Stream one post per thread (see the module docstring)."""
     report.format = report.format or NAME
-    headers: list[_Header] = []
+    headers: list[MessageHeader] = []
     with Spill() as spill:
         for line, separator, raw in _split(stream, report):
             index = len(headers)
@@ -172,7 +158,7 @@ def parse(stream: BinaryIO, report: ParseReport) -> Iterator[ParsedPost]:
                 ) from None
             headers.append(header)
             spill.add(str(index), (comment, subject))
-        for thread in _thread(headers, report):
+        for thread in jwz_threads(headers, report):
             yield _post(thread, headers, spill, report)
 
 
@@ -283,7 +269,7 @@ def _body(message: Message) -> tuple[str, str | None]:
 
 def _message(
     index: int, line: int, separator: bytes, raw: bytes, report: ParseReport
-) -> tuple[_Header, ParsedComment, str]:
+) -> tuple[MessageHeader, ParsedComment, str]:
     message = message_from_bytes(raw, policy=compat32)
     subject = _header(message, "Subject")
     message_id = next(iter(_MSG_ID.findall(_header(message, "Message-ID"))), "")
@@ -310,7 +296,7 @@ def _message(
     reply = base != one_line(subject).lower()
     # Interned: a 500 MB archive repeats each thread's subject and ids thousands of times.
     references = [sys.intern(ref) for ref in references if ref != message_id]
-    header = _Header(
+    header = MessageHeader(
         index, sys.intern(message_id), references, sys.intern(base), reply, sort_key(when)
     )
     return header, comment, subject
@@ -327,193 +313,11 @@ def _base_subject(subject: str) -> str:
     return text.lower()
 
 
-@dataclass(eq=False, slots=True)
-class _Container:
-    """A node of the JWZ tree: a message (its index) or an empty placeholder."""
-
-    message: int | None = None
-    parent: _Container | None = None
-    children: list[_Container] = field(default_factory=list)
-
-    def reaches(self, other: _Container) -> bool:
-        """Whether ``other`` is this container or one of its descendants."""
-        stack = [self]
-        while stack:
-            node = stack.pop()
-            if node is other:
-                return True
-            stack.extend(node.children)
-        return False
-
-
-def _link(parent: _Container, child: _Container) -> None:
-    if child.parent is not None:
-        child.parent.children.remove(child)
-    child.parent = parent
-    parent.children.append(child)
-
-
-def _thread(headers: list[_Header], report: ParseReport) -> list[list[tuple[int, int | None]]]:
-    """JWZ threading: each thread as (message index, parent index or None) in tree order."""
-    table: dict[str, _Container] = {}
-
-    def container(message_id: str) -> _Container:
-        found = table.get(message_id)
-        if found is None:
-            found = table[message_id] = _Container()
-        return found
-
-    for header in headers:
-        this = container(header.message_id)
-        if this.message is not None:  # the same Message-ID again: a message of its own
-            report.warn(f"Message-ID <{header.message_id}> used twice; both kept")
-            header.message_id = f"{header.message_id}#{header.index}"
-            this = container(header.message_id)
-        this.message = header.index
-        previous: _Container | None = None
-        for ref in header.references:
-            node = container(ref)
-            if previous is not None and node.parent is None and not node.reaches(previous):
-                _link(previous, node)
-            previous = node
-        if previous is not None and not this.reaches(previous):
-            _link(previous, this)
-        elif previous is None and this.parent is not None:
-            this.parent.children.remove(this)
-            this.parent = None
-
-    roots = [node for node in table.values() if node.parent is None]
-    roots = _prune(roots)
-    roots = _group_by_subject(roots, headers)
-    threads = []
-    for root in sorted(roots, key=lambda node: _first_time(node, headers)):
-        threads.append(_flatten(root, headers))
-    return threads
-
-
-def _prune(roots: list[_Container]) -> list[_Container]:
-    """JWZ step 4, without recursion: empty containers go; their children move up (into the
-    root set only when there is a single one, else the empty root stays as their holder)."""
-    out: list[_Container] = []
-    for root in roots:
-        order: list[_Container] = []
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            order.append(node)
-            stack.extend(node.children)
-        result: dict[int, list[_Container]] = {}
-        for node in reversed(order):  # children before parents
-            kids = [kid for child in node.children for kid in result.pop(id(child))]
-            node.children = kids
-            for kid in kids:
-                kid.parent = node
-            if node.message is None and (not kids or node is not root or len(kids) == 1):
-                result[id(node)] = kids
-            else:
-                result[id(node)] = [node]
-        for node in result[id(root)]:
-            node.parent = None
-            out.append(node)
-    return out
-
-
-def _subject_of(node: _Container, headers: list[_Header]) -> tuple[str, bool]:
-    if node.message is not None:
-        header = headers[node.message]
-        return header.subject, header.reply
-    for child in node.children:
-        if child.message is not None:
-            return headers[child.message].subject, headers[child.message].reply
-    return "", False
-
-
-def _group_by_subject(roots: list[_Container], headers: list[_Header]) -> list[_Container]:
-    """JWZ step 5: join threads whose roots share a subject ("Re: X" under "X")."""
-    chosen: dict[str, _Container] = {}
-    for root in roots:
-        subject, reply = _subject_of(root, headers)
-        if not subject:
-            continue
-        old = chosen.get(subject)
-        if (
-            old is None
-            or (root.message is None and old.message is not None)
-            or (old.message is not None and _subject_of(old, headers)[1] and not reply)
-        ):
-            chosen[subject] = root
-    kept: list[_Container] = []
-    position: dict[int, int] = {}  # id(container) -> its index in kept
-    for root in roots:
-        subject, reply = _subject_of(root, headers)
-        target = chosen.get(subject) if subject else None
-        if target is None or target is root:
-            position[id(root)] = len(kept)
-            kept.append(root)
-            continue
-        if target.message is None and root.message is None:
-            for child in list(root.children):
-                _link(target, child)
-        elif target.message is None:
-            _link(target, root)
-        elif root.message is None:
-            _link(root, target)  # cannot happen: empty containers are preferred
-        elif reply and not _subject_of(target, headers)[1]:
-            _link(target, root)
-        else:
-            # Two originals (or two replies) with one subject: siblings under a new container.
-            holder = _Container()
-            index = position.pop(id(target), None)
-            _link(holder, target)
-            _link(holder, root)
-            if index is not None:
-                kept[index] = holder
-                position[id(holder)] = index
-            else:
-                position[id(holder)] = len(kept)
-                kept.append(holder)
-            chosen[subject] = holder
-    return [root for root in kept if root.parent is None]
-
-
-def _first_time(node: _Container, headers: list[_Header]) -> tuple[float, int]:
-    best = (float("inf"), len(headers))
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if item.message is not None:
-            best = min(best, (headers[item.message].when, item.message))
-        stack.extend(item.children)
-    return best
-
-
-def _flatten(root: _Container, headers: list[_Header]) -> list[tuple[int, int | None]]:
-    """(message, parent message) pairs; an empty root gives way to its earliest message."""
-    if root.message is None:
-        kids = sorted(root.children, key=lambda node: _first_time(node, headers))
-        first = kids[0]
-        while first.message is None:  # cannot stay empty after pruning, but be safe
-            inner = sorted(first.children, key=lambda node: _first_time(node, headers))
-            kids = inner + kids[1:]
-            first = kids[0]
-        for other in kids[1:]:
-            _link(first, other)
-        first.parent = None
-        root = first
-    pairs: list[tuple[int, int | None]] = []
-    stack: list[tuple[_Container, int | None]] = [(root, None)]
-    while stack:
-        node, parent = stack.pop()
-        if node.message is None:
-            stack.extend((child, parent) for child in node.children)
-            continue
-        pairs.append((node.message, parent))
-        stack.extend((child, node.message) for child in node.children)
-    return pairs
-
-
 def _post(
-    thread: list[tuple[int, int | None]], headers: list[_Header], spill: Spill, report: ParseReport
+    thread: list[tuple[int, int | None]],
+    headers: list[MessageHeader],
+    spill: Spill,
+    report: ParseReport,
 ) -> ParsedPost:
     root_index = thread[0][0]
     comment, subject = spill.group(str(root_index))[0]
