@@ -156,6 +156,15 @@ def parse(stream: BinaryIO, report: ParseReport) -> Iterator[ParsedPost]:
                     " one another); remove or repair that message and import again",
                     line,
                 ) from None
+            except (ValueError, LookupError, TypeError, AttributeError, IndexError) as exc:
+                # What the email package raises on input nobody foresaw: the file is refused
+                # with the message's line, never a traceback (and nothing is stored).
+                raise DumpError(
+                    report.path,
+                    f"a message the mail reader could not read ({type(exc).__name__}: "
+                    f"{one_line(str(exc))[:200]}); repair or remove it and import again",
+                    line,
+                ) from None
             headers.append(header)
             spill.add(str(index), (comment, subject))
         for thread in jwz_threads(headers, report):

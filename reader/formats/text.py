@@ -46,26 +46,41 @@ def _latin1_fallback(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error("reader-latin1", _latin1_fallback)
 
 
+_NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape", "undefined", "idna", "punycode"})
+"""Text codecs Python has that no message is written in: they would turn backslashes into
+other characters, or refuse to decode at all."""
+
+
+def _is_charset(name: str) -> bool:
+    """Whether ``name`` (from a file, so anything: "zlib", "u\\x00tf-8") is a text charset."""
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):  # unknown, or a NUL in the name
+        return False
+    return getattr(info, "_is_text_encoding", True) and info.name not in _NOT_CHARSETS
+
+
 def decode(data: bytes, charset: str | None) -> tuple[str, str]:
     """Text of ``data`` and the charset actually used.
 
     A declared charset that Python knows is used with replacement characters for bad bytes
-    (a mislabelled message stays readable); an unknown or missing one means UTF-8 when the
-    bytes are valid UTF-8, else Windows-1252 — what undeclared 8-bit mail almost always is.
+    (a mislabelled message stays readable); an unknown or missing one — or a label that names
+    no charset ("base64", "zlib", a damaged name) — means UTF-8 when the bytes are valid UTF-8,
+    else Windows-1252: what undeclared 8-bit mail almost always is.
     """
     if charset:
         name = charset.strip().strip("\"'").lower()
         if name in ("us-ascii", "ascii", "ansi_x3.4-1968"):
             name = "utf-8"  # 8-bit bytes in "ASCII" mail are nearly always UTF-8 or cp1252
-        else:
+        elif not _is_charset(name):
+            name = ""
+        if name:
+            if name in ("iso-8859-1", "latin-1", "latin1"):
+                name = "cp1252"  # what mail labelled Latin-1 really is (smart quotes)
             try:
-                codecs.lookup(name)
-            except LookupError:
-                name = ""
-            if name:
-                if name in ("iso-8859-1", "latin-1", "latin1"):
-                    name = "cp1252"  # what mail labelled Latin-1 really is (smart quotes)
                 return data.decode(name, "replace"), name
+            except (LookupError, ValueError):  # a codec that cannot replace (idna): guess
+                pass
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
