@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+from pathlib import Path
 
 import pytest
 
 from reader.errors import DumpError
-from reader.formats import mbox
+from reader.formats import ParseReport, mbox
 from tests.unit.formats.samples import message
 
 
@@ -192,3 +194,18 @@ def test_mime_parts_nested_past_the_stack_are_refused_naming_the_message(parse_b
     assert "nested too deeply" in str(caught.value)
     assert caught.value.line == first.count(b"\n") + 1
     assert "deep.mbox" in str(caught.value)
+
+
+def test_a_long_damaged_from_line_is_read_in_linear_time() -> None:
+    """The separator test ran two lazy searches over the whole line: 20 KB of noise after
+    "From " took 14 s (found by the fuzzer).  Only a line's first KB can make it a separator."""
+    import time
+
+    noise = "From ann@examp" + "\u7b4f" * 7000
+    started = time.monotonic()
+    report = ParseReport(format=mbox.NAME, path=Path("noise.mbox"))
+    with pytest.raises(DumpError, match="no 'From ' line"):
+        list(mbox.parse(io.BytesIO(noise.encode() + b"\n"), report))
+    assert time.monotonic() - started < 2
+    assert mbox._from_line(b"From ann@example.org Mon Sep 18 17:14:26 1995")
+    assert not mbox._from_line(b"From ann " + b"a" * 2000 + b" Mon Sep 18 17:14:26 1995")
