@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self._docks: tuple[AnnotationsPanel, BookmarksPanel] | None = None
         self._export: ExportController | None = None
         self._first_paint = True
+        self._set_up = False
 
         self.posts_model = PostListModel(self)
         self.thread_model = ThreadModel(self)
@@ -237,7 +238,14 @@ class MainWindow(QMainWindow):
 
     @property
     def is_set_up(self) -> bool:
-        """Whether what the window leaves until after its first paint is in place."""
+        """Whether what the window leaves until after its first paint (toolbar icons,
+        annotations, the library watcher) is all in place: the window as a user sees it."""
+        return self._set_up
+
+    @property
+    def annotations_installed(self) -> bool:
+        """Whether the annotation commands and panels exist (made at once by a thread that
+        holds highlights, else after the first paint)."""
         return self._annotating is not None
 
     @property
@@ -263,6 +271,7 @@ class MainWindow(QMainWindow):
         self.main_toolbar.show_icons()
         self.annotating  # noqa: B018  (installs them)
         self.watcher.start()
+        self._set_up = True
 
     # -- reactions ---------------------------------------------------------------------------
 

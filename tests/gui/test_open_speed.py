@@ -82,9 +82,9 @@ def test_a_thread_opened_first_thing_has_its_annotations(make_window, seeded_lib
         body = library.thread(post_id).body
         saved = add_annotation_by_quote(library.conn, post_id, body.split()[0], colour="green")
     window = make_window(seeded_library_dir, show=False)
-    assert not window.is_set_up
+    assert not window.annotations_installed
     window.threads.open_post(post_id)
-    assert window.is_set_up  # Ctrl+H and the context menu work on it at once
+    assert window.annotations_installed  # Ctrl+H and the context menu work on it at once
     assert [h.ref for h in window.threads.document.body.highlights] == [saved.value.id]
     assert LIGHT.highlights["green"] in window.reading.toHtml()
 

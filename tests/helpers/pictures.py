@@ -4,6 +4,7 @@ selection tint), a theme that is dark or light.  Qt only; used by the window tes
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -23,6 +24,14 @@ class Picture:
 
     @classmethod
     def grab(cls, widget: QWidget) -> Picture:
+        """``widget`` as it is on screen.  A shown main window is first let finish what it
+        does after its first paint (toolbar icons, annotations): a user sees those at once."""
+        window = widget.window()
+        if window.isVisible() and getattr(window, "is_set_up", True) is False:
+            deadline = time.monotonic() + 10
+            while not window.is_set_up and time.monotonic() < deadline:  # type: ignore[attr-defined]
+                QApplication.processEvents()
+                time.sleep(0.01)
         QApplication.processEvents()
         return cls(widget.grab().toImage())
 
