@@ -53,7 +53,11 @@ def test_writes_run_in_order_and_flush_claims_what_the_worker_has_not_started(
         started.set()
         gate.wait(20)
 
-    runner.submit("import", busy, writes=True)
+    # The user-data thread (where writes run, never behind an import) is held busy, so no
+    # write can start there: flush must claim and run all three itself.  (Holding the
+    # library's writer thread instead, as an import does, left the user-data thread free to
+    # take "one" first under load.)
+    runner.submit("annotate", busy, user_data=True)
     assert started.wait(5)
     order: list[tuple[str, str]] = []
     guard = threading.Lock()
