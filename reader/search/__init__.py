@@ -39,7 +39,8 @@ Modules, by job: ``analysis`` (words, stems, CJK bigrams, grams), ``query`` (the
 ``evaluate`` and ``postings`` (matching and BM25F scoring a block at a time), ``snippets``,
 ``searcher`` (queries → hits), ``index`` (health, updates, merges), ``build`` (full rebuilds
 on all cores), ``schema`` and ``segment_writer`` (what is indexed, and writing it), ``source``
-(the store's side), and ``whoosh_storage``: the one seam onto whoosh's files and internals.
+(the store's side), and the two seams onto whoosh's files and internals: ``whoosh_storage``
+(the posting-block layout) and ``index_generations`` (committing and opening a folder).
 
 Notes and flags (``note:``, ``is:bookmarked``, ``is:annotated``, ``color:``) come from an
 ``ItemInfoProvider`` registered with ``set_item_info_provider`` (see ``source.py``).

@@ -2,7 +2,7 @@
 
 The index is derived data in ``LibraryPaths.search_index``: whoosh's files, one table of
 contents per generation, and beside each a description, ``reader-index-<generation>.json``
-(``whoosh_storage`` commits the two together, atomically).  The description holds the format
+(``index_generations`` commits the two together, atomically).  The description holds the format
 it was built with, the store's change stamp, the number of documents, the annotations
 provider's stamp, and the size, time and checksum of every file.
 
@@ -57,19 +57,19 @@ from reader.errors import ReaderError
 from reader.search import build, source
 from reader.search.analysis import ANALYSIS_VERSION
 from reader.search.build import ProgressFn
-from reader.search.results import IndexStatus, SearchResults, ThreadHits
-from reader.search.schema import SCHEMA_VERSION
-from reader.search.searcher import Searcher
-from reader.search.segment_writer import FastSegmentWriter, replace_documents
-from reader.search.whoosh_storage import (
+from reader.search.index_generations import (
     commit_generation,
     crash_point,
     latest_generation,
-    open_folder,
     read_meta,
     read_segments,
     verify_files,
 )
+from reader.search.results import IndexStatus, SearchResults, ThreadHits
+from reader.search.schema import SCHEMA_VERSION
+from reader.search.searcher import Searcher
+from reader.search.segment_writer import FastSegmentWriter, replace_documents
+from reader.search.whoosh_storage import open_folder
 
 FORMAT = f"archive-reader-search-{SCHEMA_VERSION}.{ANALYSIS_VERSION}.5"
 """What an index folder must say it holds to be read: schema, analysis and the block layout

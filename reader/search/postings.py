@@ -13,12 +13,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
-from reader.search.whoosh_storage import (
-    deleted_docs,
-    length_bytes,
-    segment_terms,
-    term_blocks,
-)
+from reader.search.whoosh_storage import deleted_docs, length_bytes, segment_terms, term_blocks
 
 Scores = dict[int, float]
 

@@ -19,13 +19,13 @@ from reader.search import query as q
 from reader.search import source
 from reader.search.evaluate import Evaluator
 from reader.search.expansion import Expansion, expand
+from reader.search.index_generations import open_generation
 from reader.search.postings import Matches
 from reader.search.query import MatchTerms, ParsedQuery, match_terms, parse_query
 from reader.search.results import Hit, ItemHits, SearchResults, ThreadGroup, ThreadHits
 from reader.search.schema import make_schema
 from reader.search.snippets import highlight_ranges, snippet_and_words
 from reader.search.suggest import suggest
-from reader.search.whoosh_storage import open_generation
 
 GONE = "Some matches are no longer in the library; the index needs updating."
 

@@ -31,15 +31,14 @@ from whoosh import fields
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from reader.search.index_generations import commit_generation, read_segments
 from reader.search.schema import FastText
 from reader.search.whoosh_storage import (
     INLINE_LIMIT,
     FastCodec,
-    commit_generation,
     fill_counted_postings,
     fill_positional_postings,
     positional_payloads,
-    read_segments,
     segment_item_ids,
     write_inlined_term,
 )

@@ -14,12 +14,9 @@ import pytest
 
 from reader import cli
 from reader.search import open_index
+from reader.search.index_generations import latest_generation
 from reader.search.query import parse_query
-from reader.search.whoosh_storage import (
-    CHECKED_WHOOSH_VERSIONS,
-    latest_generation,
-    whoosh_version,
-)
+from reader.search.whoosh_storage import CHECKED_WHOOSH_VERSIONS, whoosh_version
 from unit.search.searchlib import BruteForce, make_library
 
 REPO = Path(__file__).resolve().parents[3]
@@ -66,10 +63,11 @@ def index_files(folder: Path) -> list[str]:
 
 def test_the_checked_whoosh_version_is_installed() -> None:
     """The storage seam relies on whoosh internals checked only for these releases: fail
-    loudly on any other (then check ``whoosh_storage``'s list and extend the pin)."""
+    loudly on any other (then check the lists in ``whoosh_storage`` and ``index_generations``
+    and extend the pin)."""
     assert whoosh_version()[:3] in CHECKED_WHOOSH_VERSIONS, (
         f"whoosh-reloaded {whoosh_version()} is not a checked version: read the internals listed"
-        " in reader/search/whoosh_storage.py against it before adding it"
+        " in reader/search/whoosh_storage.py and index_generations.py against it before adding it"
     )
 
 
@@ -157,7 +155,7 @@ def test_an_index_written_by_stock_whoosh_is_rebuilt_not_misread(folder: Path, c
 
 
 def test_an_older_format_is_rebuilt(folder: Path, capsys) -> None:
-    from reader.search.whoosh_storage import meta_name
+    from reader.search.index_generations import meta_name
 
     index_dir = folder / "search-index"
     meta_path = index_dir / meta_name(latest_generation(index_dir))
@@ -278,7 +276,7 @@ def test_updates_add_small_segments_and_a_background_merge_folds_them(folder: Pa
         index.update_items(gone)
         lock = index._lock(5)
         try:
-            from reader.search.whoosh_storage import read_meta
+            from reader.search.index_generations import read_meta
 
             meta = read_meta(index.folder, latest_generation(index.folder))
             assert merged.commit(index.folder, index._meta(meta, 0), meta)

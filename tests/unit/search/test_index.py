@@ -19,7 +19,7 @@ from reader.search.index import IndexCancelled
 
 def current_meta(folder):
     """The description of the generation the index reads now."""
-    from reader.search.whoosh_storage import latest_generation, meta_name
+    from reader.search.index_generations import latest_generation, meta_name
 
     return folder / meta_name(latest_generation(folder))
 
